@@ -1,0 +1,64 @@
+// Lint rules, including the folder boundaries of ../shared/STYLE.md: each folder under src/ is one environment,
+// and an import that crosses into another environment fails the lint.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const NODE_PACKAGES = ['node:*', 'better-sqlite3', 'fastify', 'pino', 'commander', 'serialport', '@serialport/*', 'pg'];
+const ELECTRON = ['electron', 'electron/*', 'electron-updater'];
+const UI = ['react', 'react-dom', 'react/*', 'zustand', '**/renderer/**'];
+
+const boundary = (files, groups) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', { patterns: groups.map(([group, message]) => ({ group, message })) }],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['dist/', 'out/', 'node_modules/', 'coverage/', 'test-results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { project: ['./tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/require-await': 'off',
+      'no-console': 'error',
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    rules: { 'no-console': 'off' },
+  },
+  boundary(
+    ['src/shared/**'],
+    [
+      [[...NODE_PACKAGES, ...ELECTRON, ...UI], 'src/shared is pure: no Node, Electron or UI imports'],
+      [['../*/**', '!./**'], 'src/shared imports only from src/shared'],
+    ],
+  ),
+  boundary(
+    ['src/kiosk/**', 'src/hardware/**', 'src/central/**'],
+    [
+      [ELECTRON, 'the services are plain Node programs: Electron stays in src/main and src/preload'],
+      [UI, 'services do not import UI code'],
+      [['**/main/**', '**/preload/**', '**/cli/**'], 'services do not import the shell or the CLI'],
+    ],
+  ),
+  boundary(['src/kiosk/**'], [[['**/central/**'], 'the kiosk talks to the central system over HTTP only']]),
+  boundary(['src/central/**'], [[['**/kiosk/**', '**/hardware/**'], 'the central system does not import kiosk code']]),
+  {
+    files: ['src/cli/**', 'bench/**', 'scripts/**'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['**/*.test.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/unbound-method': 'off' },
+  },
+);

@@ -1,0 +1,143 @@
+/**
+ * Integration (real processes): the `hcp` command as a new user runs it, from provisioning with the example file in
+ * the repo to the README's walk-through, plus the errors bad files and options get.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyPin } from '../kiosk/security/pin-hash.js';
+import { tempDir } from '../kiosk/test-support/fixtures.js';
+import { HCP_BIN } from '../kiosk/test-support/kiosk-process.js';
+
+const EXAMPLE = fileURLToPath(new URL('../../examples/provision-window.json', import.meta.url));
+
+let dir: ReturnType<typeof tempDir>;
+beforeAll(() => (dir = tempDir('hcp-cli-')));
+afterAll(() => dir.remove());
+
+const hcp = (...args: string[]) =>
+  spawnSync(process.execPath, [HCP_BIN, ...args], { encoding: 'utf8', timeout: 20_000 });
+
+describe('hcp kiosk provision', () => {
+  it('sets a kiosk up from the example file in the repo', () => {
+    const run = hcp('kiosk', 'provision', '--file', EXAMPLE, '--data', join(dir.path, 'kiosk'));
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/provisioned window W01: 2 staff, 3 service items, 9 reason tags/);
+  });
+
+  it.each([
+    ['a missing file', null, /cannot read/],
+    ['a file that is not JSON', '{"mode": "window",', /is not valid JSON/],
+    [
+      'a file with a bad field',
+      JSON.stringify({ mode: 'window', window: { code: 'W1', name: 'x' }, ratingWindowSeconds: 500 }),
+      /ratingWindowSeconds: .*120/,
+    ],
+    ['a file with an unknown mode', JSON.stringify({ mode: 'counter' }), /mode: /],
+  ])('refuses %s with a clear message and exit code 2, changing nothing', (_name, content, message) => {
+    const file = join(dir.path, `bad-${Math.random()}.json`);
+    if (content !== null) writeFileSync(file, content);
+    const data = join(dir.path, 'bad-data');
+    const run = hcp('kiosk', 'provision', '--file', file, '--data', data);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).toMatch(/^hcp: /);
+    expect(existsSync(data)).toBe(false);
+  });
+});
+
+describe('hcp kiosk', () => {
+  it('serves the local API: the README walk-through, then stops cleanly on SIGTERM', async () => {
+    const data = join(dir.path, 'walk');
+    expect(hcp('kiosk', 'provision', '--file', EXAMPLE, '--data', data).status).toBe(0);
+    const child = spawn(process.execPath, [HCP_BIN, 'kiosk', '--data', data, '--port', '0'], {
+      env: { ...process.env, HCP_LOG_LEVEL: 'warn' },
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /listening on (http:\/\/\S+)/.exec(out);
+        if (match) resolve(match[1]!);
+      });
+      void exited.then(() => reject(new Error('exited early')));
+    });
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${url}/api/v1${path}`, {
+        method,
+        headers: body ? { 'content-type': 'application/json' } : {},
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+
+    expect(await call('POST', '/shift/login', { staffNo: '1001', pin: '246810' })).toMatchObject({ status: 200 });
+    const invitation = await call('POST', '/invitations', { serviceItemCode: 'SC-0001', caseNo: '2026-001' });
+    expect(invitation.status).toBe(201);
+    const status = await call('GET', '/status');
+    expect(status.body).toMatchObject({
+      mode: 'window',
+      window: { code: 'W01', name: '1号窗口' },
+      shift: { staffNo: '1001', name: '王丽' },
+      invitation: { id: invitation.body.id, state: 'open' },
+    });
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('refuses to listen beyond loopback without a token', () => {
+    const run = hcp('kiosk', '--data', join(dir.path, 'x'), '--host', '0.0.0.0', '--port', '0');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/--api-token/);
+  });
+
+  it('refuses a bad port', () => {
+    const run = hcp('kiosk', '--port', 'eighty');
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/port/);
+  });
+});
+
+describe('hcp pin-hash', () => {
+  it('prints a scrypt hash that verifies, and refuses a PIN that is not 4–8 digits', async () => {
+    const run = hcp('pin-hash', '4321');
+    expect(run.status).toBe(0);
+    expect(await verifyPin('4321', run.stdout.trim())).toBe(true);
+    expect(hcp('pin-hash', '12').status).not.toBe(0);
+  });
+});
+
+describe('hcp demo (npm start)', () => {
+  it('provisions the example window on first run and takes keys 1–5 from the terminal as ratings', async () => {
+    const child = spawn(process.execPath, [HCP_BIN, 'demo', '--data', join(dir.path, 'demo'), '--port', '0'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const waitFor = async (pattern: RegExp) => {
+      for (let i = 0; i < 200 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 25));
+      return pattern.exec(out);
+    };
+    const url = (await waitFor(/kiosk service on (http:\/\/\S+)/))![1]!;
+    const post = (path: string, body: unknown) =>
+      fetch(`${url}/api/v1${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await post('/shift/login', { staffNo: '1001', pin: '246810' })).status).toBe(200);
+    const { id } = (await (await post('/invitations', {})).json()) as { id: string };
+    child.stdin.write('2');
+    expect(await waitFor(/谢谢您的评价/)).not.toBeNull();
+    const state = (await (await fetch(`${url}/api/v1/invitations/${id}`)).json()) as { state: string };
+    expect(state.state).toBe('rated');
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  });
+});

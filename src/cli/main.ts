@@ -1,0 +1,110 @@
+/**
+ * `hcp`: the one command line of the product. Subcommands start the kiosk service, provision it, and hash PINs
+ * for provision files. Runs in Node.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { PIN_PATTERN } from '../shared/device-config.js';
+import { KioskService } from '../kiosk/kiosk-service.js';
+import { createRootLogger } from '../kiosk/logger.js';
+import { readProvisionFile, runKiosk } from '../kiosk/run-kiosk.js';
+import { runDemo } from './demo.js';
+import { hashPin } from '../kiosk/security/pin-hash.js';
+import { APP_VERSION } from '../kiosk/version.js';
+
+const defaultDataDir = (): string =>
+  process.env.HCP_DATA ?? join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'hcp', 'kiosk');
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a whole number 0–65535');
+  return n;
+}
+
+export function buildCli(): Command {
+  const program = new Command('hcp')
+    .description('好差评 evaluator terminal and central system')
+    .version(APP_VERSION)
+    .enablePositionalOptions()
+    .showHelpAfterError();
+
+  const kiosk = program
+    .command('kiosk')
+    .description('run the kiosk service (local API on 127.0.0.1:8710 by default)')
+    .option('--data <dir>', 'data folder (database and device key)', defaultDataDir())
+    .option('--host <address>', 'address for the local API', '127.0.0.1')
+    .option('--port <port>', 'port for the local API', port, 8710)
+    .option('--api-token <token>', 'bearer token every API request must carry (required off loopback)')
+    .enablePositionalOptions()
+    .action(async (options: { data: string; host: string; port: number; apiToken?: string }) => {
+      const logger = createRootLogger();
+      const running = await runKiosk({
+        dataDir: options.data,
+        host: options.host,
+        port: options.port,
+        apiToken: options.apiToken ?? process.env.HCP_API_TOKEN,
+        logger,
+      });
+      process.stdout.write(`kiosk service listening on ${running.url} (data: ${options.data})\n`);
+      const stop = () => {
+        void running.stop().then(() => {
+          logger.flush();
+          process.exit(0);
+        });
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      process.once('disconnect', stop);
+    });
+
+  kiosk
+    .command('provision')
+    .description('set this kiosk up from a provision file (roster, window, department, service items, reason tags)')
+    .requiredOption('--file <path>', 'provision file (JSON); see examples/provision-window.json')
+    .option('--data <dir>', 'data folder', defaultDataDir())
+    .action(async (options: { file: string; data: string }) => {
+      const config = await readProvisionFile(options.file);
+      const service = KioskService.open({ dataDir: options.data });
+      try {
+        await service.provision(config);
+      } finally {
+        await service.close();
+      }
+      const where = config.mode === 'window' ? `window ${config.window?.code}` : 'self-service terminal';
+      process.stdout.write(
+        `provisioned ${where}: ${config.roster.length} staff, ${config.serviceItems.length} service items, ` +
+          `${config.reasonTags.length} reason tags (data: ${options.data})\n`,
+      );
+    });
+
+  program
+    .command('demo')
+    .description('a demo kiosk on embedded defaults: the example window, the local API, keys 1–5 in this terminal')
+    .option('--data <dir>', 'data folder for the demo', join(process.cwd(), '.data', 'demo'))
+    .option('--port <port>', 'port for the local API', port, 8710)
+    .action(async (options: { data: string; port: number }) => {
+      await runDemo({ dataDir: options.data, port: options.port, logger: createRootLogger({ level: 'warn' }) });
+    });
+
+  program
+    .command('pin-hash')
+    .description('print the scrypt hash of a PIN, for the pinHash field of a provision file')
+    .argument('<pin>', '4 to 8 digits')
+    .action(async (pin: string) => {
+      if (!PIN_PATTERN.test(pin)) throw new InvalidArgumentError('a PIN is 4 to 8 digits');
+      process.stdout.write(`${await hashPin(pin)}\n`);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (error) {
+    const e = error as Error & { code?: string };
+    process.stderr.write(`hcp: ${e.message}\n`);
+    process.exitCode = e.code === 'EADDRINUSE' ? 3 : 2;
+  }
+}

@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Result } from '../../shared/result.js';
+import type { UiMessage } from '../../shared/ui-contract.js';
+import { ScreenInput } from '../input/screen-input.js';
+import type { KioskService } from '../kiosk-service.js';
+import { silentLogger } from '../logger.js';
+import { PIN_1001, provisioned, tempDir } from '../test-support/fixtures.js';
+import { serveUiChannel, type MessageTransport } from './ui-channel.js';
+
+let dir: ReturnType<typeof tempDir>;
+let service: KioskService;
+let screen: ScreenInput;
+let sent: UiMessage[];
+let deliver: (raw: unknown) => void;
+let stop: () => void;
+
+beforeEach(async () => {
+  dir = tempDir();
+  service = await provisioned(dir.path);
+  screen = new ScreenInput();
+  await service.addInput(screen);
+  sent = [];
+  const transport: MessageTransport = {
+    send: (m) => sent.push(m),
+    onMessage: (receive) => {
+      deliver = receive;
+      return () => undefined;
+    },
+  };
+  stop = serveUiChannel(transport, service, screen, silentLogger);
+});
+
+afterEach(async () => {
+  stop();
+  await service.close();
+  dir.remove();
+});
+
+async function call(command: unknown): Promise<Result<unknown>> {
+  const id = Math.floor(Math.random() * 1e9);
+  deliver({ type: 'command', id, command });
+  for (let i = 0; i < 100; i++) {
+    const reply = sent.find((m) => m.type === 'result' && m.id === id);
+    if (reply?.type === 'result') return reply.result;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error('no reply');
+}
+
+describe('UI channel', () => {
+  it('takes a press from the screen, rates the open invitation and pushes the events', async () => {
+    await service.shifts.login({ staffNo: '1001', pin: PIN_1001 });
+    expect(service.status().evaluator).toEqual({ state: 'connected', kind: 'touch' });
+    const inv = service.invitations.open({});
+    const result = await call({ name: 'press', level: 2, source: 'touch' });
+    expect(result).toMatchObject({ ok: true, value: { kind: 'rated', invitationId: inv.id } });
+    expect(sent.filter((m) => m.type === 'event').map((m) => m.type === 'event' && m.event.type)).toEqual([
+      'shift.started',
+      'invitation.opened',
+      'invitation.rated',
+    ]);
+    const follow = await call({ name: 'followUp', request: { invitationId: inv.id, reasonTags: ['efficiency'] } });
+    expect(follow).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ['an unknown command', { name: 'rate', level: 5 }],
+    ['a level out of range', { name: 'press', level: 6, source: 'touch' }],
+    ['a level as a string', { name: 'press', level: '5', source: 'touch' }],
+    ['an unknown source', { name: 'press', level: 5, source: 'serial' }],
+    ['an extra field', { name: 'press', level: 5, source: 'touch', staffNo: '1001' }],
+    [
+      'a follow-up with nothing in it',
+      { name: 'followUp', request: { invitationId: crypto.randomUUID(), reasonTags: [] } },
+    ],
+  ])('answers %s with invalid_request and changes nothing', async (_name, command) => {
+    const before = service.status().queue.pending;
+    const result = await call(command);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(service.status().queue.pending).toBe(before);
+  });
+
+  it('drops frames that are not commands without answering or failing', async () => {
+    for (const raw of [null, 42, 'press', { type: 'command' }, { type: 'command', id: -1, command: {} }]) deliver(raw);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sent.filter((m) => m.type === 'result')).toEqual([]);
+    expect((await call({ name: 'status' })).ok).toBe(true);
+  });
+
+  it('answers a domain refusal with its code', async () => {
+    const result = await call({
+      name: 'followUp',
+      request: { invitationId: crypto.randomUUID(), reasonTags: ['process'] },
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'followup_not_allowed' } });
+  });
+});

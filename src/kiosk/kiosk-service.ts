@@ -1,0 +1,169 @@
+/**
+ * The kiosk service: one object that owns the database and composes shifts, invitations, provisioning and the rater
+ * inputs. Transports (the local HTTP API, the UI channel) call its methods; nothing here knows about them, and
+ * nothing here depends on Electron. Runs in Node.
+ */
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DeviceConfig } from '../shared/device-config.js';
+import { DEFAULT_KEY_MAP } from '../shared/key-map.js';
+import { KioskError } from '../shared/kiosk-errors.js';
+import type { KioskEvent } from '../shared/kiosk-events.js';
+import type { EvaluatorStatus, StatusView } from '../shared/local-api.js';
+import { createContext, transact, type KioskContext } from './context.js';
+import { uuidv7 } from './ids.js';
+import type { RaterInput } from './input/rater-input.js';
+import { InvitationService, type Press, type PressOutcome } from './invitation-service.js';
+import { silentLogger, type Logger } from './logger.js';
+import { Sealer } from './security/data-key.js';
+import { hashPin } from './security/pin-hash.js';
+import { openDatabase, type Database } from './store/database.js';
+import { ShiftService, shiftView } from './shift-service.js';
+import { APP_VERSION } from './version.js';
+
+export interface KioskServiceOptions {
+  /** Folder for the database and the device data key; created if missing. */
+  dataDir: string;
+  logger?: Logger;
+  /** SQLite `max_page_count`, to cap the database size (simulates a full disk in tests). */
+  maxPageCount?: number;
+}
+
+export class KioskService {
+  readonly shifts: ShiftService;
+  readonly invitations: InvitationService;
+  private readonly ctx: KioskContext;
+  private readonly events = new EventEmitter<{ event: [KioskEvent] }>();
+  private readonly inputs: RaterInput[] = [];
+
+  private constructor(db: Database, sealer: Sealer, log: Logger) {
+    this.ctx = createContext(db, sealer, log, (event) => this.dispatch(event));
+    this.shifts = new ShiftService(this.ctx);
+    this.invitations = new InvitationService(this.ctx);
+  }
+
+  static open(options: KioskServiceOptions): KioskService {
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    const log = (options.logger ?? silentLogger).child({ module: 'kiosk' });
+    const db = openDatabase(join(options.dataDir, 'kiosk.db'), { maxPageCount: options.maxPageCount });
+    const sealer = Sealer.fromFile(join(options.dataDir, 'data.key'));
+    const service = new KioskService(db, sealer, log);
+    const { ctx } = service;
+    if (!ctx.settings.get('deviceId')) transact(ctx, () => ctx.settings.set('deviceId', uuidv7()));
+    service.invitations.recover();
+    return service;
+  }
+
+  get deviceId(): string {
+    return this.ctx.settings.get('deviceId')!;
+  }
+
+  /** The level of each evaluator key, left to right, as configured. */
+  keyMap(): readonly number[] {
+    return this.ctx.settings.get('keyMap') ?? DEFAULT_KEY_MAP;
+  }
+
+  /** Listens to everything the service does; returns the unsubscribe function. */
+  subscribe(listener: (event: KioskEvent) => void): () => void {
+    this.events.on('event', listener);
+    return () => this.events.off('event', listener);
+  }
+
+  /**
+   * Applies a hall configuration (from a provision file now, from the central system later): mode, window,
+   * department, roster, service items, reason tags, rating window, key mapping. PINs given in clear are hashed
+   * here and never stored. All of it replaces the previous configuration in one transaction.
+   */
+  async provision(config: DeviceConfig): Promise<void> {
+    const staff = await Promise.all(
+      config.roster.map(async (s) => ({
+        staffNo: s.staffNo,
+        name: s.name,
+        departmentCode: s.departmentCode ?? null,
+        pinHash: s.pinHash ?? (await hashPin(s.pin!)),
+        photo: s.photo ?? null,
+      })),
+    );
+    const { ctx } = this;
+    transact(ctx, () => {
+      const shift = ctx.shifts.current();
+      if (shift && config.mode !== 'window') {
+        throw new KioskError('shift_open', 'log the staff member out before switching this kiosk to terminal mode');
+      }
+      ctx.settings.set('mode', config.mode);
+      ctx.settings.set('window', config.window ?? null);
+      ctx.settings.set('department', config.department ?? null);
+      ctx.settings.set('terminalName', config.terminalName ?? null);
+      ctx.settings.set('ratingWindowSeconds', config.ratingWindowSeconds);
+      ctx.settings.set('keyMap', config.keyMap);
+      ctx.settings.set('provisionedAt', new Date(ctx.now()).toISOString());
+      ctx.roster.replaceAll(
+        staff,
+        config.serviceItems.map((i) => ({ code: i.code, name: i.name, departmentCode: i.departmentCode ?? null })),
+        config.reasonTags,
+      );
+    });
+    ctx.log.info({ mode: config.mode, staff: staff.length, items: config.serviceItems.length }, 'provisioned');
+    this.dispatch({ type: 'config.changed' });
+  }
+
+  /** Starts a rater input; its presses go through `press`. */
+  async addInput(input: RaterInput): Promise<void> {
+    this.inputs.push(input);
+    await input.start(async (press) => this.press(press));
+  }
+
+  /** Takes a press from any input. See InvitationService.press for the durability contract. */
+  press(press: Press): PressOutcome {
+    return this.invitations.press(press);
+  }
+
+  status(): StatusView {
+    const { ctx } = this;
+    const shift = ctx.shifts.current();
+    const provisioned = ctx.settings.get('mode') !== undefined;
+    return {
+      mode: ctx.settings.get('mode') ?? null,
+      version: APP_VERSION,
+      deviceId: this.deviceId,
+      enrolment: { enrolled: false, provisioned },
+      window: ctx.settings.get('window') ?? null,
+      department: ctx.settings.get('department') ?? null,
+      shift: shift ? shiftView(shift) : null,
+      invitation: this.invitations.current(),
+      evaluator: this.evaluatorStatus(),
+      queue: ctx.outbox.status(),
+      central: { state: 'not_enrolled', lastError: null },
+      storage: { full: ctx.storage.full },
+    };
+  }
+
+  /** The status of the first physical input, or of the touchscreen when that is all there is. */
+  private evaluatorStatus(): EvaluatorStatus {
+    const statuses = this.inputs.map((i) => i.status());
+    return statuses.find((s) => s.kind === 'serial') ?? statuses[0] ?? { state: 'none', kind: null };
+  }
+
+  async close(): Promise<void> {
+    this.invitations.close();
+    await Promise.allSettled(this.inputs.map((i) => i.stop()));
+    this.ctx.db.close();
+  }
+
+  /** Test and diagnostics access to the context (repositories, clock). */
+  get context(): KioskContext {
+    return this.ctx;
+  }
+
+  private dispatch(event: KioskEvent): void {
+    for (const input of this.inputs) {
+      try {
+        input.notify(event);
+      } catch (error) {
+        this.ctx.log.error({ err: error, input: input.kind, event: event.type }, 'an input failed to take an event');
+      }
+    }
+    this.events.emit('event', event);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Starts the kiosk as a program: the service, its local API, and the UI channel when a parent process (the
+ * Electron shell, or a test) is connected over IPC. Stops cleanly on SIGINT/SIGTERM. Runs in Node.
+ */
+import { readFile } from 'node:fs/promises';
+import { DeviceConfig } from '../shared/device-config.js';
+import { LOCAL_API_DEFAULT_PORT } from '../shared/local-api.js';
+import { startLocalApi } from './api/local-api.js';
+import { parentProcessTransport, serveUiChannel } from './host/ui-channel.js';
+import { ScreenInput } from './input/screen-input.js';
+import { KioskService } from './kiosk-service.js';
+import type { Logger } from './logger.js';
+
+export interface RunKioskOptions {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  apiToken?: string;
+  logger: Logger;
+  maxPageCount?: number;
+}
+
+export interface RunningKiosk {
+  service: KioskService;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> {
+  const service = KioskService.open({
+    dataDir: options.dataDir,
+    logger: options.logger,
+    maxPageCount: options.maxPageCount,
+  });
+  const screen = new ScreenInput();
+  await service.addInput(screen);
+  const { app, url } = await startLocalApi({
+    service,
+    host: options.host,
+    port: options.port ?? LOCAL_API_DEFAULT_PORT,
+    token: options.apiToken,
+    logger: options.logger,
+  }).catch(async (error: unknown) => {
+    await service.close();
+    throw error;
+  });
+  const transport = parentProcessTransport();
+  const stopChannel = transport
+    ? serveUiChannel(transport, service, screen, options.logger.child({ module: 'ui-channel' }))
+    : () => {};
+  options.logger.info({ url, deviceId: service.deviceId }, 'kiosk service ready');
+  // Tell a parent process (the Electron shell, a test) where the API is.
+  if (process.send) process.send({ type: 'ready', url });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    service,
+    url,
+    stop: () =>
+      (stopping ??= (async () => {
+        stopChannel();
+        await app.close();
+        await service.close();
+      })()),
+  };
+}
+
+export class ProvisionFileError extends Error {
+  override readonly name = 'ProvisionFileError';
+  readonly code = 'provision_file_invalid';
+}
+
+/** Reads and validates a provision file; every problem names the file and the field. */
+export async function readProvisionFile(file: string): Promise<DeviceConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ProvisionFileError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ProvisionFileError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = DeviceConfig.safeParse(json);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.slice(0, 5).map((i) => `  ${i.path.join('.') || '(top)'}: ${i.message}`);
+    throw new ProvisionFileError(`${file} is not a valid provision file:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

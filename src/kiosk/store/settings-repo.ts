@@ -1,0 +1,37 @@
+/**
+ * Device settings: one JSON value per key. Runs in Node.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+
+export interface Settings {
+  /** This device's id; made once on first start. */
+  deviceId: string;
+  mode: 'window' | 'terminal';
+  window: { code: string; name: string } | null;
+  department: { code: string; name: string } | null;
+  terminalName: string | null;
+  ratingWindowSeconds: number;
+  keyMap: number[];
+  provisionedAt: string;
+}
+
+export class SettingsRepo {
+  private readonly getStmt: Statement;
+  private readonly setStmt: Statement;
+
+  constructor(db: Database) {
+    this.getStmt = db.prepare('SELECT value FROM settings WHERE key = ?');
+    this.setStmt = db.prepare(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    );
+  }
+
+  get<K extends keyof Settings>(key: K): Settings[K] | undefined {
+    const row = this.getStmt.get(key) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as Settings[K]) : undefined;
+  }
+
+  set<K extends keyof Settings>(key: K, value: Settings[K]): void {
+    this.setStmt.run(key, JSON.stringify(value));
+  }
+}

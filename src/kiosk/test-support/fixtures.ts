@@ -1,0 +1,48 @@
+/** Helpers shared by the kiosk's tests: temporary folders and provisioned services. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DeviceConfig } from '../../shared/device-config.js';
+import { DeviceConfig as DeviceConfigSchema } from '../../shared/device-config.js';
+import { KioskService } from '../kiosk-service.js';
+
+/** Hash of PIN 246810 (computed once with hashPin), so tests do not pay for scrypt on every provisioning. */
+export const PIN_1001 = '246810';
+export const PIN_1001_HASH = 'scrypt$16384$8$1$xXeY49rF8FG53ZP2IDkUHA==$IOiIps0M0gT+fOlm3/RJnYLKFkJRImKTogGnIZQcDnQ=';
+
+export function windowConfig(overrides: Partial<DeviceConfig> = {}): DeviceConfig {
+  return DeviceConfigSchema.parse({
+    mode: 'window',
+    window: { code: 'W01', name: '1号窗口' },
+    department: { code: 'SCJG', name: '市场监督管理局' },
+    roster: [
+      { staffNo: '1001', name: '王丽', departmentCode: 'SCJG', pinHash: PIN_1001_HASH },
+      { staffNo: '1002', name: '李强', departmentCode: 'SCJG', pin: '135790' },
+    ],
+    serviceItems: [{ code: 'SC-0001', name: '个体工商户设立登记' }],
+    ...overrides,
+  });
+}
+
+export function terminalConfig(): DeviceConfig {
+  return DeviceConfigSchema.parse({
+    mode: 'terminal',
+    terminalName: '自助服务区 3号终端',
+    serviceItems: [{ code: 'SB-0101', name: '社保缴费记录查询打印' }],
+  });
+}
+
+export function tempDir(prefix = 'hcp-test-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export async function provisioned(
+  dataDir: string,
+  config: DeviceConfig = windowConfig(),
+  options: { maxPageCount?: number } = {},
+): Promise<KioskService> {
+  const service = KioskService.open({ dataDir, ...options });
+  await service.provision(config);
+  return service;
+}

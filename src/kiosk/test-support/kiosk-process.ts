@@ -1,0 +1,73 @@
+/**
+ * Runs the real `hcp kiosk` program as a child process with an IPC channel, as the Electron shell does, so tests
+ * can press keys through the UI channel, call the local API, and kill the process for real.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Result } from '../../shared/result.js';
+import type { UiCommand, UiMessage } from '../../shared/ui-contract.js';
+
+export const HCP_BIN = fileURLToPath(new URL('../../../bin/hcp.js', import.meta.url));
+
+export interface KioskProcess {
+  child: ChildProcess;
+  url: string;
+  /** Sends a UI command and waits for its result. Rejects if the process dies first. */
+  command<T>(command: UiCommand): Promise<Result<T>>;
+  /** Calls the local API. */
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function startKioskProcess(dataDir: string, extraArgs: string[] = []): Promise<KioskProcess> {
+  const child = fork(HCP_BIN, ['kiosk', '--data', dataDir, '--port', '0', ...extraArgs], {
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    env: { ...process.env, HCP_LOG_LEVEL: 'warn' },
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    child.on('message', (m: { type?: string; url?: string }) => {
+      if (m.type === 'ready' && m.url) resolve(m.url);
+    });
+    void exited.then(() => reject(new Error(`kiosk exited before it was ready: ${stderr}`)));
+  });
+
+  let nextId = 1;
+  const waiting = new Map<number, { resolve(r: Result<unknown>): void; reject(e: Error): void }>();
+  child.on('message', (m: UiMessage) => {
+    if (m.type !== 'result') return;
+    waiting.get(m.id)?.resolve(m.result);
+    waiting.delete(m.id);
+  });
+  void exited.then(() => {
+    for (const w of waiting.values()) w.reject(new Error('kiosk process exited'));
+    waiting.clear();
+  });
+
+  return {
+    child,
+    url,
+    command: <T>(command: UiCommand) =>
+      new Promise<Result<T>>((resolve, reject) => {
+        const id = nextId++;
+        waiting.set(id, { resolve: resolve as (r: Result<unknown>) => void, reject });
+        if (!child.connected) return reject(new Error('kiosk process exited'));
+        child.send({ type: 'command', id, command }, (error) => error && reject(error));
+      }),
+    api: async (method, path, body) => {
+      const res = await fetch(`${url}/api/v1${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: res.status === 204 ? null : await res.json() };
+    },
+    kill: async (signal = 'SIGKILL') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * Rating channels (第三条, 第十条) and their codes in the national 好差评 data interface (`pf`).
+ * This is the one place that mapping lives. Runs everywhere (pure).
+ */
+export const CHANNELS = [
+  'hall_window',
+  'hall_terminal',
+  'qr_code',
+  'web',
+  'mobile',
+  'hotline',
+  'sms',
+  'system_default',
+] as const;
+
+export type Channel = (typeof CHANNELS)[number];
+
+/**
+ * National `pf` code of each channel. A system default rating (第八条: no rating in 7 days) has no channel of its
+ * own: it is reported with the `pf` of the channel the service was delivered on, so it maps to `null` here.
+ */
+export const NATIONAL_PF_CODE: Readonly<Record<Channel, string | null>> = {
+  web: '1',
+  mobile: '2',
+  qr_code: '3',
+  hall_window: '4',
+  hall_terminal: '5',
+  hotline: '6',
+  sms: '7',
+  system_default: null,
+};
+
+export const CHANNEL_LABELS: Readonly<Record<Channel, string>> = {
+  hall_window: '政务大厅窗口评价器',
+  hall_terminal: '政务大厅自助终端',
+  qr_code: '二维码',
+  web: '在线政务服务平台',
+  mobile: '移动服务端',
+  hotline: '热线电话',
+  sms: '短信',
+  system_default: '系统默认',
+};

@@ -1,0 +1,87 @@
+/**
+ * What a kiosk needs to know about its place in the hall: mode, window, department, roster, service items, reason
+ * tags, rating window and key mapping. The central system sends it (issue 4); until then a provision file on disk
+ * carries the same shape (`hcp kiosk provision --file`). Runs everywhere (pure).
+ */
+import { z } from 'zod';
+import { DEFAULT_REASON_TAGS } from './reason-tags.js';
+import { SATISFACTION_LEVELS } from './satisfaction.js';
+
+/** 第九条: a counter window rates service and staff once per visit; a self-service terminal rates once per item. */
+export const KIOSK_MODES = ['window', 'terminal'] as const;
+export type KioskMode = (typeof KIOSK_MODES)[number];
+
+export const RATING_WINDOW_SECONDS = { min: 5, max: 120, default: 20 } as const;
+
+const code = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\p{L}\p{N}_.:-]+$/u, 'letters, digits, _ . : - only');
+const name = z.string().trim().min(1).max(100);
+
+/** A scrypt PIN hash in the form `scrypt$N$r$p$salt$hash` (salt and hash base64). */
+export const PIN_HASH_PATTERN = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/;
+export const PIN_PATTERN = /^\d{4,8}$/;
+
+export const StaffEntry = z
+  .strictObject({
+    staffNo: code,
+    name,
+    departmentCode: code.optional(),
+    /** Only in a provision file: hashed on load, never stored. */
+    pin: z.string().regex(PIN_PATTERN, '4 to 8 digits').optional(),
+    pinHash: z.string().regex(PIN_HASH_PATTERN, 'a scrypt hash: scrypt$N$r$p$salt$hash').optional(),
+    /** Photo for the citizen screen's staff card, as a data: URL or a path the UI can load. */
+    photo: z.string().max(200_000).optional(),
+  })
+  .refine((s) => (s.pin === undefined) !== (s.pinHash === undefined), {
+    message: 'give exactly one of pin or pinHash',
+  });
+export type StaffEntry = z.infer<typeof StaffEntry>;
+
+export const DeviceConfig = z
+  .strictObject({
+    mode: z.enum(KIOSK_MODES),
+    /** The window this kiosk serves; required in window mode. */
+    window: z.strictObject({ code, name }).optional(),
+    department: z.strictObject({ code, name }).optional(),
+    /** The terminal's welcome line in terminal mode (the hall's or the terminal's name). */
+    terminalName: name.optional(),
+    roster: z.array(StaffEntry).max(5000).default([]),
+    serviceItems: z
+      .array(z.strictObject({ code, name, departmentCode: code.optional() }))
+      .max(20_000)
+      .default([]),
+    reasonTags: z
+      .array(z.strictObject({ code, label: name }))
+      .min(1)
+      .max(50)
+      .default(() => DEFAULT_REASON_TAGS.map((t) => ({ ...t }))),
+    ratingWindowSeconds: z
+      .number()
+      .int()
+      .min(RATING_WINDOW_SECONDS.min)
+      .max(RATING_WINDOW_SECONDS.max)
+      .default(RATING_WINDOW_SECONDS.default),
+    /** Level of each physical key, left to right (vendors order keys differently). Default: 非常满意 first. */
+    keyMap: z
+      .array(z.union(SATISFACTION_LEVELS.map((l) => z.literal(l))))
+      .length(5)
+      .refine((m) => new Set(m).size === 5, 'each level exactly once')
+      .default([5, 4, 3, 2, 1]),
+  })
+  .superRefine((c, ctx) => {
+    if (c.mode === 'window' && !c.window) {
+      ctx.addIssue({ code: 'custom', path: ['window'], message: 'window mode needs a window' });
+    }
+    const seen = new Set<string>();
+    for (const [i, s] of c.roster.entries()) {
+      if (seen.has(s.staffNo)) {
+        ctx.addIssue({ code: 'custom', path: ['roster', i, 'staffNo'], message: `duplicate ${s.staffNo}` });
+      }
+      seen.add(s.staffNo);
+    }
+  });
+export type DeviceConfig = z.infer<typeof DeviceConfig>;

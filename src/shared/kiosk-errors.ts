@@ -1,0 +1,35 @@
+/**
+ * Errors the kiosk service raises on purpose, each with a stable code. The local API maps a code to an HTTP status;
+ * the UI maps it to a sentence in the user's language. Runs everywhere (pure).
+ */
+export const KIOSK_ERROR_CODES = [
+  'invalid_request',
+  'not_found',
+  'not_provisioned',
+  'not_window_mode',
+  'bad_credentials',
+  'locked',
+  'shift_open',
+  'no_shift',
+  'paused',
+  'not_paused',
+  'invitation_open',
+  'invitation_closed',
+  'followup_not_allowed',
+  'unknown_reason_tag',
+  'unknown_service_item',
+  'storage_full',
+] as const;
+
+export type KioskErrorCode = (typeof KIOSK_ERROR_CODES)[number];
+
+export class KioskError extends Error {
+  override readonly name = 'KioskError';
+  constructor(
+    readonly code: KioskErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}

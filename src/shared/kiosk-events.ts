@@ -1,0 +1,31 @@
+/**
+ * What the kiosk service tells its inputs (the serial evaluator, the citizen screen) as things happen. Events carry
+ * what a rater-facing device shows, never who rated what. Runs everywhere (pure).
+ */
+import type { ShiftSummary, ShiftView } from './local-api.js';
+import type { PressSource } from './records.js';
+
+export interface OpenedInvitation {
+  id: string;
+  expiresAt: string;
+  /** Seconds the rater has, rounded up. */
+  seconds: number;
+  serviceItem: { code: string; name: string | null } | null;
+  caseNo: string | null;
+}
+
+export type KioskEvent =
+  | { type: 'shift.started'; shift: ShiftView }
+  | { type: 'shift.paused'; shift: ShiftView }
+  | { type: 'shift.resumed'; shift: ShiftView }
+  | { type: 'shift.ended'; summary: ShiftSummary }
+  | { type: 'invitation.opened'; invitation: OpenedInvitation }
+  /**
+   * `followUpUntil` is set after a 差评: the rater may add reasons and a callback number until then. Only the
+   * rater's own screen acts on it; the staff panel and the local API never see how an invitation was rated.
+   */
+  | { type: 'invitation.rated'; id: string; source: PressSource; followUpUntil: string | null }
+  | { type: 'invitation.expired'; id: string }
+  | { type: 'invitation.cancelled'; id: string }
+  | { type: 'press.stray'; source: PressSource }
+  | { type: 'config.changed' };
