@@ -100,9 +100,12 @@ CREATE INDEX stray_presses_by_shift ON stray_presses (shift_id);
 
 -- Everything the central system must receive, written in the same transaction as the row it describes.
 -- A row leaves only when the centre has acknowledged it; a rejected one is quarantined, never blocking the rest.
+-- Kept lean because every rating writes here: `seq` is the rowid (rows leave from the oldest end, so a reused
+-- number still sorts after everything present), and `record_id` has no index of its own (its uniqueness is that of
+-- the domain row's primary key, written in the same transaction). Each index here is one more page per rating.
 CREATE TABLE outbox (
-  seq            INTEGER PRIMARY KEY AUTOINCREMENT,
-  record_id      TEXT NOT NULL UNIQUE,
+  seq            INTEGER PRIMARY KEY,
+  record_id      TEXT NOT NULL,
   kind           TEXT NOT NULL,
   payload        TEXT NOT NULL,
   created_at     INTEGER NOT NULL,

@@ -10,6 +10,8 @@ import { KioskService } from '../kiosk/kiosk-service.js';
 import { createRootLogger } from '../kiosk/logger.js';
 import { readProvisionFile, runKiosk } from '../kiosk/run-kiosk.js';
 import { runDemo } from './demo.js';
+import { runSimulator } from './sim.js';
+import { BAUD_RATES, listSerialPorts, type BaudRate } from '../hardware/transport.js';
 import { hashPin } from '../kiosk/security/pin-hash.js';
 import { APP_VERSION } from '../kiosk/version.js';
 
@@ -20,6 +22,14 @@ function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a whole number 0–65535');
   return n;
+}
+
+function baud(value: string): BaudRate {
+  const n = Number(value);
+  if (!(BAUD_RATES as readonly number[]).includes(n)) {
+    throw new InvalidArgumentError(`the evaluator speaks ${BAUD_RATES.join(', ')} baud`);
+  }
+  return n as BaudRate;
 }
 
 export function buildCli(): Command {
@@ -36,26 +46,50 @@ export function buildCli(): Command {
     .option('--host <address>', 'address for the local API', '127.0.0.1')
     .option('--port <port>', 'port for the local API', port, 8710)
     .option('--api-token <token>', 'bearer token every API request must carry (required off loopback)')
+    .option('--serial <path>', 'serial port of the five-key evaluator, e.g. /dev/ttyUSB0 or COM3')
+    .option('--baud <rate>', `evaluator line speed: ${BAUD_RATES.join(', ')}`, baud, 9600)
     .enablePositionalOptions()
-    .action(async (options: { data: string; host: string; port: number; apiToken?: string }) => {
-      const logger = createRootLogger();
-      const running = await runKiosk({
-        dataDir: options.data,
-        host: options.host,
-        port: options.port,
-        apiToken: options.apiToken ?? process.env.HCP_API_TOKEN,
-        logger,
-      });
-      process.stdout.write(`kiosk service listening on ${running.url} (data: ${options.data})\n`);
-      const stop = () => {
-        void running.stop().then(() => {
-          logger.flush();
-          process.exit(0);
+    .action(
+      async (options: {
+        data: string;
+        host: string;
+        port: number;
+        apiToken?: string;
+        serial?: string;
+        baud: BaudRate;
+      }) => {
+        const logger = createRootLogger();
+        const running = await runKiosk({
+          dataDir: options.data,
+          host: options.host,
+          port: options.port,
+          apiToken: options.apiToken ?? process.env.HCP_API_TOKEN,
+          logger,
+          serial: options.serial ? { path: options.serial, baudRate: options.baud } : undefined,
         });
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      process.once('disconnect', stop);
+        process.stdout.write(`kiosk service listening on ${running.url} (data: ${options.data})\n`);
+        const stop = () => {
+          void running.stop().then(() => {
+            logger.flush();
+            process.exit(0);
+          });
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        process.once('disconnect', stop);
+      },
+    );
+
+  kiosk
+    .command('ports')
+    .description('list the serial ports of this machine (to find the evaluator)')
+    .action(async () => {
+      const ports = await listSerialPorts();
+      if (ports.length === 0) process.stdout.write('no serial ports found\n');
+      for (const p of ports) {
+        const what = [p.manufacturer, p.vendorId && `${p.vendorId}:${p.productId}`, p.serialNumber].filter(Boolean);
+        process.stdout.write(`${p.path}${what.length > 0 ? `  ${what.join('  ')}` : ''}\n`);
+      }
     });
 
   kiosk
@@ -86,6 +120,13 @@ export function buildCli(): Command {
     .action(async (options: { data: string; port: number }) => {
       await runDemo({ dataDir: options.data, port: options.port, logger: createRootLogger({ level: 'warn' }) });
     });
+
+  program
+    .command('sim')
+    .description('an interactive five-key evaluator on a serial port (the device side of the protocol)')
+    .requiredOption('--port <path>', 'serial port to speak on, e.g. one end of a socat pty pair')
+    .option('--baud <rate>', `line speed: ${BAUD_RATES.join(', ')}`, baud, 9600)
+    .action(async (options: { port: string; baud: BaudRate }) => runSimulator(options));
 
   program
     .command('pin-hash')

@@ -14,6 +14,7 @@ import type { EvaluatorStatus, StatusView } from '../shared/local-api.js';
 import { createContext, transact, type KioskContext } from './context.js';
 import { uuidv7 } from './ids.js';
 import type { RaterInput } from './input/rater-input.js';
+import { PAUSED_TEXT, SerialInput, type DeviceView, type EvaluatorDiagnostics } from './input/serial-input.js';
 import { InvitationService, type Press, type PressOutcome } from './invitation-service.js';
 import { silentLogger, type Logger } from './logger.js';
 import { Sealer } from './security/data-key.js';
@@ -137,6 +138,27 @@ export class KioskService {
       central: { state: 'not_enrolled', lastError: null },
       storage: { full: ctx.storage.full },
     };
+  }
+
+  /** What a rater-facing device shows now: who is serving (or 暂停服务), and the seconds left to rate. */
+  deviceView(): DeviceView {
+    const { ctx } = this;
+    const open = ctx.invitations.open();
+    const left = open ? Math.ceil((open.expiresAt - ctx.now()) / 1000) : 0;
+    const promptSeconds = left > 0 ? left : null;
+    if (ctx.settings.get('mode') === 'terminal') {
+      const name = ctx.settings.get('terminalName') ?? ctx.settings.get('department')?.name ?? '自助服务';
+      return { display: name, promptSeconds };
+    }
+    const shift = ctx.shifts.current();
+    const serving = shift && shift.pausedSince === null;
+    return { display: serving ? `${shift.staffName} ${shift.staffNo}` : PAUSED_TEXT, promptSeconds };
+  }
+
+  /** Counters and the recent frame log of the serial evaluator, for the technician; null without one. */
+  evaluatorDiagnostics(): EvaluatorDiagnostics | null {
+    for (const input of this.inputs) if (input instanceof SerialInput) return input.diagnostics();
+    return null;
   }
 
   /** The status of the first physical input, or of the touchscreen when that is all there is. */

@@ -8,6 +8,9 @@ import { LOCAL_API_DEFAULT_PORT } from '../shared/local-api.js';
 import { startLocalApi } from './api/local-api.js';
 import { parentProcessTransport, serveUiChannel } from './host/ui-channel.js';
 import { ScreenInput } from './input/screen-input.js';
+import { SerialInput } from './input/serial-input.js';
+import type { DriverTimings } from '../hardware/evaluator-driver.js';
+import { serialTransport, type BaudRate } from '../hardware/transport.js';
 import { KioskService } from './kiosk-service.js';
 import type { Logger } from './logger.js';
 
@@ -18,6 +21,10 @@ export interface RunKioskOptions {
   apiToken?: string;
   logger: Logger;
   maxPageCount?: number;
+  /** The serial evaluator's port and speed, if there is one. */
+  serial?: { path: string; baudRate: BaudRate };
+  /** Driver timings (tests shorten them). */
+  serialTimings?: Partial<DriverTimings>;
 }
 
 export interface RunningKiosk {
@@ -34,6 +41,17 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
   });
   const screen = new ScreenInput();
   await service.addInput(screen);
+  if (options.serial) {
+    await service.addInput(
+      new SerialInput({
+        open: serialTransport(options.serial.path, options.serial.baudRate),
+        keyMap: () => service.keyMap(),
+        view: () => service.deviceView(),
+        log: options.logger.child({ module: 'evaluator', port: options.serial.path }),
+        timings: options.serialTimings,
+      }),
+    );
+  }
   const { app, url } = await startLocalApi({
     service,
     host: options.host,

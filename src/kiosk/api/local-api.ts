@@ -114,6 +114,11 @@ export function buildLocalApi(options: LocalApiOptions): FastifyInstance {
 
   const p = LOCAL_API_PREFIX;
   app.get(`${p}/status`, async () => service.status());
+  app.get(`${p}/diagnostics/evaluator`, async () => {
+    const diagnostics = service.evaluatorDiagnostics();
+    if (!diagnostics) throw new KioskError('not_found', 'this kiosk has no serial evaluator configured');
+    return { status: service.status().evaluator, ...diagnostics };
+  });
   app.post(`${p}/shift/login`, async (request) => service.shifts.login(parseBody(LoginRequest, request.body)));
   app.post(`${p}/shift/pause`, async (request) => service.shifts.pause(parseBody(PauseRequest, request.body).reason));
   app.post(`${p}/shift/resume`, async (request) => {

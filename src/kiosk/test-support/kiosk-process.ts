@@ -2,7 +2,7 @@
  * Runs the real `hcp kiosk` program as a child process with an IPC channel, as the Electron shell does, so tests
  * can press keys through the UI channel, call the local API, and kill the process for real.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Result } from '../../shared/result.js';
 import type { UiCommand, UiMessage } from '../../shared/ui-contract.js';
@@ -19,18 +19,38 @@ export interface KioskProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startKioskProcess(dataDir: string, extraArgs: string[] = []): Promise<KioskProcess> {
-  const child = fork(HCP_BIN, ['kiosk', '--data', dataDir, '--port', '0', ...extraArgs], {
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    env: { ...process.env, HCP_LOG_LEVEL: 'warn' },
-  });
+export interface KioskProcessOptions {
+  /** Connect the UI channel over IPC, as the Electron shell does (default true). Without it `command` rejects. */
+  ipc?: boolean;
+}
+
+export async function startKioskProcess(
+  dataDir: string,
+  extraArgs: string[] = [],
+  options: KioskProcessOptions = {},
+): Promise<KioskProcess> {
+  // HCP_KIOSK_NODE_ARGS passes Node flags to the kiosk process (for example --cpu-prof when profiling a benchmark).
+  const nodeArgs = process.env.HCP_KIOSK_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const args = [...nodeArgs, HCP_BIN, 'kiosk', '--data', dataDir, '--port', '0', ...extraArgs];
+  const env = { ...process.env, HCP_LOG_LEVEL: 'warn' };
+  const child =
+    options.ipc === false
+      ? spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env })
+      : fork(HCP_BIN, args.slice(nodeArgs.length + 1), {
+          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+          env,
+          execArgv: nodeArgs,
+        });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const url = await new Promise<string>((resolve, reject) => {
-    child.on('message', (m: { type?: string; url?: string }) => {
-      if (m.type === 'ready' && m.url) resolve(m.url);
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
     });
     void exited.then(() => reject(new Error(`kiosk exited before it was ready: ${stderr}`)));
   });

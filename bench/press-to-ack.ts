@@ -1,0 +1,97 @@
+/**
+ * Press to acknowledgement over a real pty: a real kiosk process drives one end of a socat pair, the simulated
+ * evaluator the other. For each press an invitation is opened, the PROMPT awaited, then the time from the KEY frame
+ * leaving the simulator to the ACK arriving back is measured. Beside it, one bare durable SQLite commit on the same
+ * disk: the physical floor (the ACK waits for the rating's commit).
+ *
+ *   npm run bench -- press     (or: npx tsx bench/press-to-ack.ts [presses])
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EvaluatorSimulator } from '../src/hardware/evaluator-simulator.js';
+import { startPtyPair } from '../src/hardware/test-support/pty-pair.js';
+import { serialTransport } from '../src/hardware/transport.js';
+import { startKioskProcess } from '../src/kiosk/test-support/kiosk-process.js';
+import { PIN_1001, provisioned } from '../src/kiosk/test-support/fixtures.js';
+import { measureBareCommit } from './durable-commit.js';
+import { measurePtyEcho } from './pty-echo.js';
+import { ms, summarize, table, type Summary } from './stats.js';
+
+export interface PressToAckResult {
+  press: Summary;
+  /** The same round trip with nothing behind it: a second process echoing over the same kind of pty. */
+  echo: Summary;
+  /** Inside the kiosk: KEY read → ACK written (the commit is inside), as its diagnostics report it. */
+  host: { p50Ms: number; p99Ms: number };
+  floor: Summary;
+}
+
+export async function benchPressToAck(presses = 1000): Promise<PressToAckResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'hcp-bench-press-'));
+  const pty = await startPtyPair(dir);
+  const kioskDir = join(dir, 'kiosk');
+  await (await provisioned(kioskDir)).close();
+  const sim = new EvaluatorSimulator({ open: serialTransport(pty.devicePath) });
+  await sim.start();
+  const kiosk = await startKioskProcess(kioskDir, ['--serial', pty.hostPath], { ipc: false });
+  try {
+    for (let i = 0; i < 400; i++) {
+      const state = ((await kiosk.api('GET', '/status')).body as { evaluator: { state: string } }).evaluator.state;
+      if (state === 'connected') break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await kiosk.api('POST', '/shift/login', { staffNo: '1001', pin: PIN_1001 });
+    const samples: number[] = [];
+    for (let i = 0; i < presses + 20; i++) {
+      const prompted = new Promise((r) => sim.once('prompt', r));
+      const opened = await kiosk.api('POST', '/invitations', {});
+      if (opened.status !== 201) throw new Error(`invitation refused: ${JSON.stringify(opened.body)}`);
+      await prompted;
+      const t0 = performance.now();
+      const result = await sim.press((i % 5) + 1);
+      const t = performance.now() - t0;
+      if (!result.acked || result.sends !== 1) throw new Error(`press ${i} not acknowledged on its first send`);
+      if (i >= 20) samples.push(t); // warm-up
+    }
+    const diagnostics = (await kiosk.api('GET', '/diagnostics/evaluator')).body as {
+      pressTiming: { p50Ms: number; p99Ms: number };
+    };
+    await kiosk.kill('SIGTERM');
+    await sim.stop();
+    const echo = await measurePtyEcho(pty);
+    const floor = measureBareCommit(dir);
+    return { press: summarize(samples), host: diagnostics.pressTiming, echo, floor };
+  } finally {
+    await kiosk.kill('SIGTERM');
+    await sim.stop().catch(() => undefined);
+    await pty.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const ratio = (value: number, floor: number) => `${(value / floor).toFixed(2)}×`;
+
+export function formatPressToAck({ press, host, echo, floor }: PressToAckResult): string {
+  return table(
+    ['press → ACK over a real pty', 'n', 'p50', 'p99'],
+    [
+      ['KEY frame sent → ACK received', String(press.n), ms(press.p50), ms(press.p99)],
+      ['  of which in the kiosk: KEY read → ACK written', '', ms(host.p50Ms), ms(host.p99Ms)],
+      ['pty round trip to an echoing process (transport floor)', String(echo.n), ms(echo.p50), ms(echo.p99)],
+      ['bare durable SQLite commit (floor)', String(floor.n), ms(floor.p50), ms(floor.p99)],
+      ['ratio to the commit floor (target p99 < 3×)', '', ratio(press.p50, floor.p50), ratio(press.p99, floor.p99)],
+      [
+        'ratio to both floors (transport + commit)',
+        '',
+        ratio(press.p50, echo.p50 + floor.p50),
+        ratio(press.p99, echo.p99 + floor.p99),
+      ],
+    ],
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const presses = Number(process.argv[2] ?? 1000);
+  console.log(formatPressToAck(await benchPressToAck(presses)));
+}

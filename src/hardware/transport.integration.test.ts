@@ -1,0 +1,68 @@
+/**
+ * Integration (real pty via socat): both serial transports carry bytes both ways and report a vanished line.
+ * The event-loop transport is what Linux and macOS use; serialport's stream is what Windows uses.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../kiosk/test-support/fixtures.js';
+import { startPtyPair, type PtyPair } from './test-support/pty-pair.js';
+import { streamSerialTransport, type OpenTransport, type Transport } from './transport.js';
+import { unixSerialTransport } from './unix-serial.js';
+
+let dir: ReturnType<typeof tempDir>;
+let pty: PtyPair;
+beforeEach(async () => {
+  dir = tempDir('hcp-tty-');
+  pty = await startPtyPair(dir.path);
+});
+afterEach(async () => {
+  await pty.kill();
+  dir.remove();
+});
+
+function collect(line: Transport): { bytes: () => Buffer } {
+  const chunks: Buffer[] = [];
+  line.onData((c) => chunks.push(c));
+  return { bytes: () => Buffer.concat(chunks) };
+}
+
+async function until(probe: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!probe()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe.each([
+  ['event-loop transport (Linux, macOS)', (path: string) => unixSerialTransport(path, 9600)],
+  ['serialport stream transport (Windows)', (path: string) => streamSerialTransport(path, 9600)],
+] as [string, (path: string) => OpenTransport][])('%s over a real pty', (_name, open) => {
+  it('carries bytes both ways, in order, including a large burst', async () => {
+    const host = await open(pty.hostPath)();
+    const device = await open(pty.devicePath)();
+    const atHost = collect(host);
+    const atDevice = collect(device);
+    const burst = Buffer.from(Array.from({ length: 20_000 }, (_, i) => i & 0xff));
+    host.write(Buffer.from([1, 2, 3]));
+    device.write(burst);
+    await until(() => atDevice.bytes().length === 3 && atHost.bytes().length === burst.length);
+    expect([...atDevice.bytes()]).toEqual([1, 2, 3]);
+    expect(atHost.bytes().equals(burst)).toBe(true);
+    await host.close();
+    await device.close();
+  });
+
+  it('reports the line closed when the other end vanishes', async () => {
+    const host = await open(pty.hostPath)();
+    collect(host); // a reading line, as the driver's always is
+    let closed = false;
+    host.onClose(() => (closed = true));
+    await pty.kill();
+    await until(() => closed);
+    expect(closed).toBe(true);
+  });
+
+  it('refuses a port that does not exist, with the error of the open', async () => {
+    await expect(open(`${dir.path}/no-such-tty`)()).rejects.toThrow();
+  });
+});
