@@ -44,6 +44,16 @@ export default tseslint.config(
     ],
   ),
   boundary(
+    ['src/common/**'],
+    [
+      [[...ELECTRON, ...UI], 'src/common is Node code shared by the services'],
+      [
+        ['**/kiosk/**', '**/hardware/**', '**/central/**', '**/cli/**', '**/main/**', '**/preload/**'],
+        'src/common imports only src/shared',
+      ],
+    ],
+  ),
+  boundary(
     ['src/kiosk/**', 'src/hardware/**', 'src/central/**'],
     [
       [ELECTRON, 'the services are plain Node programs: Electron stays in src/main and src/preload'],

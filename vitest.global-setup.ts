@@ -1,9 +1,23 @@
-// Integration tests run the real `hcp` program from dist/: compile it once before any test file starts, so a
-// test never runs stale code (incremental, so a second run takes a moment).
+// Runs once before any test file:
+// - compiles the sources to dist/, because integration tests run the real `hcp` program (incremental, so quick);
+// - starts one throwaway PostgreSQL cluster on a loopback port; test files create their own databases in it.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import type { TestProject } from 'vitest/node';
+import { startPgCluster } from './src/central/test-support/pg-cluster.js';
 
-export default function setup(): void {
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgUrl: string;
+    pgPort: number;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => void> {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  const cluster = await startPgCluster();
+  project.provide('pgUrl', cluster.url);
+  project.provide('pgPort', cluster.port);
+  return () => cluster.stop();
 }

@@ -99,18 +99,23 @@ CREATE TABLE stray_presses (
 CREATE INDEX stray_presses_by_shift ON stray_presses (shift_id);
 
 -- Everything the central system must receive, written in the same transaction as the row it describes.
--- A row leaves only when the centre has acknowledged it; a rejected one is quarantined, never blocking the rest.
--- Kept lean because every rating writes here: `seq` is the rowid (rows leave from the oldest end, so a reused
--- number still sorts after everything present), and `record_id` has no index of its own (its uniqueness is that of
--- the domain row's primary key, written in the same transaction). Each index here is one more page per rating.
+-- A row leaves the queue only when the centre has acknowledged it (`delivered_at`); delivered rows stay 30 days
+-- so each day can be reconciled with the centre's tally (`day`: the UTC date of the record id's timestamp) and
+-- re-queued if the two differ. A record the centre rejects is quarantined with its reason, never blocking the rest.
+-- `seq` is the rowid: rows are pruned from the oldest end, so a reused number still sorts after everything present.
+-- `record_id` has no index of its own: its uniqueness is that of the domain row's primary key, written in the same
+-- transaction, and every index here is one more page written per rating.
 CREATE TABLE outbox (
   seq            INTEGER PRIMARY KEY,
   record_id      TEXT NOT NULL,
   kind           TEXT NOT NULL,
+  day            TEXT NOT NULL,
   payload        TEXT NOT NULL,
   created_at     INTEGER NOT NULL,
   attempts       INTEGER NOT NULL DEFAULT 0,
+  delivered_at   INTEGER,
   quarantined_at INTEGER,
   last_error     TEXT
 ) STRICT;
-CREATE INDEX outbox_quarantined ON outbox (quarantined_at) WHERE quarantined_at IS NOT NULL;
+CREATE INDEX outbox_pending ON outbox (seq) WHERE delivered_at IS NULL AND quarantined_at IS NULL;
+CREATE INDEX outbox_by_day ON outbox (day);

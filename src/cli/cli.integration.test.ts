@@ -7,7 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyPin } from '../kiosk/security/pin-hash.js';
+import { verifyPin } from '../common/pin-hash.js';
 import { tempDir } from '../kiosk/test-support/fixtures.js';
 import { HCP_BIN } from '../kiosk/test-support/kiosk-process.js';
 

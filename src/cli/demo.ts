@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import type { KioskEvent } from '../shared/kiosk-events.js';
 import { KeyboardInput } from '../kiosk/input/keyboard-input.js';
-import type { Logger } from '../kiosk/logger.js';
+import type { Logger } from '../common/logger.js';
 import { readProvisionFile, runKiosk } from '../kiosk/run-kiosk.js';
 
 export const DEMO_PROVISION_FILE = fileURLToPath(new URL('../../examples/provision-window.json', import.meta.url));

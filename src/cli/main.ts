@@ -7,21 +7,40 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { PIN_PATTERN } from '../shared/device-config.js';
 import { KioskService } from '../kiosk/kiosk-service.js';
-import { createRootLogger } from '../kiosk/logger.js';
+import { createRootLogger } from '../common/logger.js';
 import { readProvisionFile, runKiosk } from '../kiosk/run-kiosk.js';
 import { runDemo } from './demo.js';
+import { enrollKiosk } from '../kiosk/sync/enroll.js';
+import type { SyncTimings } from '../kiosk/sync/sync-agent.js';
+import { runCentral } from '../central/run-central.js';
+import { CENTRAL_DEFAULT_PORT } from '../shared/central-api.js';
 import { runSimulator } from './sim.js';
 import { BAUD_RATES, listSerialPorts, type BaudRate } from '../hardware/transport.js';
-import { hashPin } from '../kiosk/security/pin-hash.js';
+import { hashPin } from '../common/pin-hash.js';
 import { APP_VERSION } from '../kiosk/version.js';
 
 const defaultDataDir = (): string =>
   process.env.HCP_DATA ?? join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'hcp', 'kiosk');
 
+const defaultCentralDir = (): string =>
+  process.env.HCP_CENTRAL_DATA ??
+  join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'hcp', 'central');
+
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a whole number 0–65535');
   return n;
+}
+
+/** Test and soak runs shorten the sync backoff and heartbeat through the environment. */
+function syncTimingsFromEnv(): Partial<SyncTimings> {
+  const n = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+  const timings: Partial<SyncTimings> = {};
+  const maxBackoffMs = n('HCP_SYNC_MAX_BACKOFF_MS');
+  const heartbeatMs = n('HCP_SYNC_HEARTBEAT_MS');
+  if (maxBackoffMs !== undefined) timings.maxBackoffMs = maxBackoffMs;
+  if (heartbeatMs !== undefined) timings.heartbeatMs = heartbeatMs;
+  return timings;
 }
 
 function baud(value: string): BaudRate {
@@ -66,6 +85,7 @@ export function buildCli(): Command {
           apiToken: options.apiToken ?? process.env.HCP_API_TOKEN,
           logger,
           serial: options.serial ? { path: options.serial, baudRate: options.baud } : undefined,
+          syncTimings: syncTimingsFromEnv(),
         });
         process.stdout.write(`kiosk service listening on ${running.url} (data: ${options.data})\n`);
         const stop = () => {
@@ -79,6 +99,26 @@ export function buildCli(): Command {
         process.once('disconnect', stop);
       },
     );
+
+  kiosk
+    .command('enroll')
+    .description('register this kiosk with the central system, using a single-use code from the centre')
+    .requiredOption('--central <url>', 'the central system, e.g. https://hcp.example.gov.cn')
+    .requiredOption('--code <code>', 'the enrolment code (valid 24 h, once)')
+    .option('--data <dir>', 'data folder', defaultDataDir())
+    .action(async (options: { central: string; code: string; data: string }) => {
+      const service = KioskService.open({ dataDir: options.data });
+      try {
+        const result = await enrollKiosk(service, options.data, options.central, options.code);
+        const where =
+          result.config.mode === 'window' ? `window ${result.config.window?.code}` : 'self-service terminal';
+        process.stdout.write(
+          `enrolled as device ${result.deviceId} (${where}, ${result.config.roster.length} staff) with ${options.central}\n`,
+        );
+      } finally {
+        await service.close();
+      }
+    });
 
   kiosk
     .command('ports')
@@ -119,6 +159,30 @@ export function buildCli(): Command {
     .option('--port <port>', 'port for the local API', port, 8710)
     .action(async (options: { data: string; port: number }) => {
       await runDemo({ dataDir: options.data, port: options.port, logger: createRootLogger({ level: 'warn' }) });
+    });
+
+  program
+    .command('central')
+    .description('run the central system (PostgreSQL at DATABASE_URL, or embedded in --data)')
+    .option('--data <dir>', 'data folder: admin token, data key, embedded database', defaultCentralDir())
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', port, CENTRAL_DEFAULT_PORT)
+    .action(async (options: { data: string; host: string; port: number }) => {
+      const logger = createRootLogger();
+      const central = await runCentral({
+        dataDir: options.data,
+        databaseUrl: process.env.DATABASE_URL,
+        host: options.host,
+        port: options.port,
+        logger,
+      });
+      process.stdout.write(
+        `central system listening on ${central.url} (database: ${central.db.kind})\n` +
+          (central.adminTokenFile ? `admin token: ${central.adminTokenFile}\n` : 'admin token: from HCP_ADMIN_TOKEN\n'),
+      );
+      const stop = () => void central.stop().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
     });
 
   program

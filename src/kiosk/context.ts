@@ -4,8 +4,8 @@
  */
 import { KioskError } from '../shared/kiosk-errors.js';
 import type { KioskEvent } from '../shared/kiosk-events.js';
-import type { Logger } from './logger.js';
-import type { Sealer } from './security/data-key.js';
+import type { Logger } from '../common/logger.js';
+import type { Sealer } from '../common/data-key.js';
 import type { Database } from './store/database.js';
 import { InvitationRepo } from './store/invitation-repo.js';
 import { OutboxRepo } from './store/outbox-repo.js';

@@ -15,7 +15,7 @@ import type { EvaluationRecord, FollowUpRecord, PressSource, StrayPressRecord } 
 import { isBadRating, type Satisfaction } from '../shared/satisfaction.js';
 import type { FollowUpRequest } from '../shared/ui-contract.js';
 import { iso, transact, type KioskContext } from './context.js';
-import { uuidv7 } from './ids.js';
+import { uuidv7 } from '../common/ids.js';
 import type { InvitationRow } from './store/invitation-repo.js';
 
 /** How long after a 差评 the rater may still add reasons and a callback number. */

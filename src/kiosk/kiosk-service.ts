@@ -12,15 +12,16 @@ import { KioskError } from '../shared/kiosk-errors.js';
 import type { KioskEvent } from '../shared/kiosk-events.js';
 import type { EvaluatorStatus, StatusView } from '../shared/local-api.js';
 import { createContext, transact, type KioskContext } from './context.js';
-import { uuidv7 } from './ids.js';
+import { uuidv7 } from '../common/ids.js';
 import type { RaterInput } from './input/rater-input.js';
 import { PAUSED_TEXT, SerialInput, type DeviceView, type EvaluatorDiagnostics } from './input/serial-input.js';
 import { InvitationService, type Press, type PressOutcome } from './invitation-service.js';
-import { silentLogger, type Logger } from './logger.js';
-import { Sealer } from './security/data-key.js';
-import { hashPin } from './security/pin-hash.js';
+import { silentLogger, type Logger } from '../common/logger.js';
+import { Sealer } from '../common/data-key.js';
+import { hashPin } from '../common/pin-hash.js';
 import { openDatabase, type Database } from './store/database.js';
 import { ShiftService, shiftView } from './shift-service.js';
+import type { SyncAgent } from './sync/sync-agent.js';
 import { APP_VERSION } from './version.js';
 
 export interface KioskServiceOptions {
@@ -37,6 +38,7 @@ export class KioskService {
   private readonly ctx: KioskContext;
   private readonly events = new EventEmitter<{ event: [KioskEvent] }>();
   private readonly inputs: RaterInput[] = [];
+  private sync: SyncAgent | undefined;
 
   private constructor(db: Database, sealer: Sealer, log: Logger) {
     this.ctx = createContext(db, sealer, log, (event) => this.dispatch(event));
@@ -109,6 +111,13 @@ export class KioskService {
     this.dispatch({ type: 'config.changed' });
   }
 
+  /** Connects the central system's sync; it is told of every change so queued records go out at once. */
+  attachSync(agent: SyncAgent): void {
+    this.sync = agent;
+    this.subscribe(() => agent.nudge());
+    agent.start();
+  }
+
   /** Starts a rater input; its presses go through `press`. */
   async addInput(input: RaterInput): Promise<void> {
     this.inputs.push(input);
@@ -128,14 +137,16 @@ export class KioskService {
       mode: ctx.settings.get('mode') ?? null,
       version: APP_VERSION,
       deviceId: this.deviceId,
-      enrolment: { enrolled: false, provisioned },
+      enrolment: { enrolled: ctx.settings.get('enrolment') !== undefined, provisioned },
       window: ctx.settings.get('window') ?? null,
       department: ctx.settings.get('department') ?? null,
       shift: shift ? shiftView(shift) : null,
       invitation: this.invitations.current(),
       evaluator: this.evaluatorStatus(),
       queue: ctx.outbox.status(),
-      central: { state: 'not_enrolled', lastError: null },
+      central: this.sync
+        ? { state: this.sync.status().state, lastError: this.sync.status().lastError }
+        : { state: 'not_enrolled', lastError: null },
       storage: { full: ctx.storage.full },
     };
   }
@@ -169,6 +180,7 @@ export class KioskService {
 
   async close(): Promise<void> {
     this.invitations.close();
+    await this.sync?.stop();
     await Promise.allSettled(this.inputs.map((i) => i.stop()));
     this.ctx.db.close();
   }

@@ -12,7 +12,11 @@ import { SerialInput } from './input/serial-input.js';
 import type { DriverTimings } from '../hardware/evaluator-driver.js';
 import { serialTransport, type BaudRate } from '../hardware/transport.js';
 import { KioskService } from './kiosk-service.js';
-import type { Logger } from './logger.js';
+import { CentralClient } from './sync/central-client.js';
+import { DeviceIdentity } from '../common/device-identity.js';
+import { SyncAgent, type SyncTimings } from './sync/sync-agent.js';
+import { APP_VERSION } from './version.js';
+import type { Logger } from '../common/logger.js';
 
 export interface RunKioskOptions {
   dataDir: string;
@@ -25,6 +29,8 @@ export interface RunKioskOptions {
   serial?: { path: string; baudRate: BaudRate };
   /** Driver timings (tests shorten them). */
   serialTimings?: Partial<DriverTimings>;
+  /** Sync timings (tests and the soak shorten the backoff). */
+  syncTimings?: Partial<SyncTimings>;
 }
 
 export interface RunningKiosk {
@@ -62,6 +68,7 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
     await service.close();
     throw error;
   });
+  startSync(service, options);
   const transport = parentProcessTransport();
   const stopChannel = transport
     ? serveUiChannel(transport, service, screen, options.logger.child({ module: 'ui-channel' }))
@@ -81,6 +88,25 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
         await service.close();
       })()),
   };
+}
+
+/** Starts delivery to the central system if this kiosk is enrolled. */
+function startSync(service: KioskService, options: RunKioskOptions): void {
+  const enrolment = service.context.settings.get('enrolment');
+  const identity = DeviceIdentity.load(options.dataDir);
+  if (!enrolment || !identity) return;
+  const client = new CentralClient({ baseUrl: enrolment.centralUrl, deviceId: enrolment.deviceId, identity });
+  service.attachSync(
+    new SyncAgent({
+      ctx: service.context,
+      client,
+      log: options.logger.child({ module: 'sync' }),
+      version: APP_VERSION,
+      applyConfig: (config) => service.provision(config),
+      report: () => ({ evaluator: service.status().evaluator }),
+      timings: options.syncTimings,
+    }),
+  );
 }
 
 export class ProvisionFileError extends Error {

@@ -7,8 +7,8 @@ import { KioskError } from '../shared/kiosk-errors.js';
 import type { LoginRequest, ShiftSummary, ShiftView } from '../shared/local-api.js';
 import type { ShiftEventRecord } from '../shared/records.js';
 import { iso, transact, type KioskContext } from './context.js';
-import { uuidv7 } from './ids.js';
-import { verifyPin } from './security/pin-hash.js';
+import { uuidv7 } from '../common/ids.js';
+import { verifyPin } from '../common/pin-hash.js';
 import type { ShiftRow } from './store/shift-repo.js';
 
 export const MAX_FAILED_PINS = 5;

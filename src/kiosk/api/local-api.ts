@@ -3,21 +3,15 @@
  * address needs a bearer token. Every error is JSON `{ error, message }` with a 4xx for anything the caller did.
  * No route takes a rating: ratings come only from the rater's own input. Runs in Node.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { KioskError, type KioskErrorCode } from '../../shared/kiosk-errors.js';
-import {
-  InvitationRequest,
-  LOCAL_API_PREFIX,
-  LoginRequest,
-  PauseRequest,
-  type ApiErrorBody,
-} from '../../shared/local-api.js';
+import { InvitationRequest, LOCAL_API_PREFIX, LoginRequest, PauseRequest } from '../../shared/local-api.js';
 import type { KioskService } from '../kiosk-service.js';
-import { silentLogger, type Logger } from '../logger.js';
-import { UUID_PATTERN } from '../ids.js';
+import { silentLogger, type Logger } from '../../common/logger.js';
+import { UUID_PATTERN } from '../../common/ids.js';
+import { HttpError, installJsonErrors, parseBody, requireBearer } from '../../common/http.js';
 
 export interface LocalApiOptions {
   service: KioskService;
@@ -61,15 +55,6 @@ export function isLoopback(host: string): boolean {
   return host === '::1';
 }
 
-/** Parses a body against a strict schema; a mismatch is a 400 `invalid_request` naming the first problem. */
-export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const result = schema.safeParse(body ?? {});
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
-  throw new KioskError('invalid_request', `${where}: ${issue.message}`);
-}
-
 export function buildLocalApi(options: LocalApiOptions): FastifyInstance {
   const host = options.host ?? '127.0.0.1';
   if (!isLoopback(host) && !options.token) {
@@ -84,33 +69,14 @@ export function buildLocalApi(options: LocalApiOptions): FastifyInstance {
     return503OnClosing: true,
   });
 
-  // JSON only: a text/plain body is refused as 415 rather than parsed as a string.
-  app.removeContentTypeParser('text/plain');
-
-  if (options.token) {
-    const expected = Buffer.from(`Bearer ${options.token}`);
-    app.addHook('onRequest', async (request, reply) => {
-      const given = Buffer.from(request.headers.authorization ?? '');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        return reply.code(401).send(errorBody('unauthorized', 'a valid Authorization: Bearer token is required'));
-      }
-    });
-  }
-
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof KioskError) {
-      return reply.code(STATUS[error.code]).send(errorBody(error.code, error.message, error.details));
-    }
-    const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      return reply.code(status).send(errorBody(frameworkCode(status, error.code), error.message));
-    }
-    request.log.error({ err: error }, 'request failed');
-    return reply.code(500).send(errorBody('internal', 'the kiosk service failed; see its log'));
+  if (options.token) app.addHook('onRequest', requireBearer(options.token));
+  installJsonErrors(app, {
+    service: 'kiosk service',
+    translate: (error) =>
+      error instanceof KioskError
+        ? new HttpError(STATUS[error.code], error.code, error.message, error.details)
+        : undefined,
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send(errorBody('not_found', `no route ${request.method} ${request.url}`)),
-  );
 
   const p = LOCAL_API_PREFIX;
   app.get(`${p}/status`, async () => service.status());
@@ -157,16 +123,4 @@ const EMPTY = z.strictObject({});
 function invitationId(id: string): string {
   if (!UUID_PATTERN.test(id)) throw new KioskError('not_found', `no invitation ${id}`);
   return id;
-}
-
-function errorBody(code: string, message: string, details?: Record<string, unknown>): ApiErrorBody {
-  return { error: code, message, ...details };
-}
-
-function frameworkCode(status: number, code: string | undefined): string {
-  if (status === 413) return 'payload_too_large';
-  if (status === 415) return 'unsupported_media_type';
-  if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'invalid_json';
-  if (status === 400) return 'invalid_request';
-  return `http_${status}`;
 }

@@ -3,7 +3,7 @@ import type { Result } from '../../shared/result.js';
 import type { UiMessage } from '../../shared/ui-contract.js';
 import { ScreenInput } from '../input/screen-input.js';
 import type { KioskService } from '../kiosk-service.js';
-import { silentLogger } from '../logger.js';
+import { silentLogger } from '../../common/logger.js';
 import { PIN_1001, provisioned, tempDir } from '../test-support/fixtures.js';
 import { serveUiChannel, type MessageTransport } from './ui-channel.js';
 

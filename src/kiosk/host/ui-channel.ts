@@ -8,7 +8,7 @@ import { err, ok, type Result } from '../../shared/result.js';
 import { UiCommand, UiRequestMessage, type UiMessage } from '../../shared/ui-contract.js';
 import type { ScreenInput } from '../input/screen-input.js';
 import type { KioskService } from '../kiosk-service.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../../common/logger.js';
 
 /** A bidirectional message pipe. */
 export interface MessageTransport {

@@ -18,7 +18,7 @@ import {
 import { FrameType } from '../../hardware/frame-codec.js';
 import { displayPayload, promptPayload } from '../../hardware/messages.js';
 import type { OpenTransport } from '../../hardware/transport.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../../common/logger.js';
 import type { PressHandler, RaterInput } from './rater-input.js';
 
 /** What the device should show now; asked after every (re)connection. */

@@ -1,10 +1,12 @@
 /**
  * The outbox: every record the central system must receive. Rows are appended in the same transaction as the
- * domain row they describe (callers run `append` inside their own transaction). Runs in Node.
+ * domain row they describe (callers run `append` inside their own transaction), leave the queue when the centre
+ * acknowledges them, and are kept 30 days more for reconciliation. Runs in Node.
  */
-import { statementCache, type Database, type StatementCache } from './database.js';
+import { recordDay } from '../../shared/wire-records.js';
 import type { QueueStatus } from '../../shared/local-api.js';
 import type { SyncRecord } from '../../shared/records.js';
+import { statementCache, type Database, type StatementCache } from './database.js';
 
 export interface OutboxEntry {
   seq: number;
@@ -14,6 +16,16 @@ export interface OutboxEntry {
   createdAt: number;
   attempts: number;
 }
+
+export interface QuarantinedEntry {
+  seq: number;
+  recordId: string;
+  kind: string;
+  quarantinedAt: number;
+  lastError: string;
+}
+
+const ENTRY = 'seq, record_id AS recordId, kind, payload, created_at AS createdAt, attempts';
 
 export class OutboxRepo {
   private readonly sql: StatementCache;
@@ -25,16 +37,22 @@ export class OutboxRepo {
   /** Queues `record` for delivery. Must run inside the transaction that writes the record's own row. */
   append(record: SyncRecord, createdAt: number): void {
     this.sql(
-      'INSERT INTO outbox (record_id, kind, payload, created_at) VALUES (@recordId, @kind, @payload, @createdAt)',
-    ).run({ recordId: record.id, kind: record.kind, payload: JSON.stringify(record), createdAt });
+      'INSERT INTO outbox (record_id, kind, day, payload, created_at) VALUES (@recordId, @kind, @day, @payload, @createdAt)',
+    ).run({
+      recordId: record.id,
+      kind: record.kind,
+      day: recordDay(record.id),
+      payload: JSON.stringify(record),
+      createdAt,
+    });
   }
 
   status(): QueueStatus {
     const row = this.sql(
-      `SELECT count(*) FILTER (WHERE quarantined_at IS NULL) AS pending,
-              count(*) FILTER (WHERE quarantined_at IS NOT NULL) AS quarantined,
-              (SELECT created_at FROM outbox WHERE quarantined_at IS NULL ORDER BY seq LIMIT 1) AS oldest
-         FROM outbox`,
+      `SELECT (SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND quarantined_at IS NULL) AS pending,
+              (SELECT count(*) FROM outbox WHERE quarantined_at IS NOT NULL) AS quarantined,
+              (SELECT created_at FROM outbox WHERE delivered_at IS NULL AND quarantined_at IS NULL
+                ORDER BY seq LIMIT 1) AS oldest`,
     ).get() as { pending: number; quarantined: number; oldest: number | null };
     return {
       pending: row.pending,
@@ -43,19 +61,66 @@ export class OutboxRepo {
     };
   }
 
-  /** The oldest `limit` deliverable entries, in the order they were written. */
+  /** The oldest `limit` entries waiting for delivery, in the order they were written. */
   pending(limit: number): OutboxEntry[] {
     return this.sql(
-      `SELECT seq, record_id AS recordId, kind, payload, created_at AS createdAt, attempts
-           FROM outbox WHERE quarantined_at IS NULL ORDER BY seq LIMIT ?`,
+      `SELECT ${ENTRY} FROM outbox WHERE delivered_at IS NULL AND quarantined_at IS NULL ORDER BY seq LIMIT ?`,
     ).all(limit) as OutboxEntry[];
   }
 
-  /** The payloads of a given record, for tests and diagnostics. */
-  find(recordId: string): OutboxEntry | undefined {
+  /** The centre has them: they leave the queue. */
+  markDelivered(seqs: number[], at: number): void {
+    if (seqs.length === 0) return;
+    this.sql(
+      `UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL
+        WHERE seq IN (SELECT value FROM json_each(?))`,
+    ).run(at, JSON.stringify(seqs));
+  }
+
+  /** The centre refused it: set aside with the reason, so the rest of the queue moves on. */
+  quarantine(seq: number, reason: string, at: number): void {
+    this.sql('UPDATE outbox SET quarantined_at = ?, last_error = ?, attempts = attempts + 1 WHERE seq = ?').run(
+      at,
+      reason,
+      seq,
+    );
+  }
+
+  quarantined(limit = 100): QuarantinedEntry[] {
     return this.sql(
-      `SELECT seq, record_id AS recordId, kind, payload, created_at AS createdAt, attempts
-           FROM outbox WHERE record_id = ?`,
-    ).get(recordId) as OutboxEntry | undefined;
+      `SELECT seq, record_id AS recordId, kind, quarantined_at AS quarantinedAt, last_error AS lastError
+         FROM outbox WHERE quarantined_at IS NOT NULL ORDER BY seq LIMIT ?`,
+    ).all(limit) as QuarantinedEntry[];
+  }
+
+  /** Puts quarantined records back in the queue (after the cause was fixed at the centre). */
+  retryQuarantined(): number {
+    return this.sql('UPDATE outbox SET quarantined_at = NULL WHERE quarantined_at IS NOT NULL').run().changes;
+  }
+
+  /** Record ids of a day that the centre should hold (delivered ones), and how many of that day still wait. */
+  dayState(day: string): { delivered: string[]; waiting: number } {
+    const rows = this.sql(
+      'SELECT record_id AS id, delivered_at IS NOT NULL AS delivered FROM outbox WHERE day = ? AND quarantined_at IS NULL',
+    ).all(day) as { id: string; delivered: number }[];
+    return {
+      delivered: rows.filter((r) => r.delivered).map((r) => r.id),
+      waiting: rows.filter((r) => !r.delivered).length,
+    };
+  }
+
+  /** Sends a day again: the centre answers `duplicate` for what it has and takes what it lacks. */
+  requeueDay(day: string): number {
+    return this.sql('UPDATE outbox SET delivered_at = NULL WHERE day = ? AND quarantined_at IS NULL').run(day).changes;
+  }
+
+  /** Forgets delivered rows older than `before` (ms). */
+  pruneDelivered(before: number): number {
+    return this.sql('DELETE FROM outbox WHERE delivered_at IS NOT NULL AND created_at < ?').run(before).changes;
+  }
+
+  /** The entry of a record, for tests and diagnostics. */
+  find(recordId: string): OutboxEntry | undefined {
+    return this.sql(`SELECT ${ENTRY} FROM outbox WHERE record_id = ?`).get(recordId) as OutboxEntry | undefined;
   }
 }

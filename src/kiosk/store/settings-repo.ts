@@ -13,6 +13,13 @@ export interface Settings {
   ratingWindowSeconds: number;
   keyMap: number[];
   provisionedAt: string;
+  /** Set by `hcp kiosk enroll`: where the central system is and who this device is there. */
+  enrolment: { centralUrl: string; deviceId: string; enrolledAt: string };
+  /** The central configuration version last applied, and its ETag. */
+  configVersion: number;
+  configEtag: string;
+  /** Server time − device time, learnt from the last heartbeat. */
+  clockOffsetMs: number;
 }
 
 export class SettingsRepo {

@@ -1,10 +1,9 @@
 /** Helpers shared by the kiosk's tests: temporary folders and provisioned services. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DeviceConfig } from '../../shared/device-config.js';
 import { DeviceConfig as DeviceConfigSchema } from '../../shared/device-config.js';
 import { KioskService } from '../kiosk-service.js';
+
+export { tempDir } from '../../common/test-support/temp-dir.js';
 
 /** Hash of PIN 246810 (computed once with hashPin), so tests do not pay for scrypt on every provisioning. */
 export const PIN_1001 = '246810';
@@ -30,11 +29,6 @@ export function terminalConfig(): DeviceConfig {
     terminalName: '自助服务区 3号终端',
     serviceItems: [{ code: 'SB-0101', name: '社保缴费记录查询打印' }],
   });
-}
-
-export function tempDir(prefix = 'hcp-test-'): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), prefix));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
 export async function provisioned(

@@ -1,7 +1,7 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../test-support/fixtures.js';
+import { tempDir } from './test-support/temp-dir.js';
 import { DataKeyError, Sealer } from './data-key.js';
 import { hashPin, verifyPin } from './pin-hash.js';
 

@@ -1,0 +1,58 @@
+/**
+ * The central system's numbered migrations (`migrations/central/NNNN-name.sql`), applied at start in one
+ * transaction and tracked in `schema_migrations`. A database migrated by a newer release is refused. Runs in Node.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CentralDb } from './database.js';
+
+export const CENTRAL_MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/central/', import.meta.url));
+
+export class CentralDatabaseTooNewError extends Error {
+  override readonly name = 'CentralDatabaseTooNewError';
+  readonly code = 'database_too_new';
+}
+
+export interface CentralMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export function readCentralMigrations(dir = CENTRAL_MIGRATIONS_DIR): CentralMigration[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .map((file) => {
+      const match = /^(\d{4})-([a-z0-9-]+)\.sql$/.exec(file);
+      if (!match) throw new Error(`migration file name ${file} is not NNNN-name.sql`);
+      return { version: Number(match[1]), name: match[2]!, sql: readFileSync(join(dir, file), 'utf8') };
+    })
+    .sort((a, b) => a.version - b.version);
+}
+
+/** Applies what is pending; returns the versions applied now. */
+export async function migrateCentral(db: CentralDb, migrations = readCentralMigrations()): Promise<number[]> {
+  await db.exec(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (
+       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+  );
+  return db.transaction(async (tx) => {
+    // One migrator at a time, even with several central processes starting together.
+    await tx.query('LOCK TABLE schema_migrations IN EXCLUSIVE MODE');
+    const [row] = await tx.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
+    const current = row?.version ?? 0;
+    const latest = migrations.at(-1)?.version ?? 0;
+    if (current > latest) {
+      throw new CentralDatabaseTooNewError(
+        `the database is at schema version ${current}, newer than this release knows (${latest})`,
+      );
+    }
+    const pending = migrations.filter((m) => m.version > current);
+    for (const m of pending) {
+      await tx.exec(m.sql);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+    }
+    return pending.map((m) => m.version);
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * The configuration a kiosk receives: its window and department, the roster of that department (scrypt PIN hashes
+ * only), the service items, the reason tags and the hall-wide settings. The same shape as a provision file
+ * (src/shared/device-config.ts). Runs in Node.
+ */
+import { createHash } from 'node:crypto';
+import { DeviceConfig } from '../shared/device-config.js';
+import type { Queryable } from './db/database.js';
+
+export interface DeviceRow {
+  id: string;
+  mode: 'window' | 'terminal';
+  windowCode: string | null;
+  name: string;
+  revokedAt: Date | null;
+  publicKey: string;
+}
+
+export async function currentConfigVersion(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ version: number }>('SELECT version FROM config_version');
+  return row!.version;
+}
+
+export async function buildDeviceConfig(
+  db: Queryable,
+  device: Pick<DeviceRow, 'mode' | 'windowCode' | 'name'>,
+): Promise<DeviceConfig> {
+  const [win] = device.windowCode
+    ? await db.query<{ code: string; name: string; departmentCode: string; departmentName: string }>(
+        `SELECT w.code, w.name, d.code AS "departmentCode", d.name AS "departmentName"
+           FROM windows w JOIN departments d ON d.code = w.department_code WHERE w.code = $1`,
+        [device.windowCode],
+      )
+    : [];
+  const department = win?.departmentCode ?? null;
+  const roster = department
+    ? await db.query<{ staffNo: string; name: string; departmentCode: string; pinHash: string }>(
+        `SELECT staff_no AS "staffNo", name, department_code AS "departmentCode", pin_hash AS "pinHash"
+           FROM staff WHERE active AND department_code = $1 ORDER BY staff_no`,
+        [department],
+      )
+    : [];
+  const items = await db.query<{ code: string; name: string; departmentCode: string }>(
+    `SELECT code, name, department_code AS "departmentCode" FROM service_items
+      WHERE $1::text IS NULL OR department_code = $1 ORDER BY code`,
+    [department],
+  );
+  const tags = await db.query<{ code: string; label: string }>(
+    'SELECT code, label FROM reason_tags ORDER BY position, code',
+  );
+  const settings = Object.fromEntries(
+    (await db.query<{ key: string; value: unknown }>('SELECT key, value FROM settings')).map((s) => [s.key, s.value]),
+  );
+  return DeviceConfig.parse({
+    mode: device.mode,
+    ...(win
+      ? {
+          window: { code: win.code, name: win.name },
+          department: { code: win.departmentCode, name: win.departmentName },
+        }
+      : {}),
+    ...(device.mode === 'terminal' ? { terminalName: device.name } : {}),
+    roster,
+    serviceItems: items,
+    ...(tags.length > 0 ? { reasonTags: tags } : {}),
+    ...settings,
+  });
+}
+
+/** A strong ETag over the configuration's content. */
+export function configEtag(config: DeviceConfig): string {
+  return `"${createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 32)}"`;
+}

@@ -1,0 +1,160 @@
+/**
+ * The fleet: single-use enrolment codes, enrolment with an Ed25519 public key, signed-request checks, heartbeats
+ * and the per-day tally kiosks reconcile against. Runs in Node.
+ */
+import { createHash, createPublicKey, randomInt, verify, type KeyObject } from 'node:crypto';
+import { HttpError } from '../common/http.js';
+import { uuidv7 } from '../common/ids.js';
+import { tallyOf } from '../common/tally.js';
+import type { EnrollRequest, HeartbeatRequest, TallyResponse } from '../shared/central-api.js';
+import { canonicalRequest, MAX_CLOCK_SKEW_MS } from '../shared/device-auth.js';
+import type { CentralDb, Queryable } from './db/database.js';
+import { buildDeviceConfig, currentConfigVersion, type DeviceRow } from './device-config.js';
+
+export const ENROLLMENT_TTL_MS = 24 * 3600_000;
+/** Enrolment codes avoid letters and digits that are easy to confuse (0/O, 1/I/L). */
+const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+const hashCode = (code: string) => createHash('sha256').update(code.replace(/[\s-]/g, '').toUpperCase()).digest('hex');
+
+export async function createEnrollment(
+  db: CentralDb,
+  body: { mode: 'window' | 'terminal'; windowCode?: string; name: string },
+): Promise<{ code: string; expiresAt: string }> {
+  const raw = Array.from({ length: 8 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+  const code = `${raw.slice(0, 4)}-${raw.slice(4)}`;
+  const expiresAt = new Date(Date.now() + ENROLLMENT_TTL_MS);
+  await db
+    .query('INSERT INTO enrollments (code_hash, mode, window_code, name, expires_at) VALUES ($1, $2, $3, $4, $5)', [
+      hashCode(code),
+      body.mode,
+      body.windowCode ?? null,
+      body.name,
+      expiresAt,
+    ])
+    .catch((error: { code?: string }) => {
+      if (error.code === '23503') throw new HttpError(409, 'unknown_reference', `no window ${body.windowCode}`);
+      throw error;
+    });
+  return { code, expiresAt: expiresAt.toISOString() };
+}
+
+function parsePublicKey(base64: string): KeyObject {
+  try {
+    const key = createPublicKey({ key: Buffer.from(base64, 'base64'), format: 'der', type: 'spki' });
+    if (key.asymmetricKeyType !== 'ed25519') throw new Error('not ed25519');
+    return key;
+  } catch {
+    throw new HttpError(400, 'invalid_public_key', 'publicKey must be base64 of an Ed25519 SPKI DER key');
+  }
+}
+
+/** Uses up an enrolment code and registers the device. The code works once, within 24 h. */
+export async function enroll(db: CentralDb, request: EnrollRequest) {
+  parsePublicKey(request.publicKey);
+  return db.transaction(async (tx) => {
+    const deviceId = uuidv7();
+    const [enrollment] = await tx.query<{ mode: 'window' | 'terminal'; windowCode: string | null; name: string }>(
+      `UPDATE enrollments SET used_at = now(), device_id = $2
+        WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now()
+        RETURNING mode, window_code AS "windowCode", name`,
+      [hashCode(request.code), deviceId],
+    );
+    if (!enrollment) {
+      throw new HttpError(403, 'enrollment_code_invalid', 'this enrolment code is unknown, used already or expired');
+    }
+    await tx.query(
+      `INSERT INTO devices (id, public_key, mode, window_code, name, info, version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        deviceId,
+        request.publicKey,
+        enrollment.mode,
+        enrollment.windowCode,
+        enrollment.name,
+        request.info,
+        request.info.version,
+      ],
+    );
+    const config = await buildDeviceConfig(tx, enrollment);
+    return { deviceId, config, configVersion: await currentConfigVersion(tx) };
+  });
+}
+
+export interface SignedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  rawBody: Buffer;
+}
+
+const header = (headers: SignedRequest['headers'], name: string) => {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/**
+ * Checks a device request's signature (src/shared/device-auth.ts) and returns the device. Every failure is the
+ * same 401 to the caller, with the reason in its message for the technician.
+ */
+export async function authenticateDevice(db: Queryable, request: SignedRequest, now = Date.now()): Promise<DeviceRow> {
+  const deviceId = header(request.headers, 'x-hcp-device');
+  const timestamp = header(request.headers, 'x-hcp-timestamp');
+  const signature = header(request.headers, 'x-hcp-signature');
+  const refuse = (why: string) => new HttpError(401, 'unauthorized', why);
+  if (!deviceId || !timestamp || !signature)
+    throw refuse('device requests must be signed (X-HCP-Device, X-HCP-Timestamp, X-HCP-Signature)');
+  if (!/^\d{1,16}$/.test(timestamp) || Math.abs(now - Number(timestamp)) > MAX_CLOCK_SKEW_MS) {
+    throw refuse('the request timestamp is more than 5 minutes off the server clock');
+  }
+  if (!/^[0-9a-f-]{36}$/.test(deviceId)) throw refuse('unknown device');
+  const [device] = await db.query<DeviceRow>(
+    `SELECT id, mode, window_code AS "windowCode", name, revoked_at AS "revokedAt", public_key AS "publicKey"
+       FROM devices WHERE id = $1`,
+    [deviceId],
+  );
+  if (!device) throw refuse('unknown device');
+  if (device.revokedAt) throw refuse('this device has been revoked');
+  const digest = createHash('sha256').update(request.rawBody).digest('hex');
+  const signed = canonicalRequest(request.method, request.url, timestamp, digest);
+  const ok = verify(null, Buffer.from(signed), parsePublicKey(device.publicKey), Buffer.from(signature, 'base64'));
+  if (!ok) throw refuse('bad signature');
+  return device;
+}
+
+export async function heartbeat(db: Queryable, device: DeviceRow, body: HeartbeatRequest) {
+  await db.query(
+    `UPDATE devices SET version = $2, last_heartbeat_at = now(), queue_depth = $3, oldest_pending_at = $4, evaluator = $5
+      WHERE id = $1`,
+    [device.id, body.version, body.queueDepth, body.oldestPendingAt, body.evaluator],
+  );
+  return { serverTime: new Date().toISOString(), configVersion: await currentConfigVersion(db) };
+}
+
+export async function tally(db: Queryable, device: DeviceRow, day: string): Promise<TallyResponse> {
+  const rows = await db.query<{ id: string }>('SELECT id::text AS id FROM records WHERE device_id = $1 AND day = $2', [
+    device.id,
+    day,
+  ]);
+  return tallyOf(
+    day,
+    rows.map((r) => r.id),
+  );
+}
+
+export async function revokeDevice(db: Queryable, id: string): Promise<void> {
+  const rows = await db.query(
+    'UPDATE devices SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id',
+    [id],
+  );
+  if (rows.length === 0) throw new HttpError(404, 'not_found', `no device ${id}`);
+}
+
+export async function listDevices(db: Queryable) {
+  return db.query(
+    `SELECT id, mode, window_code AS "windowCode", name, version, enrolled_at AS "enrolledAt", revoked_at AS "revokedAt",
+            last_heartbeat_at AS "lastHeartbeatAt", queue_depth AS "queueDepth", oldest_pending_at AS "oldestPendingAt",
+            evaluator, clock_offset_ms AS "clockOffsetMs"
+       FROM devices ORDER BY enrolled_at`,
+  );
+}

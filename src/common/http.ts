@@ -1,0 +1,78 @@
+/**
+ * What both services' HTTP APIs share: JSON errors `{ error, message, …details }` with a 4xx for anything the
+ * caller did and never a stack trace, strict body parsing, and bearer-token checks. Runs in Node.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { ApiErrorBody } from '../shared/local-api.js';
+
+/** An error meant for the HTTP caller. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export function errorBody(code: string, message: string, details?: Record<string, unknown>): ApiErrorBody {
+  return { error: code, message, ...details };
+}
+
+/**
+ * Answers every error as JSON. `translate` maps a service's own errors to HttpErrors; anything else that is not a
+ * framework 4xx is logged and answered 500 `internal`.
+ */
+export function installJsonErrors(
+  app: FastifyInstance,
+  options: { service: string; translate?: (error: unknown) => HttpError | undefined },
+): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = error instanceof HttpError ? error : options.translate?.(error);
+    if (known) return reply.code(known.status).send(errorBody(known.code, known.message, known.details));
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send(errorBody(frameworkCode(status, error.code), error.message));
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send(errorBody('internal', `the ${options.service} failed; see its log`));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(errorBody('not_found', `no route ${request.method} ${request.url}`)),
+  );
+  // JSON only: a text/plain body is refused as 415 rather than parsed as a string.
+  app.removeContentTypeParser('text/plain');
+}
+
+function frameworkCode(status: number, code: string | undefined): string {
+  if (status === 413) return 'payload_too_large';
+  if (status === 415) return 'unsupported_media_type';
+  if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'invalid_json';
+  if (status === 400) return 'invalid_request';
+  return `http_${status}`;
+}
+
+/** Parses a body (or query) against a strict schema; a mismatch is a 400 `invalid_request` naming the first problem. */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
+  throw new HttpError(400, 'invalid_request', `${where}: ${issue.message}`);
+}
+
+/** An onRequest hook that refuses any request without `Authorization: Bearer <token>`. */
+export function requireBearer(token: string) {
+  const expected = Buffer.from(`Bearer ${token}`);
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const given = Buffer.from(request.headers.authorization ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return reply.code(401).send(errorBody('unauthorized', 'a valid Authorization: Bearer token is required'));
+    }
+  };
+}

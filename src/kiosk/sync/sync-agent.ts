@@ -1,0 +1,311 @@
+/**
+ * Delivers the outbox to the central system and keeps the kiosk's configuration current.
+ *
+ * - Delivery: sends the oldest pending records in batches while there is anything to send. A record leaves the
+ *   queue only when the centre acknowledged it (`accepted` or `duplicate`); one the centre `rejected` is quarantined
+ *   with its reason and never blocks the queue. Network errors, timeouts and 5xx back off exponentially with jitter
+ *   from 1 s to 5 min; a 4xx refusing a whole batch is narrowed down by halving the batch until the one bad record is
+ *   found and quarantined.
+ * - Heartbeat (every 30 s): reports version, queue and evaluator; learns the server's clock (records carry the
+ *   offset) and the configuration version, and pulls the configuration when that changes.
+ * - Reconciliation (daily, and on demand): compares the last days' tallies with the centre's and re-queues a day that
+ *   differs; the centre answers `duplicate` for what it has.
+ * Runs in Node.
+ */
+import { hostname } from 'node:os';
+import type { Logger } from '../../common/logger.js';
+import { tallyOf } from '../../common/tally.js';
+import type { HeartbeatResponse, TallyResponse } from '../../shared/central-api.js';
+import { DeviceConfig } from '../../shared/device-config.js';
+import type { EvaluatorStatus } from '../../shared/local-api.js';
+import type { SyncRecord } from '../../shared/records.js';
+import type { RecordResult } from '../../shared/wire-records.js';
+import { transact, type KioskContext } from '../context.js';
+import type { OutboxEntry } from '../store/outbox-repo.js';
+import { CentralUnreachableError, type CentralClient } from './central-client.js';
+
+export interface SyncTimings {
+  minBackoffMs: number;
+  maxBackoffMs: number;
+  heartbeatMs: number;
+  reconcileEveryMs: number;
+  /** How many days back reconciliation looks. */
+  reconcileDays: number;
+  batchSize: number;
+  /** Delivered rows are kept this long for reconciliation. */
+  keepDeliveredMs: number;
+}
+
+export const DEFAULT_SYNC_TIMINGS: SyncTimings = {
+  minBackoffMs: 1_000,
+  maxBackoffMs: 5 * 60_000,
+  heartbeatMs: 30_000,
+  reconcileEveryMs: 24 * 3600_000,
+  reconcileDays: 7,
+  batchSize: 500,
+  keepDeliveredMs: 30 * 24 * 3600_000,
+};
+
+export interface SyncStatus {
+  state: 'online' | 'offline';
+  lastError: string | null;
+  lastDeliveredAt: string | null;
+  clockOffsetMs: number | null;
+}
+
+export interface SyncAgentOptions {
+  ctx: KioskContext;
+  client: CentralClient;
+  log: Logger;
+  version: string;
+  /** Applies a configuration from the centre (KioskService.provision). */
+  applyConfig: (config: DeviceConfig) => Promise<void>;
+  /** What the heartbeat reports about the evaluator and the queue. */
+  report: () => { evaluator: EvaluatorStatus };
+  timings?: Partial<SyncTimings>;
+}
+
+class RetryLater extends Error {
+  override readonly name = 'RetryLater';
+}
+
+export class SyncAgent {
+  private readonly t: SyncTimings;
+  private stopped = true;
+  private wake: (() => void) | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private backoffMs: number;
+  private loop: Promise<void> | undefined;
+  private readonly statusValue: SyncStatus = {
+    state: 'offline',
+    lastError: null,
+    lastDeliveredAt: null,
+    clockOffsetMs: null,
+  };
+
+  constructor(private readonly o: SyncAgentOptions) {
+    this.t = { ...DEFAULT_SYNC_TIMINGS, ...o.timings };
+    this.backoffMs = this.t.minBackoffMs;
+    this.statusValue.clockOffsetMs = o.ctx.settings.get('clockOffsetMs') ?? null;
+  }
+
+  status(): SyncStatus {
+    return { ...this.statusValue };
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loop = this.deliverLoop();
+    void this.heartbeat();
+    this.timers.push(setInterval(() => void this.heartbeat(), this.t.heartbeatMs));
+    this.timers.push(setInterval(() => void this.reconcile().catch(() => undefined), this.t.reconcileEveryMs));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Something was queued: deliver now instead of at the next idle check. */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async deliverLoop(): Promise<void> {
+    let batchSize = this.t.batchSize;
+    while (!this.stopped) {
+      const batch = this.o.ctx.outbox.pending(batchSize);
+      if (batch.length === 0) {
+        batchSize = this.t.batchSize;
+        await this.sleep(5_000);
+        continue;
+      }
+      try {
+        const outcome = await this.send(batch);
+        this.online();
+        // A batch refused whole hides a bad record somewhere in it: halve until it stands alone and is quarantined.
+        batchSize = outcome === 'refused' && batch.length > 1 ? Math.ceil(batch.length / 2) : this.t.batchSize;
+      } catch (error) {
+        this.offline(error);
+        // Exponential backoff with full jitter, from minBackoffMs up to maxBackoffMs.
+        const wait = this.t.minBackoffMs + Math.random() * (this.backoffMs - this.t.minBackoffMs);
+        this.backoffMs = Math.min(this.backoffMs * 2, this.t.maxBackoffMs);
+        await this.sleep(wait);
+      }
+    }
+  }
+
+  /** Sends one batch; applies the centre's answer per record. */
+  private async send(batch: OutboxEntry[]): Promise<'delivered' | 'refused'> {
+    const { ctx, client } = this.o;
+    const records = batch.map((entry) => this.toWire(entry));
+    const res = await client.request<{ results?: RecordResult[]; error?: string; message?: string }>(
+      'POST',
+      '/api/v1/device/records',
+      { sentAt: new Date().toISOString(), clockOffsetMs: this.statusValue.clockOffsetMs, records },
+    );
+    if (res.status >= 500 || res.status === 429 || res.status === 401 || res.status === 408) {
+      // 401: the device is not (or no longer) trusted, or its clock is far off. Nothing to quarantine: retry later.
+      throw new RetryLater(`central system answered ${res.status} ${res.body?.error ?? ''}`.trim());
+    }
+    if (res.status !== 200 || !Array.isArray(res.body?.results) || res.body.results.length !== batch.length) {
+      if (res.status >= 400 && res.status < 500 && batch.length === 1) {
+        const reason = `${res.body?.error ?? `http_${res.status}`}: ${res.body?.message ?? ''}`.trim();
+        transact(ctx, () => ctx.outbox.quarantine(batch[0]!.seq, reason, ctx.now()));
+        ctx.log.warn({ recordId: batch[0]!.recordId, reason }, 'record quarantined');
+        return 'refused';
+      }
+      if (res.status >= 400 && res.status < 500) return 'refused';
+      throw new RetryLater(`unexpected answer ${res.status} from the central system`);
+    }
+    const results = res.body.results;
+    const now = ctx.now();
+    transact(ctx, () => {
+      const delivered: number[] = [];
+      results.forEach((result, i) => {
+        const entry = batch[i]!;
+        if (result.status === 'rejected') {
+          ctx.outbox.quarantine(entry.seq, `${result.code}: ${result.message}`, now);
+          ctx.log.warn({ recordId: entry.recordId, code: result.code }, 'record rejected by the central system');
+        } else {
+          delivered.push(entry.seq);
+        }
+      });
+      ctx.outbox.markDelivered(delivered, now);
+    });
+    this.statusValue.lastDeliveredAt = new Date(now).toISOString();
+    return 'delivered';
+  }
+
+  /** The outbox payload with personal data opened, as the centre takes it. */
+  private toWire(entry: OutboxEntry): Record<string, unknown> {
+    const record = JSON.parse(entry.payload) as SyncRecord;
+    const open = (sealed: { sealed: string } | null, context: string): unknown => {
+      if (!sealed) return null;
+      try {
+        return this.o.ctx.sealer.open(Buffer.from(sealed.sealed, 'base64'), context);
+      } catch (error) {
+        // The data key does not open it (restored from another device?): the rating goes on without it.
+        this.o.log.error({ err: error, recordId: entry.recordId }, 'sealed personal data could not be opened');
+        return null;
+      }
+    };
+    if (record.kind === 'evaluation') {
+      return { ...record, rater: open(record.rater, record.id) };
+    }
+    if (record.kind === 'followup') {
+      return { ...record, callbackPhone: open(record.callbackPhone, record.id) };
+    }
+    return { ...record };
+  }
+
+  private online(): void {
+    this.statusValue.state = 'online';
+    this.statusValue.lastError = null;
+    this.backoffMs = this.t.minBackoffMs;
+  }
+
+  private offline(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    if (this.statusValue.lastError !== message) this.o.log.warn({ err: message }, 'central system unreachable');
+    this.statusValue.state = 'offline';
+    this.statusValue.lastError = message;
+  }
+
+  /** Reports to the centre; learns its clock and configuration version. */
+  async heartbeat(): Promise<void> {
+    const { ctx, client } = this.o;
+    try {
+      const queue = ctx.outbox.status();
+      const sentAt = Date.now();
+      const res = await client.request<HeartbeatResponse>('POST', '/api/v1/device/heartbeat', {
+        version: this.o.version,
+        queueDepth: queue.pending,
+        oldestPendingAt: queue.oldestPendingAt,
+        evaluator: this.o.report().evaluator,
+      });
+      if (res.status !== 200) throw new RetryLater(`heartbeat answered ${res.status}`);
+      const receivedAt = Date.now();
+      const offset = Math.round(Date.parse(res.body.serverTime) - (sentAt + receivedAt) / 2);
+      this.statusValue.clockOffsetMs = offset;
+      transact(ctx, () => ctx.settings.set('clockOffsetMs', offset));
+      if (res.body.configVersion !== ctx.settings.get('configVersion')) await this.pullConfig(res.body.configVersion);
+      this.online();
+    } catch (error) {
+      this.offline(error);
+    }
+  }
+
+  private async pullConfig(version: number): Promise<void> {
+    const { ctx, client } = this.o;
+    const etag = ctx.settings.get('configEtag');
+    const res = await client.request<unknown>(
+      'GET',
+      '/api/v1/device/config',
+      undefined,
+      etag ? { 'if-none-match': etag } : {},
+    );
+    if (res.status === 200) {
+      const config = DeviceConfig.parse(res.body);
+      await this.o.applyConfig(config);
+      const newEtag = res.headers.get('etag');
+      transact(ctx, () => {
+        if (newEtag) ctx.settings.set('configEtag', newEtag);
+        ctx.settings.set('configVersion', version);
+      });
+      this.o.log.info({ version }, 'configuration updated from the central system');
+    } else if (res.status === 304) {
+      transact(ctx, () => ctx.settings.set('configVersion', version));
+    } else {
+      throw new RetryLater(`configuration answered ${res.status}`);
+    }
+  }
+
+  /**
+   * Compares each of the last days with the centre's tally and re-queues a day that differs. Days with records
+   * still waiting are skipped (they are on their way). Returns what it found, per day.
+   */
+  async reconcile(): Promise<{ day: string; local: number; central: number | null; requeued: number }[]> {
+    const { ctx, client } = this.o;
+    const report: { day: string; local: number; central: number | null; requeued: number }[] = [];
+    transact(ctx, () => ctx.outbox.pruneDelivered(ctx.now() - this.t.keepDeliveredMs));
+    for (let i = 0; i < this.t.reconcileDays; i++) {
+      const day = new Date(ctx.now() - i * 24 * 3600_000).toISOString().slice(0, 10);
+      const state = ctx.outbox.dayState(day);
+      if (state.waiting > 0) continue;
+      const local = tallyOf(day, state.delivered);
+      const res = await client.request<TallyResponse>('GET', `/api/v1/device/tally?day=${day}`);
+      if (res.status !== 200) throw new RetryLater(`tally answered ${res.status}`);
+      let requeued = 0;
+      if (res.body.count !== local.count || res.body.digest !== local.digest) {
+        requeued = transact(ctx, () => ctx.outbox.requeueDay(day));
+        ctx.log.warn({ day, local: local.count, central: res.body.count, requeued }, 'tally differs: day re-queued');
+        this.nudge();
+      }
+      report.push({ day, local: local.count, central: res.body.count, requeued });
+    }
+    return report;
+  }
+}
+
+/** What enrolment sends about this kiosk. */
+export function deviceInfo(version: string, localDeviceId: string) {
+  return { version, hostname: hostname().slice(0, 100), platform: process.platform, localDeviceId };
+}
+
+export { CentralUnreachableError };

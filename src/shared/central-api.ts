@@ -1,0 +1,98 @@
+/**
+ * The central system's HTTP API: admin request bodies and the device API's bodies and answers. Strict: unknown
+ * fields, wrong types and out-of-range values are refused. Runs everywhere (pure).
+ */
+import { z } from 'zod';
+import { PIN_PATTERN, RATING_WINDOW_SECONDS, type DeviceConfig } from './device-config.js';
+import type { EvaluatorStatus } from './local-api.js';
+import { SatisfactionSchema } from './ui-contract.js';
+
+export const CENTRAL_DEFAULT_PORT = 8720;
+
+const code = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\p{L}\p{N}_.:-]+$/u, 'letters, digits, _ . : - only');
+const name = z.string().trim().min(1).max(100);
+
+export const DepartmentCreate = z.strictObject({ code, name });
+export const DepartmentPatch = z.strictObject({ name }).partial();
+export const WindowCreate = z.strictObject({ code, name, departmentCode: code });
+export const WindowPatch = z.strictObject({ name, departmentCode: code }).partial();
+export const ServiceItemCreate = z.strictObject({ code, name, departmentCode: code });
+export const ServiceItemPatch = z.strictObject({ name, departmentCode: code }).partial();
+export const ReasonTagCreate = z.strictObject({
+  code,
+  label: name,
+  position: z.number().int().min(0).max(1000).optional(),
+});
+export const ReasonTagPatch = z.strictObject({ label: name, position: z.number().int().min(0).max(1000) }).partial();
+const pin = z.string().regex(PIN_PATTERN, '4 to 8 digits');
+export const StaffCreate = z.strictObject({ staffNo: code, name, departmentCode: code, pin });
+export const StaffPatch = z.strictObject({ name, departmentCode: code, pin, active: z.boolean() }).partial();
+
+export const SettingsPatch = z
+  .strictObject({
+    ratingWindowSeconds: z.number().int().min(RATING_WINDOW_SECONDS.min).max(RATING_WINDOW_SECONDS.max),
+    keyMap: z
+      .array(SatisfactionSchema)
+      .length(5)
+      .refine((m) => new Set(m).size === 5, 'each level exactly once'),
+  })
+  .partial();
+
+export const EnrollmentCreate = z
+  .strictObject({ mode: z.enum(['window', 'terminal']), windowCode: code.optional(), name })
+  .refine((e) => (e.mode === 'window') === (e.windowCode !== undefined), {
+    message: 'a window enrolment names its window; a terminal enrolment names none',
+    path: ['windowCode'],
+  });
+
+export const EnrollRequest = z.strictObject({
+  code: z.string().trim().min(4).max(32),
+  /** The device's Ed25519 public key: base64 of its SPKI DER encoding. */
+  publicKey: z.string().min(40).max(200),
+  info: z.strictObject({
+    version: z.string().max(32),
+    hostname: z.string().max(100).optional(),
+    platform: z.string().max(32).optional(),
+    localDeviceId: z.string().max(64).optional(),
+  }),
+});
+export type EnrollRequest = z.infer<typeof EnrollRequest>;
+
+export interface EnrollResponse {
+  deviceId: string;
+  config: DeviceConfig;
+  configVersion: number;
+}
+
+export const HeartbeatRequest = z.strictObject({
+  version: z.string().max(32),
+  queueDepth: z.number().int().min(0),
+  oldestPendingAt: z.iso.datetime({ offset: true }).nullable(),
+  evaluator: z.strictObject({
+    state: z.enum(['none', 'connected', 'disconnected', 'not_responding']),
+    kind: z.enum(['serial', 'keyboard', 'touch']).nullable(),
+    model: z.string().max(32).optional(),
+    firmware: z.string().max(32).optional(),
+    serial: z.string().max(32).optional(),
+  }),
+});
+export type HeartbeatRequest = z.infer<typeof HeartbeatRequest> & { evaluator: EvaluatorStatus };
+
+export interface HeartbeatResponse {
+  serverTime: string;
+  configVersion: number;
+}
+
+export interface TallyResponse {
+  day: string;
+  count: number;
+  /** hex SHA-256 of the record ids, sorted, joined by "\n". */
+  digest: string;
+}
+
+export const EVALUATION_GROUPS = ['department', 'window', 'staff', 'serviceItem'] as const;
