@@ -1,12 +1,14 @@
 /**
  * `npm run bench [-- NAME …]`: runs the benchmarks and prints their tables. Figures, never assertions.
- * Names: press (press → ACK over a real pty).
+ * Names: press (press → ACK over a real pty), backlog (100,000 records to a fresh centre).
  */
 import { cpus } from 'node:os';
+import { benchBacklog, formatBacklog } from './backlog.js';
 import { benchPressToAck, formatPressToAck } from './press-to-ack.js';
 
 const BENCHES: Record<string, () => Promise<string>> = {
   press: async () => formatPressToAck(await benchPressToAck(1000)),
+  backlog: async () => formatBacklog(await benchBacklog(100_000)),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -2,13 +2,20 @@
 // Runs before `npm test`: makes sure the Debian packages the tests use are installed. As root with apt-get it
 // installs what is missing; otherwise it names exactly what to install and stops.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 
-/** What the tests use: a command each, and the Debian package that provides it. */
-const NEEDED = [{ command: 'socat', pkg: 'socat', why: 'pseudo-terminal pairs for the serial evaluator tests' }];
+const hasCommand = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+const hasPostgresServer = () =>
+  existsSync('/usr/lib/postgresql') &&
+  readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
 
-const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
-const missing = NEEDED.filter((n) => !has(n.command));
+/** What the tests use, how to tell it is there, and the Debian package that provides it. */
+const NEEDED = [
+  { pkg: 'socat', present: () => hasCommand('socat'), why: 'pseudo-terminal pairs for the serial evaluator tests' },
+  { pkg: 'postgresql', present: hasPostgresServer, why: 'a throwaway PostgreSQL cluster for the central system tests' },
+];
+
+const missing = NEEDED.filter((n) => !n.present());
 if (missing.length === 0) process.exit(0);
 
 const pkgs = missing.map((m) => m.pkg);

@@ -141,58 +141,62 @@ describe('kiosk and central system, end to end', () => {
     }
   });
 
-  it(`delivers ${RATINGS_UNDER_FAULTS} ratings exactly once through network faults and a centre that is killed`, async () => {
-    const rated = new Map<string, Satisfaction>();
-    let done = false;
-    let restarts = 0;
-    const faults = (async () => {
-      const modes: FaultMode[] = ['pass', 'pass', 'refuse', 'reset', 'cut_response', 'http_503', 'pass'];
-      let stalled = false;
-      while (!done) {
-        const progress = rated.size / RATINGS_UNDER_FAULTS;
-        if ((progress > 0.3 && restarts === 0) || (progress > 0.6 && restarts === 1)) {
-          await central.kill('SIGKILL');
-          await new Promise((r) => setTimeout(r, 500));
-          central = await startCentral();
-          restarts += 1;
-        } else if (progress > 0.45 && !stalled) {
-          stalled = true;
-          await proxy.set('stall');
-          await new Promise((r) => setTimeout(r, 1500));
-        } else {
-          await proxy.set(modes[Math.floor(Math.random() * modes.length)]!);
+  it(
+    `delivers ${RATINGS_UNDER_FAULTS} ratings exactly once through network faults and a centre that is killed`,
+    { timeout: 240_000 },
+    async () => {
+      const rated = new Map<string, Satisfaction>();
+      let done = false;
+      let restarts = 0;
+      const faults = (async () => {
+        const modes: FaultMode[] = ['pass', 'pass', 'refuse', 'reset', 'cut_response', 'http_503', 'pass'];
+        let stalled = false;
+        while (!done) {
+          const progress = rated.size / RATINGS_UNDER_FAULTS;
+          if ((progress > 0.3 && restarts === 0) || (progress > 0.6 && restarts === 1)) {
+            await central.kill('SIGKILL');
+            await new Promise((r) => setTimeout(r, 500));
+            central = await startCentral();
+            restarts += 1;
+          } else if (progress > 0.45 && !stalled) {
+            stalled = true;
+            await proxy.set('stall');
+            await new Promise((r) => setTimeout(r, 1500));
+          } else {
+            await proxy.set(modes[Math.floor(Math.random() * modes.length)]!);
+          }
+          await new Promise((r) => setTimeout(r, 200 + Math.random() * 400));
         }
-        await new Promise((r) => setTimeout(r, 200 + Math.random() * 400));
+        await proxy.set('pass');
+      })();
+
+      for (let i = 0; i < RATINGS_UNDER_FAULTS; i++) {
+        const level = ((i % 5) + 1) as Satisfaction;
+        rated.set(await rate(level, i), level);
       }
-      await proxy.set('pass');
-    })();
+      done = true;
+      await faults;
+      await waitFor('the queue to drain', async () => (await status()).queue.pending === 0, 120_000);
 
-    for (let i = 0; i < RATINGS_UNDER_FAULTS; i++) {
-      const level = ((i % 5) + 1) as Satisfaction;
-      rated.set(await rate(level, i), level);
-    }
-    done = true;
-    await faults;
-    await waitFor('the queue to drain', async () => (await status()).queue.pending === 0, 120_000);
-
-    const held = await centralEvaluations([...rated.keys()]);
-    let exactlyOnce = 0;
-    for (const [id, level] of rated) {
-      const row = held.get(id);
-      expect(row, `rating ${id}`).toBeDefined();
-      expect(row!.n).toBe(1);
-      expect(row!.satisfaction).toBe(level);
-      exactlyOnce += 1;
-    }
-    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM evaluations');
-    expect(rows[0]!.n).toBe(RATINGS_UNDER_FAULTS + 5); // nothing else, nothing twice
-    expect((await status()).queue.quarantined).toBe(0);
-    expect(restarts).toBe(2);
-    for (const mode of ['refuse', 'reset', 'cut_response', 'http_503', 'stall'] as const) {
-      expect(proxy.injected[mode], `${mode} injected`).toBeGreaterThan(0);
-    }
-    process.stdout.write(
-      `sync under faults: ${exactlyOnce} ratings held exactly once; faults ${JSON.stringify(proxy.injected)}, central restarts ${restarts}\n`,
-    );
-  });
+      const held = await centralEvaluations([...rated.keys()]);
+      let exactlyOnce = 0;
+      for (const [id, level] of rated) {
+        const row = held.get(id);
+        expect(row, `rating ${id}`).toBeDefined();
+        expect(row!.n).toBe(1);
+        expect(row!.satisfaction).toBe(level);
+        exactlyOnce += 1;
+      }
+      const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM evaluations');
+      expect(rows[0]!.n).toBe(RATINGS_UNDER_FAULTS + 5); // nothing else, nothing twice
+      expect((await status()).queue.quarantined).toBe(0);
+      expect(restarts).toBe(2);
+      for (const mode of ['refuse', 'reset', 'cut_response', 'http_503', 'stall'] as const) {
+        expect(proxy.injected[mode], `${mode} injected`).toBeGreaterThan(0);
+      }
+      process.stdout.write(
+        `sync under faults: ${exactlyOnce} ratings held exactly once; faults ${JSON.stringify(proxy.injected)}, central restarts ${restarts}\n`,
+      );
+    },
+  );
 });

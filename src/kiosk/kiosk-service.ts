@@ -111,6 +111,11 @@ export class KioskService {
     this.dispatch({ type: 'config.changed' });
   }
 
+  /** The sync agent, when this kiosk is enrolled and running. */
+  get syncAgent(): SyncAgent | undefined {
+    return this.sync;
+  }
+
   /** Connects the central system's sync; it is told of every change so queued records go out at once. */
   attachSync(agent: SyncAgent): void {
     this.sync = agent;
@@ -137,7 +142,11 @@ export class KioskService {
       mode: ctx.settings.get('mode') ?? null,
       version: APP_VERSION,
       deviceId: this.deviceId,
-      enrolment: { enrolled: ctx.settings.get('enrolment') !== undefined, provisioned },
+      enrolment: {
+        enrolled: ctx.settings.get('enrolment') !== undefined,
+        provisioned,
+        centralDeviceId: ctx.settings.get('enrolment')?.deviceId ?? null,
+      },
       window: ctx.settings.get('window') ?? null,
       department: ctx.settings.get('department') ?? null,
       shift: shift ? shiftView(shift) : null,

@@ -102,7 +102,8 @@ export interface StatusView {
   mode: KioskMode | null;
   version: string;
   deviceId: string;
-  enrolment: { enrolled: boolean; provisioned: boolean };
+  /** `centralDeviceId`: this kiosk's id at the central system, once enrolled. */
+  enrolment: { enrolled: boolean; provisioned: boolean; centralDeviceId: string | null };
   window: { code: string; name: string } | null;
   department: { code: string; name: string } | null;
   shift: ShiftView | null;

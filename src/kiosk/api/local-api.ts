@@ -85,6 +85,26 @@ export function buildLocalApi(options: LocalApiOptions): FastifyInstance {
     if (!diagnostics) throw new KioskError('not_found', 'this kiosk has no serial evaluator configured');
     return { status: service.status().evaluator, ...diagnostics };
   });
+  // Sync, for the technician: reconcile now, see quarantined records and send them again.
+  const agent = () => {
+    const sync = service.syncAgent;
+    if (!sync) throw new KioskError('not_found', 'this kiosk is not enrolled with a central system');
+    return sync;
+  };
+  app.post(`${p}/sync/reconcile`, async () => {
+    const sync = agent();
+    try {
+      return { days: await sync.reconcile() };
+    } catch (error) {
+      throw new HttpError(503, 'central_unreachable', `reconciliation failed: ${(error as Error).message}`);
+    }
+  });
+  app.get(`${p}/sync/quarantine`, async () => ({ records: service.context.outbox.quarantined() }));
+  app.post(`${p}/sync/quarantine/retry`, async () => {
+    const requeued = service.context.outbox.retryQuarantined();
+    agent().nudge();
+    return { requeued };
+  });
   app.post(`${p}/shift/login`, async (request) => service.shifts.login(parseBody(LoginRequest, request.body)));
   app.post(`${p}/shift/pause`, async (request) => service.shifts.pause(parseBody(PauseRequest, request.body).reason));
   app.post(`${p}/shift/resume`, async (request) => {

@@ -61,11 +61,11 @@ export class OutboxRepo {
     };
   }
 
-  /** The oldest `limit` entries waiting for delivery, in the order they were written. */
-  pending(limit: number): OutboxEntry[] {
+  /** The oldest `limit` entries waiting for delivery after `afterSeq`, in the order they were written. */
+  pending(limit: number, afterSeq = 0): OutboxEntry[] {
     return this.sql(
-      `SELECT ${ENTRY} FROM outbox WHERE delivered_at IS NULL AND quarantined_at IS NULL ORDER BY seq LIMIT ?`,
-    ).all(limit) as OutboxEntry[];
+      `SELECT ${ENTRY} FROM outbox WHERE delivered_at IS NULL AND quarantined_at IS NULL AND seq > ? ORDER BY seq LIMIT ?`,
+    ).all(afterSeq, limit) as OutboxEntry[];
   }
 
   /** The centre has them: they leave the queue. */

@@ -1,7 +1,7 @@
 /**
  * Delivers the outbox to the central system and keeps the kiosk's configuration current.
  *
- * - Delivery: sends the oldest pending records in batches while there is anything to send. A record leaves the
+ * - Delivery: sends the oldest pending records in batches (two in flight) while there is anything to send. A record leaves the
  *   queue only when the centre acknowledged it (`accepted` or `duplicate`); one the centre `rejected` is quarantined
  *   with its reason and never blocks the queue. Network errors, timeouts and 5xx back off exponentially with jitter
  *   from 1 s to 5 min; a 4xx refusing a whole batch is narrowed down by halving the batch until the one bad record is
@@ -32,6 +32,8 @@ export interface SyncTimings {
   /** How many days back reconciliation looks. */
   reconcileDays: number;
   batchSize: number;
+  /** Batches in flight at once. */
+  concurrency: number;
   /** Delivered rows are kept this long for reconciliation. */
   keepDeliveredMs: number;
 }
@@ -43,6 +45,7 @@ export const DEFAULT_SYNC_TIMINGS: SyncTimings = {
   reconcileEveryMs: 24 * 3600_000,
   reconcileDays: 7,
   batchSize: 500,
+  concurrency: 2,
   keepDeliveredMs: 30 * 24 * 3600_000,
 };
 
@@ -126,28 +129,65 @@ export class SyncAgent {
     });
   }
 
+  /**
+   * Keeps up to `concurrency` batches in flight, so the kiosk prepares the next batch while the centre stores the
+   * last. Each batch is acknowledged on its own, so they may finish in any order; after a failure everything in
+   * flight settles and delivery starts again from the oldest pending record, after the backoff.
+   */
   private async deliverLoop(): Promise<void> {
+    const active = new Set<Promise<void>>();
+    let cursor = 0; // the highest seq handed to a send since the queue was last read from its head
     let batchSize = this.t.batchSize;
+    let failure: unknown = null;
+    let refused = false;
     while (!this.stopped) {
-      const batch = this.o.ctx.outbox.pending(batchSize);
+      if (failure !== null || refused) {
+        await Promise.allSettled(active);
+        cursor = 0;
+        if (failure !== null) {
+          this.offline(failure);
+          failure = null;
+          // Exponential backoff with full jitter, from minBackoffMs up to maxBackoffMs.
+          const wait = this.t.minBackoffMs + Math.random() * (this.backoffMs - this.t.minBackoffMs);
+          this.backoffMs = Math.min(this.backoffMs * 2, this.t.maxBackoffMs);
+          await this.sleep(wait);
+        }
+        refused = false;
+        continue;
+      }
+      if (active.size >= this.t.concurrency) {
+        await Promise.race(active);
+        continue;
+      }
+      const batch = this.o.ctx.outbox.pending(batchSize, cursor);
       if (batch.length === 0) {
+        if (active.size > 0) {
+          await Promise.race(active);
+          continue;
+        }
+        cursor = 0;
         batchSize = this.t.batchSize;
         await this.sleep(5_000);
         continue;
       }
-      try {
-        const outcome = await this.send(batch);
-        this.online();
-        // A batch refused whole hides a bad record somewhere in it: halve until it stands alone and is quarantined.
-        batchSize = outcome === 'refused' && batch.length > 1 ? Math.ceil(batch.length / 2) : this.t.batchSize;
-      } catch (error) {
-        this.offline(error);
-        // Exponential backoff with full jitter, from minBackoffMs up to maxBackoffMs.
-        const wait = this.t.minBackoffMs + Math.random() * (this.backoffMs - this.t.minBackoffMs);
-        this.backoffMs = Math.min(this.backoffMs * 2, this.t.maxBackoffMs);
-        await this.sleep(wait);
-      }
+      cursor = batch.at(-1)!.seq;
+      const sending: Promise<void> = this.send(batch).then(
+        (outcome) => {
+          this.online();
+          if (outcome === 'refused') {
+            // A batch refused whole hides a bad record: halve until it stands alone and is quarantined.
+            refused = true;
+            batchSize = batch.length > 1 ? Math.ceil(batch.length / 2) : this.t.batchSize;
+          }
+        },
+        (error: unknown) => {
+          failure = error;
+        },
+      );
+      const tracked = sending.finally(() => active.delete(tracked));
+      active.add(tracked);
     }
+    await Promise.allSettled(active);
   }
 
   /** Sends one batch; applies the centre's answer per record. */
