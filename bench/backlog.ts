@@ -8,18 +8,16 @@
  */
 import { join } from 'node:path';
 import { silentLogger } from '../src/common/logger.js';
-import { DeviceIdentity } from '../src/common/device-identity.js';
 import { freePort } from '../src/common/test-support/fault-proxy.js';
 import { tempDir } from '../src/common/test-support/temp-dir.js';
 import { uuidv7 } from '../src/common/ids.js';
 import { openPglite, openPostgres, type CentralDb } from '../src/central/db/database.js';
 import { migrateCentral } from '../src/central/db/migrate.js';
-import { startCentralProcess } from '../src/central/test-support/central-process.js';
+import { seedHall, startCentralProcess } from '../src/central/test-support/central-process.js';
 import { createTestDatabase, startPgCluster } from '../src/central/test-support/pg-cluster.js';
 import { KioskService } from '../src/kiosk/kiosk-service.js';
-import { CentralClient } from '../src/kiosk/sync/central-client.js';
 import { enrollKiosk } from '../src/kiosk/sync/enroll.js';
-import { SyncAgent } from '../src/kiosk/sync/sync-agent.js';
+import { syncAgentFor } from '../src/kiosk/run-kiosk.js';
 import { recordDay } from '../src/shared/wire-records.js';
 import { table } from './stats.js';
 
@@ -52,14 +50,7 @@ async function deliver(
     databaseUrl,
   });
   try {
-    for (const [path, body] of [
-      ['/departments', { code: 'SCJG', name: '市场监督管理局' }],
-      ['/windows', { code: 'W01', name: '1号窗口', departmentCode: 'SCJG' }],
-      ['/staff', { staffNo: '1001', name: '王丽', departmentCode: 'SCJG', pin: '246810' }],
-      ['/service-items', { code: 'SC-0001', name: '个体工商户设立登记', departmentCode: 'SCJG' }],
-    ] as const) {
-      await central.admin('POST', path, body);
-    }
+    await seedHall((method, path, body) => central.admin(method, path, body));
     const { code } = (await central.admin('POST', '/enrollments', { mode: 'window', windowCode: 'W01', name: 'bench' }))
       .body as { code: string };
     const kioskDir = join(dir.path, 'kiosk');
@@ -67,19 +58,7 @@ async function deliver(
     await enrollKiosk(kiosk, kioskDir, central.url, code);
     await kiosk.shifts.login({ staffNo: '1001', pin: '246810' });
     await fillBacklog(kiosk, records);
-    const enrolment = kiosk.context.settings.get('enrolment')!;
-    const agent = new SyncAgent({
-      ctx: kiosk.context,
-      client: new CentralClient({
-        baseUrl: enrolment.centralUrl,
-        deviceId: enrolment.deviceId,
-        identity: DeviceIdentity.load(kioskDir)!,
-      }),
-      log: silentLogger,
-      version: 'bench',
-      applyConfig: (config) => kiosk.provision(config),
-      report: () => ({ evaluator: kiosk.status().evaluator }),
-    });
+    const agent = syncAgentFor(kiosk, kioskDir, silentLogger)!;
     const t0 = performance.now();
     kiosk.attachSync(agent);
     while (kiosk.context.outbox.pending(1).length > 0) await new Promise((r) => setTimeout(r, 10));

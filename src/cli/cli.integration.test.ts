@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPin } from '../common/pin-hash.js';
 import { tempDir } from '../kiosk/test-support/fixtures.js';
 import { HCP_BIN } from '../kiosk/test-support/kiosk-process.js';
+import { waitForListening } from '../common/test-support/listening.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/provision-window.json', import.meta.url));
 
@@ -57,15 +58,7 @@ describe('hcp kiosk', () => {
       env: { ...process.env, HCP_LOG_LEVEL: 'warn' },
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(out);
-        if (match) resolve(match[1]!);
-      });
-      void exited.then(() => reject(new Error('exited early')));
-    });
+    const url = await waitForListening(child, 'kiosk');
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${url}/api/v1${path}`, {
         method,

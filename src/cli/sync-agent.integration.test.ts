@@ -11,10 +11,9 @@ import { silentLogger } from '../common/logger.js';
 import { buildCentralApi } from '../central/server.js';
 import { tempDir } from '../common/test-support/temp-dir.js';
 import { runCentral, type RunningCentral } from '../central/run-central.js';
-import { CentralClient } from '../kiosk/sync/central-client.js';
-import { DeviceIdentity } from '../common/device-identity.js';
 import { enrollKiosk } from '../kiosk/sync/enroll.js';
-import { SyncAgent } from '../kiosk/sync/sync-agent.js';
+import type { SyncAgent } from '../kiosk/sync/sync-agent.js';
+import { syncAgentFor } from '../kiosk/run-kiosk.js';
 import { transact } from '../kiosk/context.js';
 import { KioskService } from '../kiosk/kiosk-service.js';
 import { uuidv7 } from '../common/ids.js';
@@ -63,20 +62,7 @@ beforeAll(async () => {
   const enrolled = await enrollKiosk(kiosk, kioskDir, central.url, code as string);
   expect(enrolled.config.roster.map((s) => s.staffNo)).toEqual(['1001']);
   await kiosk.shifts.login({ staffNo: '1001', pin: '246810' });
-  const enrolment = kiosk.context.settings.get('enrolment')!;
-  agent = new SyncAgent({
-    ctx: kiosk.context,
-    client: new CentralClient({
-      baseUrl: enrolment.centralUrl,
-      deviceId: enrolment.deviceId,
-      identity: DeviceIdentity.load(kioskDir)!,
-    }),
-    log: silentLogger,
-    version: '0.1.0',
-    applyConfig: (config) => kiosk.provision(config),
-    report: () => ({ evaluator: kiosk.status().evaluator }),
-    timings: { heartbeatMs: 200, minBackoffMs: 50, maxBackoffMs: 200 },
-  });
+  agent = syncAgentFor(kiosk, kioskDir, silentLogger, { heartbeatMs: 200, minBackoffMs: 50, maxBackoffMs: 200 })!;
   kiosk.attachSync(agent);
 });
 

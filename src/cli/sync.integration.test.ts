@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FaultProxy, freePort, type FaultMode } from '../common/test-support/fault-proxy.js';
 import { tempDir } from '../common/test-support/temp-dir.js';
-import { startCentralProcess, type CentralProcess } from '../central/test-support/central-process.js';
+import { seedHall, startCentralProcess, type CentralProcess } from '../central/test-support/central-process.js';
 import { createTestDatabase } from '../central/test-support/pg-cluster.js';
 import type { PressOutcome } from '../kiosk/invitation-service.js';
 import { HCP_BIN, startKioskProcess, type KioskProcess } from '../kiosk/test-support/kiosk-process.js';
@@ -78,14 +78,7 @@ beforeAll(async () => {
   centralPort = await freePort();
   central = await startCentral();
   await db.connect();
-  for (const [path, body] of [
-    ['/departments', { code: 'SCJG', name: '市场监督管理局' }],
-    ['/windows', { code: 'W01', name: '1号窗口', departmentCode: 'SCJG' }],
-    ['/staff', { staffNo: '1001', name: '王丽', departmentCode: 'SCJG', pin: '246810' }],
-    ['/service-items', { code: 'SC-0001', name: '个体工商户设立登记', departmentCode: 'SCJG' }],
-  ] as const) {
-    expect((await central.admin('POST', path, body)).status).toBe(201);
-  }
+  await seedHall((method, path, body) => central.admin(method, path, body));
   // A long rating window: the presses in this test come promptly, but a stalled event loop must not expire them.
   await central.admin('PATCH', '/settings', { ratingWindowSeconds: 120 });
   proxy = new FaultProxy(centralPort, await freePort());

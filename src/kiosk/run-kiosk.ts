@@ -92,21 +92,29 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
 
 /** Starts delivery to the central system if this kiosk is enrolled. */
 function startSync(service: KioskService, options: RunKioskOptions): void {
+  const agent = syncAgentFor(service, options.dataDir, options.logger, options.syncTimings);
+  if (agent) service.attachSync(agent);
+}
+
+/** The sync agent of an enrolled kiosk (null when it is not enrolled or has lost its device key). */
+export function syncAgentFor(
+  service: KioskService,
+  dataDir: string,
+  logger: Logger,
+  timings?: Partial<SyncTimings>,
+): SyncAgent | null {
   const enrolment = service.context.settings.get('enrolment');
-  const identity = DeviceIdentity.load(options.dataDir);
-  if (!enrolment || !identity) return;
-  const client = new CentralClient({ baseUrl: enrolment.centralUrl, deviceId: enrolment.deviceId, identity });
-  service.attachSync(
-    new SyncAgent({
-      ctx: service.context,
-      client,
-      log: options.logger.child({ module: 'sync' }),
-      version: APP_VERSION,
-      applyConfig: (config) => service.provision(config),
-      report: () => ({ evaluator: service.status().evaluator }),
-      timings: options.syncTimings,
-    }),
-  );
+  const identity = DeviceIdentity.load(dataDir);
+  if (!enrolment || !identity) return null;
+  return new SyncAgent({
+    ctx: service.context,
+    client: new CentralClient({ baseUrl: enrolment.centralUrl, deviceId: enrolment.deviceId, identity }),
+    log: logger.child({ module: 'sync' }),
+    version: APP_VERSION,
+    applyConfig: (config) => service.provision(config),
+    report: () => ({ evaluator: service.status().evaluator }),
+    timings,
+  });
 }
 
 export class ProvisionFileError extends Error {

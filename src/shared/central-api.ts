@@ -3,19 +3,14 @@
  * fields, wrong types and out-of-range values are refused. Runs everywhere (pure).
  */
 import { z } from 'zod';
-import { PIN_PATTERN, RATING_WINDOW_SECONDS, type DeviceConfig } from './device-config.js';
+import { codeSchema, nameSchema, PIN_PATTERN, RATING_WINDOW_SECONDS, type DeviceConfig } from './device-config.js';
 import type { EvaluatorStatus } from './local-api.js';
 import { SatisfactionSchema } from './ui-contract.js';
 
 export const CENTRAL_DEFAULT_PORT = 8720;
 
-const code = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[\p{L}\p{N}_.:-]+$/u, 'letters, digits, _ . : - only');
-const name = z.string().trim().min(1).max(100);
+const code = codeSchema;
+const name = nameSchema;
 
 export const DepartmentCreate = z.strictObject({ code, name });
 export const DepartmentPatch = z.strictObject({ name }).partial();

@@ -13,13 +13,17 @@ export type KioskMode = (typeof KIOSK_MODES)[number];
 
 export const RATING_WINDOW_SECONDS = { min: 5, max: 120, default: 20 } as const;
 
-const code = z
+/** A code as the hall's systems use them (window, department, item, staff number). */
+export const codeSchema = z
   .string()
   .trim()
   .min(1)
   .max(64)
   .regex(/^[\p{L}\p{N}_.:-]+$/u, 'letters, digits, _ . : - only');
-const name = z.string().trim().min(1).max(100);
+/** A name or label shown to people. */
+export const nameSchema = z.string().trim().min(1).max(100);
+const code = codeSchema;
+const name = nameSchema;
 
 /** A scrypt PIN hash in the form `scrypt$N$r$p$salt$hash` (salt and hash base64). */
 export const PIN_HASH_PATTERN = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/;

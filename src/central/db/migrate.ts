@@ -2,9 +2,8 @@
  * The central system's numbered migrations (`migrations/central/NNNN-name.sql`), applied at start in one
  * transaction and tracked in `schema_migrations`. A database migrated by a newer release is refused. Runs in Node.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readMigrationFiles, type Migration } from '../../common/migration-files.js';
 import type { CentralDb } from './database.js';
 
 export const CENTRAL_MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/central/', import.meta.url));
@@ -14,21 +13,8 @@ export class CentralDatabaseTooNewError extends Error {
   readonly code = 'database_too_new';
 }
 
-export interface CentralMigration {
-  version: number;
-  name: string;
-  sql: string;
-}
-
-export function readCentralMigrations(dir = CENTRAL_MIGRATIONS_DIR): CentralMigration[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.sql'))
-    .map((file) => {
-      const match = /^(\d{4})-([a-z0-9-]+)\.sql$/.exec(file);
-      if (!match) throw new Error(`migration file name ${file} is not NNNN-name.sql`);
-      return { version: Number(match[1]), name: match[2]!, sql: readFileSync(join(dir, file), 'utf8') };
-    })
-    .sort((a, b) => a.version - b.version);
+export function readCentralMigrations(dir = CENTRAL_MIGRATIONS_DIR): Migration[] {
+  return readMigrationFiles(dir);
 }
 
 /** Applies what is pending; returns the versions applied now. */

@@ -3,6 +3,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { waitForListening } from '../../common/test-support/listening.js';
 
 const HCP_BIN = fileURLToPath(new URL('../../../bin/hcp.js', import.meta.url));
 
@@ -34,18 +35,8 @@ export async function startCentralProcess(options: {
       },
     },
   );
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    void exited.then(() => reject(new Error(`central exited before it was ready: ${stderr}`)));
-  });
+  const url = await waitForListening(child, 'central');
   return {
     child,
     url,
@@ -66,4 +57,19 @@ export async function startCentralProcess(options: {
       await exited;
     },
   };
+}
+
+/** The hall most tests use: 市场监督管理局 with window W01, staff 1001 (PIN 246810) and item SC-0001. */
+export async function seedHall(
+  admin: (method: string, path: string, body?: unknown) => Promise<{ status: number }>,
+): Promise<void> {
+  for (const [path, body] of [
+    ['/departments', { code: 'SCJG', name: '市场监督管理局' }],
+    ['/windows', { code: 'W01', name: '1号窗口', departmentCode: 'SCJG' }],
+    ['/staff', { staffNo: '1001', name: '王丽', departmentCode: 'SCJG', pin: '246810' }],
+    ['/service-items', { code: 'SC-0001', name: '个体工商户设立登记', departmentCode: 'SCJG' }],
+  ] as const) {
+    const res = await admin('POST', path, body);
+    if (res.status !== 201) throw new Error(`seeding ${path} answered ${res.status}`);
+  }
 }

@@ -2,16 +2,11 @@
  * Numbered SQL migrations: `NNNN-what-it-does.sql`, steps of 10, applied in order. The applied version is kept in
  * `PRAGMA user_version`. Runs in Node.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from 'better-sqlite3';
+import { readMigrationFiles, type Migration } from '../../common/migration-files.js';
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+export type { Migration };
 
 /** The kiosk's migrations ship beside the code: `<package>/migrations/kiosk`. */
 export const KIOSK_MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/kiosk/', import.meta.url));
@@ -31,20 +26,7 @@ export class DatabaseTooNewError extends Error {
 }
 
 export function readMigrations(dir: string = KIOSK_MIGRATIONS_DIR): Migration[] {
-  const migrations = readdirSync(dir)
-    .filter((f) => f.endsWith('.sql'))
-    .map((file) => {
-      const match = /^(\d{4})-([a-z0-9-]+)\.sql$/.exec(file);
-      if (!match) throw new Error(`migration file name ${file} is not NNNN-name.sql`);
-      return { version: Number(match[1]), name: match[2]!, sql: readFileSync(join(dir, file), 'utf8') };
-    })
-    .sort((a, b) => a.version - b.version);
-  for (let i = 1; i < migrations.length; i++) {
-    if (migrations[i]!.version === migrations[i - 1]!.version) {
-      throw new Error(`two migrations have version ${migrations[i]!.version}`);
-    }
-  }
-  return migrations;
+  return readMigrationFiles(dir);
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { waitForListening } from '../../common/test-support/listening.js';
 import type { Result } from '../../shared/result.js';
 import type { UiCommand, UiMessage } from '../../shared/ui-contract.js';
 
@@ -41,19 +42,8 @@ export async function startKioskProcess(
           env,
           execArgv: nodeArgs,
         });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    void exited.then(() => reject(new Error(`kiosk exited before it was ready: ${stderr}`)));
-  });
+  const url = await waitForListening(child, 'kiosk');
 
   let nextId = 1;
   const waiting = new Map<number, { resolve(r: Result<unknown>): void; reject(e: Error): void }>();
