@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 const NODE_PACKAGES = ['node:*', 'better-sqlite3', 'fastify', 'pino', 'commander', 'serialport', '@serialport/*', 'pg'];
 const ELECTRON = ['electron', 'electron/*', 'electron-updater'];
-const UI = ['react', 'react-dom', 'react/*', 'zustand', '**/renderer/**'];
+const UI = ['react', 'react-dom', 'react/*', 'zustand', 'zustand/*', '**/renderer/**'];
 
 const boundary = (files, groups) => ({
   files,
@@ -20,7 +20,10 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { project: ['./tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        project: ['./tsconfig.json', './src/renderer/tsconfig.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -62,6 +65,16 @@ export default tseslint.config(
     ],
   ),
   boundary(['src/kiosk/**'], [[['**/central/**'], 'the kiosk talks to the central system over HTTP only']]),
+  boundary(
+    ['src/renderer/**'],
+    [
+      [[...NODE_PACKAGES, ...ELECTRON], 'the screens run in a browser: no Node or Electron'],
+      [
+        ['**/kiosk/**', '**/central/**', '**/hardware/**', '**/common/**', '**/cli/**', '**/main/**', '**/preload/**'],
+        'the screens talk to the kiosk through the UI contract only',
+      ],
+    ],
+  ),
   boundary(['src/central/**'], [[['**/kiosk/**', '**/hardware/**'], 'the central system does not import kiosk code']]),
   {
     files: ['src/cli/**', 'bench/**', 'scripts/**'],

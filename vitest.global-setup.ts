@@ -1,8 +1,10 @@
 // Runs once before any test file:
-// - compiles the sources to dist/, because integration tests run the real `hcp` program (incremental, so quick);
+// - compiles the sources to dist/, because integration tests run the real `hcp` program (incremental, so quick),
+//   and builds the screens into dist/renderer for the browser tests;
 // - starts one throwaway PostgreSQL cluster on a loopback port; test files create their own databases in it.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
 import { startPgCluster } from './src/central/test-support/pg-cluster.js';
 
@@ -16,6 +18,8 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => void> {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  // The browser tests load the built screens from dist/renderer.
+  await build({ logLevel: 'warn' });
   const cluster = await startPgCluster();
   project.provide('pgUrl', cluster.url);
   project.provide('pgPort', cluster.port);

@@ -13,6 +13,12 @@ const hasPostgresServer = () =>
 const NEEDED = [
   { pkg: 'socat', present: () => hasCommand('socat'), why: 'pseudo-terminal pairs for the serial evaluator tests' },
   { pkg: 'postgresql', present: hasPostgresServer, why: 'a throwaway PostgreSQL cluster for the central system tests' },
+  { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium'), why: 'the browser the UI tests drive' },
+  {
+    pkg: 'fonts-noto-cjk',
+    present: () => existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'),
+    why: 'Chinese text in the UI screenshots',
+  },
 ];
 
 const missing = NEEDED.filter((n) => !n.present());

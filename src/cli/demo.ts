@@ -70,6 +70,8 @@ function describe(event: KioskEvent): string | null {
       return `· 请对本次服务做出评价: press 1–5 within ${event.invitation.seconds} s`;
     case 'invitation.rated':
       return event.followUpUntil ? '· 谢谢您的评价 (差评: the rater may add reasons on the screen)' : '· 谢谢您的评价';
+    case 'invitation.done':
+      return null;
     case 'invitation.expired':
       return '· no rating in time: recorded as unrated (第八条 default applies at the centre)';
     case 'invitation.cancelled':

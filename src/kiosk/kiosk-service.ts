@@ -11,6 +11,7 @@ import { DEFAULT_KEY_MAP } from '../shared/key-map.js';
 import { KioskError } from '../shared/kiosk-errors.js';
 import type { KioskEvent } from '../shared/kiosk-events.js';
 import type { EvaluatorStatus, StatusView } from '../shared/local-api.js';
+import type { ScreenView } from '../shared/ui-contract.js';
 import { createContext, transact, type KioskContext } from './context.js';
 import { uuidv7 } from '../common/ids.js';
 import type { RaterInput } from './input/rater-input.js';
@@ -157,6 +158,35 @@ export class KioskService {
         ? { state: this.sync.status().state, lastError: this.sync.status().lastError }
         : { state: 'not_enrolled', lastError: null },
       storage: { full: ctx.storage.full },
+    };
+  }
+
+  /** What the screens show now (src/shared/ui-contract.ts ScreenView). */
+  screenView(): ScreenView {
+    const { ctx } = this;
+    const shift = ctx.shifts.current();
+    const staff = shift ? ctx.roster.staff(shift.staffNo) : undefined;
+    const open = ctx.invitations.open();
+    const item = open?.serviceItemCode ?? null;
+    return {
+      mode: ctx.settings.get('mode') ?? null,
+      terminalName: ctx.settings.get('terminalName') ?? null,
+      window: ctx.settings.get('window') ?? null,
+      department: ctx.settings.get('department') ?? null,
+      staff: shift ? { staffNo: shift.staffNo, name: shift.staffName, photo: staff?.photo ?? null } : null,
+      paused: shift?.pausedSince !== null && shift?.pauseReason ? { reason: shift.pauseReason } : null,
+      invitation: open
+        ? {
+            id: open.id,
+            expiresAt: new Date(open.expiresAt).toISOString(),
+            serviceItem: item ? { code: item, name: ctx.roster.serviceItem(item)?.name ?? null } : null,
+            caseNo: open.caseNo,
+          }
+        : null,
+      serviceItems: ctx.roster.serviceItems(),
+      reasonTags: ctx.roster.reasonTags(),
+      ratingWindowSeconds: ctx.settings.get('ratingWindowSeconds') ?? 20,
+      keyMap: [...this.keyMap()],
     };
   }
 

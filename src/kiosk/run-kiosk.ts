@@ -64,6 +64,7 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
     port: options.port ?? LOCAL_API_DEFAULT_PORT,
     token: options.apiToken,
     logger: options.logger,
+    ui: { screen },
   }).catch(async (error: unknown) => {
     await service.close();
     throw error;

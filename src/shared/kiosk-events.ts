@@ -25,6 +25,8 @@ export type KioskEvent =
    * rater's own screen acts on it; the staff panel and the local API never see how an invitation was rated.
    */
   | { type: 'invitation.rated'; id: string; source: PressSource; followUpUntil: string | null }
+  /** What the staff panel is told instead of `invitation.rated`: it was rated, not how. */
+  | { type: 'invitation.done'; id: string }
   | { type: 'invitation.expired'; id: string }
   | { type: 'invitation.cancelled'; id: string }
   | { type: 'press.stray'; source: PressSource }

@@ -1,11 +1,13 @@
 /**
- * The contract between the kiosk service and the screens it drives (the citizen screen, later the staff panel
- * and technician mode): commands the UI may send and events it is told. Carried by interchangeable transports
- * (Node IPC from the Electron shell, a WebSocket in the browser host); every message is validated on arrival.
- * Runs everywhere (pure).
+ * The contract between the kiosk service and the screens it drives: the citizen screen (faces the rater) and the
+ * staff panel. Commands a screen may send and events it is told, carried by interchangeable transports (Electron
+ * IPC, a WebSocket in the browser host) and validated on arrival. A screen has a role, and the role decides what it
+ * may do: only the citizen screen takes presses (staff must not be able to produce ratings, 第四条), and the staff
+ * panel is never told how an invitation was rated (第五条). Runs everywhere (pure).
  */
 import { z } from 'zod';
 import type { KioskEvent } from './kiosk-events.js';
+import { InvitationRequest, LoginRequest, PauseRequest } from './local-api.js';
 import type { Result } from './result.js';
 import { SATISFACTION_LEVELS } from './satisfaction.js';
 
@@ -27,17 +29,53 @@ export const FollowUpRequest = z
   });
 export type FollowUpRequest = z.infer<typeof FollowUpRequest>;
 
-/** Commands a rater-facing screen may send. A press from a touchscreen or a keyboard-wedge evaluator. */
+export const UI_ROLES = ['citizen', 'staff'] as const;
+export type UiRole = (typeof UI_ROLES)[number];
+
+/** Commands a screen may send. */
 export const UiCommand = z.discriminatedUnion('name', [
   z.strictObject({ name: z.literal('status') }),
-  z.strictObject({
-    name: z.literal('press'),
-    level: SatisfactionSchema,
-    source: z.enum(['touch', 'keyboard']),
-  }),
+  z.strictObject({ name: z.literal('view') }),
+  // citizen screen
+  z.strictObject({ name: z.literal('press'), level: SatisfactionSchema, source: z.enum(['touch', 'keyboard']) }),
   z.strictObject({ name: z.literal('followUp'), request: FollowUpRequest }),
+  // staff panel
+  z.strictObject({ name: z.literal('login'), request: LoginRequest }),
+  z.strictObject({ name: z.literal('logout') }),
+  z.strictObject({ name: z.literal('pause'), request: PauseRequest }),
+  z.strictObject({ name: z.literal('resume') }),
+  z.strictObject({ name: z.literal('invite'), request: InvitationRequest.omit({ rater: true }) }),
+  z.strictObject({ name: z.literal('cancelInvitation'), id: z.string().uuid() }),
 ]);
 export type UiCommand = z.infer<typeof UiCommand>;
+export type UiCommandName = UiCommand['name'];
+
+/** What each role may send. */
+export const ROLE_COMMANDS: Readonly<Record<UiRole, readonly UiCommandName[]>> = {
+  citizen: ['status', 'view', 'press', 'followUp'],
+  staff: ['status', 'view', 'login', 'logout', 'pause', 'resume', 'invite', 'cancelInvitation'],
+};
+
+/** What the screens show, in one object: who serves, whether service is paused, the open invitation, the lists. */
+export interface ScreenView {
+  mode: 'window' | 'terminal' | null;
+  terminalName: string | null;
+  window: { code: string; name: string } | null;
+  department: { code: string; name: string } | null;
+  staff: { staffNo: string; name: string; photo: string | null } | null;
+  paused: { reason: string } | null;
+  invitation: {
+    id: string;
+    expiresAt: string;
+    serviceItem: { code: string; name: string | null } | null;
+    caseNo: string | null;
+  } | null;
+  serviceItems: { code: string; name: string }[];
+  reasonTags: { code: string; label: string }[];
+  ratingWindowSeconds: number;
+  /** The level of each evaluator key, left to right (keyboard-wedge evaluators type 1–5 or F1–F5). */
+  keyMap: number[];
+}
 
 /** Transport framing: a command with a correlation id, its result, or an event pushed by the service. */
 export const UiRequestMessage = z.strictObject({
@@ -47,3 +85,14 @@ export const UiRequestMessage = z.strictObject({
 });
 
 export type UiMessage = { type: 'result'; id: number; result: Result<unknown> } | { type: 'event'; event: KioskEvent };
+
+/**
+ * The events a role is told. The staff panel learns that an invitation ended, never how: a rating's source and
+ * whether a follow-up is open (which would reveal a 差评) are removed.
+ */
+export function eventForRole(event: KioskEvent, role: UiRole): KioskEvent | null {
+  if (role === 'citizen') return event;
+  if (event.type === 'invitation.rated') return { type: 'invitation.done', id: event.id };
+  if (event.type === 'press.stray') return null;
+  return event;
+}

@@ -95,3 +95,61 @@ describe('UI channel', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'followup_not_allowed' } });
   });
 });
+
+describe('UI channel roles', () => {
+  let staffSent: UiMessage[];
+  let deliverStaff: (raw: unknown) => void;
+  let stopStaff: () => void;
+
+  beforeEach(() => {
+    staffSent = [];
+    stopStaff = serveUiChannel(
+      {
+        send: (m) => staffSent.push(m),
+        onMessage: (receive) => {
+          deliverStaff = receive;
+          return () => undefined;
+        },
+      },
+      service,
+      screen,
+      silentLogger,
+      'staff',
+    );
+  });
+  afterEach(() => stopStaff());
+
+  async function callStaff(command: unknown): Promise<Result<unknown>> {
+    const id = Math.floor(Math.random() * 1e9);
+    deliverStaff({ type: 'command', id, command });
+    for (let i = 0; i < 100; i++) {
+      const reply = staffSent.find((m) => m.type === 'result' && m.id === id);
+      if (reply?.type === 'result') return reply.result;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    throw new Error('no reply');
+  }
+
+  it('lets the staff panel run a shift but never press a rating', async () => {
+    expect(await callStaff({ name: 'login', request: { staffNo: '1001', pin: PIN_1001 } })).toMatchObject({ ok: true });
+    expect(await callStaff({ name: 'invite', request: { caseNo: 'C-1' } })).toMatchObject({ ok: true });
+    const pressed = await callStaff({ name: 'press', level: 5, source: 'touch' });
+    expect(pressed).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(service.status().invitation?.state).toBe('open');
+    // The citizen screen may not run the shift.
+    expect(await call({ name: 'logout' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('tells the staff panel that an invitation was rated, never how', async () => {
+    await callStaff({ name: 'login', request: { staffNo: '1001', pin: PIN_1001 } });
+    await callStaff({ name: 'invite', request: {} });
+    await call({ name: 'press', level: 1, source: 'touch' });
+    const staffEvents = staffSent.flatMap((m) => (m.type === 'event' ? [m.event] : []));
+    expect(staffEvents.map((e) => e.type)).toContain('invitation.done');
+    expect(JSON.stringify(staffEvents)).not.toMatch(/followUpUntil|"source"/);
+    const citizenEvents = sent.flatMap((m) => (m.type === 'event' ? [m.event] : []));
+    expect(citizenEvents.find((e) => e.type === 'invitation.rated')).toMatchObject({
+      followUpUntil: expect.any(String) as unknown,
+    });
+  });
+});

@@ -5,7 +5,14 @@
  */
 import { KioskError } from '../../shared/kiosk-errors.js';
 import { err, ok, type Result } from '../../shared/result.js';
-import { UiCommand, UiRequestMessage, type UiMessage } from '../../shared/ui-contract.js';
+import {
+  eventForRole,
+  ROLE_COMMANDS,
+  UiCommand,
+  UiRequestMessage,
+  type UiMessage,
+  type UiRole,
+} from '../../shared/ui-contract.js';
 import type { ScreenInput } from '../input/screen-input.js';
 import type { KioskService } from '../kiosk-service.js';
 import type { Logger } from '../../common/logger.js';
@@ -22,9 +29,13 @@ export function serveUiChannel(
   service: KioskService,
   screen: ScreenInput,
   log: Logger,
+  role: UiRole = 'citizen',
 ): () => void {
-  const detach = screen.attach();
-  const unsubscribe = service.subscribe((event) => transport.send({ type: 'event', event }));
+  const detach = role === 'citizen' ? screen.attach() : () => undefined;
+  const unsubscribe = service.subscribe((event) => {
+    const told = eventForRole(event, role);
+    if (told) transport.send({ type: 'event', event: told });
+  });
   const stop = transport.onMessage((raw) => {
     const framed = UiRequestMessage.safeParse(raw);
     if (!framed.success) {
@@ -41,14 +52,32 @@ export function serveUiChannel(
       return err({ code: 'invalid_request', message: parsed.error.issues[0]?.message ?? 'malformed command' });
     }
     const command = parsed.data;
+    if (!ROLE_COMMANDS[role].includes(command.name)) {
+      return err({ code: 'forbidden', message: `the ${role} screen may not ${command.name}` });
+    }
     try {
       switch (command.name) {
         case 'status':
           return ok(service.status());
+        case 'view':
+          return ok(service.screenView());
         case 'press':
           return ok(await screen.press(command.level, command.source));
         case 'followUp':
           return ok(service.invitations.followUp(command.request));
+        case 'login':
+          return ok(await service.shifts.login(command.request));
+        case 'logout':
+          return ok(service.shifts.logout());
+        case 'pause':
+          return ok(service.shifts.pause(command.request.reason));
+        case 'resume':
+          return ok(service.shifts.resume());
+        case 'invite':
+          return ok(service.invitations.open(command.request));
+        case 'cancelInvitation':
+          service.invitations.cancel(command.id);
+          return ok(null);
       }
     } catch (error) {
       if (error instanceof KioskError) return err({ code: error.code, message: error.message, details: error.details });

@@ -61,8 +61,8 @@ export class RosterRepo {
     ) as ServiceItem | undefined;
   }
 
-  serviceItemCount(): number {
-    return (this.sql('SELECT count(*) AS n FROM service_items').get() as { n: number }).n;
+  serviceItems(): { code: string; name: string }[] {
+    return this.sql('SELECT code, name FROM service_items ORDER BY code').all() as { code: string; name: string }[];
   }
 
   reasonTags(): ReasonTag[] {

@@ -1,0 +1,230 @@
+/**
+ * End to end in a real browser (Debian's Chromium driven by Playwright): the kiosk service as a real process serves
+ * the built screens and the UI channel (the browser host); a simulated evaluator speaks on a real pty. The citizen
+ * screen runs at 800×480 and the staff panel at 1920×1080 (and the other way round for the screenshots), saving
+ * screenshots to test-results/screenshots.
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeviceIdentity } from '../src/common/device-identity.js';
+import { tempDir } from '../src/common/test-support/temp-dir.js';
+import { EvaluatorSimulator } from '../src/hardware/evaluator-simulator.js';
+import { startPtyPair, type PtyPair } from '../src/hardware/test-support/pty-pair.js';
+import { serialTransport } from '../src/hardware/transport.js';
+import { KioskService } from '../src/kiosk/kiosk-service.js';
+import { PIN_1001, windowConfig } from '../src/kiosk/test-support/fixtures.js';
+import { startKioskProcess, type KioskProcess } from '../src/kiosk/test-support/kiosk-process.js';
+
+const SHOTS = join(import.meta.dirname, '..', 'test-results', 'screenshots');
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let dir: ReturnType<typeof tempDir>;
+let pty: PtyPair;
+let sim: EvaluatorSimulator;
+let kiosk: KioskProcess;
+let browser: Browser;
+let citizen: Page;
+let staff: Page;
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+
+function rows<T>(sql: string): T[] {
+  const db = new BetterSqlite3(join(dir.path, 'kiosk.db'), { readonly: true });
+  try {
+    return db.prepare(sql).all() as T[];
+  } finally {
+    db.close();
+  }
+}
+
+async function invite(item = '个体工商户设立登记', caseNo = ''): Promise<void> {
+  await staff.selectOption('select', { label: item });
+  await staff.fill('input[aria-label="办件编号"]', caseNo);
+  await staff.click('button.invite-button');
+  await citizen.waitForSelector('[data-screen="prompt"]');
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  dir = tempDir('hcp-e2e-');
+  const service = KioskService.open({ dataDir: dir.path });
+  await service.provision(windowConfig({ ratingWindowSeconds: 6 }));
+  // Enrolled with a central system that is not there: the page must keep working, saying it is offline.
+  DeviceIdentity.create(dir.path);
+  service.context.settings.set('enrolment', {
+    centralUrl: 'http://127.0.0.1:9',
+    deviceId: '01a20f39-b9f7-7000-8ed2-018607634055',
+    enrolledAt: new Date().toISOString(),
+  });
+  await service.close();
+  pty = await startPtyPair(dir.path);
+  sim = new EvaluatorSimulator({ open: serialTransport(pty.devicePath) });
+  await sim.start();
+  kiosk = await startKioskProcess(dir.path, ['--serial', pty.hostPath], { ipc: false });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  citizen = await browser.newPage({ viewport: { width: 800, height: 480 } });
+  staff = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  await citizen.goto(kiosk.url);
+  await staff.goto(`${kiosk.url}/staff`);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await kiosk?.kill('SIGTERM');
+  await sim?.stop().catch(() => undefined);
+  await pty?.kill();
+  dir?.remove();
+});
+
+describe('browser host: citizen screen and staff panel', () => {
+  it('logs staff in on the keypad and shows them on the citizen screen', async () => {
+    await citizen.waitForSelector('[data-screen="paused"]');
+    await shot(citizen, 'citizen-800x480-no-staff');
+    for (const k of ['1', '0', '0', '1', 'OK', ...PIN_1001.split('')])
+      await staff.click(`.keypad button:text-is("${k}")`);
+    await staff.click('button.primary:has-text("登录")');
+    await staff.waitForSelector('text=王丽 · 1001');
+    await citizen.waitForSelector('[data-screen="idle"] >> text=王丽');
+    expect(await citizen.textContent('.staff-card')).toContain('1001');
+    await shot(staff, 'staff-1920x1080-shift');
+    await shot(citizen, 'citizen-800x480-idle');
+  }, 30_000);
+
+  it('takes a rating from the serial evaluator, shown on the screen the same way', async () => {
+    await invite('个体工商户设立登记', '2026-0001');
+    expect(await citizen.textContent('.context')).toContain('2026-0001');
+    await shot(citizen, 'citizen-800x480-prompt');
+    await sim.press(2); // key 2 = 满意 (4)
+    await citizen.waitForSelector('[data-screen="thanks"]');
+    await shot(citizen, 'citizen-800x480-thanks');
+    await citizen.waitForSelector('[data-screen="idle"]', { timeout: 6000 });
+  }, 30_000);
+
+  it('takes a rating on the touchscreen', async () => {
+    await invite();
+    await citizen.click('button.level-5');
+    await citizen.waitForSelector('[data-screen="thanks"]');
+    await citizen.waitForSelector('[data-screen="idle"]', { timeout: 6000 });
+  }, 30_000);
+
+  it('takes a 差评 with reasons and a callback number on the keypad', async () => {
+    await invite();
+    await citizen.click('button.level-1');
+    await citizen.waitForSelector('[data-screen="followup"]');
+    expect(await citizen.textContent('.privacy')).toContain('加密保存');
+    await citizen.click('button.tag:text-is("服务效率")');
+    await citizen.click('button.tag:text-is("服务态度")');
+    for (const d of '13800138000') await citizen.click(`.keypad button:text-is("${d}")`);
+    await shot(citizen, 'citizen-800x480-followup');
+    await citizen.click('button.submit');
+    await citizen.waitForSelector('[data-screen="thanks"]');
+    const [followup] = rows<{ payload: string }>("SELECT payload FROM outbox WHERE kind = 'followup'");
+    const record = JSON.parse(followup!.payload) as { reasonTags: string[]; callbackPhone: unknown };
+    expect(record.reasonTags).toEqual(['efficiency', 'attitude']);
+    expect(JSON.stringify(record)).not.toContain('13800138000'); // sealed at rest
+    await citizen.waitForSelector('[data-screen="idle"]', { timeout: 6000 });
+  }, 30_000);
+
+  it('takes a key from a keyboard-wedge evaluator', async () => {
+    await invite();
+    await citizen.keyboard.press('F3'); // key 3 = 基本满意
+    await citizen.waitForSelector('[data-screen="thanks"]');
+    await citizen.waitForSelector('[data-screen="idle"]', { timeout: 6000 });
+  }, 30_000);
+
+  it('goes back to the staff card when the rating window runs out', async () => {
+    await invite();
+    await staff.waitForSelector('text=等待评价');
+    await citizen.waitForSelector('[data-screen="idle"]', { timeout: 10_000 });
+    await staff.waitForSelector('button.invite-button');
+  }, 30_000);
+
+  it('pauses with a reason and resumes', async () => {
+    await staff.click('.pause button:text-is("午休")');
+    await staff.click('.pause button:text-is("暂停服务")');
+    await citizen.waitForSelector('[data-screen="paused"] >> text=午休');
+    await shot(citizen, 'citizen-800x480-paused');
+    expect(sim.view.display).toBe('暂停服务');
+    await staff.click('button:text-is("恢复服务")');
+    await citizen.waitForSelector('[data-screen="idle"]');
+  }, 30_000);
+
+  it('never shows the rater identity on the citizen screen, nor a single rating on the staff panel', async () => {
+    const rater = { name: '赵六一', idNumber: '110101199003077777', phone: '13912345678' };
+    const opened = await kiosk.api('POST', '/invitations', { rater });
+    expect(opened.status).toBe(201);
+    await citizen.waitForSelector('[data-screen="prompt"]');
+    const citizenText = await citizen.textContent('body');
+    for (const secret of Object.values(rater)) expect(citizenText).not.toContain(secret);
+    await citizen.click('button.level-2');
+    await citizen.waitForSelector('[data-screen="followup"]');
+    await citizen.click('button.skip');
+    await staff.waitForSelector('button.invite-button');
+    // Every level's label contains 满意: none may appear on the staff panel.
+    expect(await staff.textContent('body')).not.toMatch(/满意/);
+  }, 30_000);
+
+  it('keeps working with the central system unreachable and the evaluator unplugged, and says so', async () => {
+    await staff.waitForSelector('[data-status="central"] >> text=离线');
+    expect(await staff.textContent('[data-status="queue"]')).toMatch(/待上传：[1-9]/);
+    await pty.kill();
+    await staff.waitForSelector('[data-status="evaluator"]:not(:has-text("已连接"))', { timeout: 20_000 });
+    await shot(staff, 'staff-1920x1080-offline-unplugged');
+    await invite();
+    await citizen.click('button.level-4');
+    await citizen.waitForSelector('[data-screen="thanks"]');
+    await citizen.waitForSelector('[data-screen="idle"]', { timeout: 6000 });
+  }, 40_000);
+
+  it('logs out with a summary of counts only', async () => {
+    await staff.click('button.logout');
+    await staff.waitForSelector('dialog.summary');
+    const count = async (name: string) => Number(await staff.textContent(`[data-count="${name}"]`));
+    expect(await count('invitations')).toBe(7);
+    expect(await count('rated')).toBe(6);
+    expect(await count('unrated')).toBe(1);
+    expect(await count('pauses')).toBe(1);
+    expect(await staff.textContent('dialog.summary')).not.toMatch(/满意/);
+    await shot(staff, 'staff-1920x1080-summary');
+    const levels = rows<{ satisfaction: number }>(
+      "SELECT satisfaction FROM invitations WHERE state = 'rated' ORDER BY created_at",
+    );
+    expect(levels.map((l) => l.satisfaction)).toEqual([4, 5, 1, 3, 2, 4]);
+    await citizen.waitForSelector('[data-screen="paused"]');
+  }, 30_000);
+
+  it('lays the prompt and the follow-up out at 1920×1080 too', async () => {
+    const big = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const small = await browser.newPage({ viewport: { width: 800, height: 480 } });
+    try {
+      await big.goto(kiosk.url);
+      await small.goto(`${kiosk.url}/staff`);
+      await small.waitForSelector('text=工作人员登录');
+      await shot(small, 'staff-800x480-login');
+      await kiosk.api('POST', '/shift/login', { staffNo: '1001', pin: PIN_1001 });
+      await kiosk.api('POST', '/invitations', { serviceItemCode: 'SC-0001', caseNo: 'A-7' });
+      await big.waitForSelector('[data-screen="prompt"]');
+      await shot(big, 'citizen-1920x1080-prompt');
+      const box = await big.locator('button.level-3').boundingBox();
+      expect(box!.height).toBeGreaterThanOrEqual(64);
+      await big.click('button.level-2');
+      await big.waitForSelector('[data-screen="followup"]');
+      await shot(big, 'citizen-1920x1080-followup');
+    } finally {
+      await big.close();
+      await small.close();
+    }
+  }, 30_000);
+});

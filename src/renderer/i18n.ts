@@ -1,0 +1,162 @@
+/**
+ * The screens' words in 中文 (default) and English. Every error code a person can meet has a sentence that says what
+ * happened and what to do. Runs in the browser.
+ */
+import { create } from 'zustand';
+
+export type Lang = 'zh' | 'en';
+
+const zh = {
+  rate_prompt: '请对本次服务做出评价',
+  seconds_left: '{n} 秒',
+  service_item: '办理事项',
+  case_no: '办件编号',
+  thanks: '谢谢您的评价',
+  paused: '暂停服务',
+  welcome: '欢迎办理业务',
+  no_staff: '本窗口暂无工作人员',
+  window: '窗口',
+  staff_no: '工号',
+  followup_title: '很抱歉没有让您满意，请告诉我们原因（可多选）',
+  callback: '回访电话（选填）',
+  privacy: '您的电话仅用于政务服务中心回访核实本次评价，加密保存，工作人员不可见，不会用于其他用途（依据第五条）。',
+  comment: '意见建议（选填）',
+  submit: '提交',
+  skip: '跳过',
+  clear: '清除',
+  staff_login: '工作人员登录',
+  pin: '密码',
+  login: '登录',
+  logout: '退出登录',
+  invite: '请评价',
+  cancel: '取消邀请',
+  pause: '暂停服务',
+  resume: '恢复服务',
+  pause_reason: '暂停原因',
+  reasons: '午休,业务咨询,临时离开,系统维护',
+  evaluator: '评价器',
+  central: '中心系统',
+  queue: '待上传',
+  online: '在线',
+  offline: '离线',
+  not_enrolled: '未接入',
+  waiting_rating: '等待评价',
+  summary: '本班次统计',
+  invitations: '邀请',
+  rated: '已评价',
+  unrated: '未评价',
+  cancelled: '已取消',
+  stray: '无邀请按键',
+  pauses: '暂停次数',
+  close: '关闭',
+  connecting: '正在连接评价系统…',
+  state_connected: '已连接',
+  state_disconnected: '未连接',
+  state_not_responding: '无响应',
+  state_none: '无',
+  lang: 'English',
+  'error.bad_credentials': '工号或密码不正确，请重新输入。剩余次数：{attemptsLeft}',
+  'error.locked': '密码错误次数过多，该工号已锁定，请于 {retryAt} 后再试。',
+  'error.shift_open': '本窗口已有工作人员登录，请先退出。',
+  'error.no_shift': '请先登录。',
+  'error.paused': '服务已暂停，请先恢复服务。',
+  'error.invitation_open': '上一次评价尚未结束，请稍候或取消邀请。',
+  'error.storage_full': '本机存储空间已满，评价无法保存。请联系技术人员清理磁盘。',
+  'error.not_provisioned': '本机尚未完成设置，请联系技术人员。',
+  'error.disconnected': '与评价系统的连接已断开，正在重新连接。',
+  'error.followup_not_allowed': '补充意见的时间已过。',
+  'error.default': '操作未成功（{code}），请重试；如仍失败请联系技术人员。',
+};
+
+type Key = keyof typeof zh;
+
+const en: Record<Key, string> = {
+  rate_prompt: 'Please rate this service',
+  seconds_left: '{n} s',
+  service_item: 'Service',
+  case_no: 'Case number',
+  thanks: 'Thank you for your rating',
+  paused: 'Service paused',
+  welcome: 'Welcome',
+  no_staff: 'No one is serving at this window',
+  window: 'Window',
+  staff_no: 'Staff no.',
+  followup_title: 'We are sorry. Please tell us why (choose any)',
+  callback: 'Phone for a return call (optional)',
+  privacy:
+    'Your number is used only by the service centre to call you back about this rating. It is stored encrypted and staff cannot see it.',
+  comment: 'Comment (optional)',
+  submit: 'Submit',
+  skip: 'Skip',
+  clear: 'Clear',
+  staff_login: 'Staff login',
+  pin: 'PIN',
+  login: 'Log in',
+  logout: 'Log out',
+  invite: 'Ask for a rating',
+  cancel: 'Cancel invitation',
+  pause: 'Pause service',
+  resume: 'Resume service',
+  pause_reason: 'Reason',
+  reasons: 'Lunch break,Consultation,Away briefly,Maintenance',
+  evaluator: 'Evaluator',
+  central: 'Central system',
+  queue: 'Waiting to upload',
+  online: 'online',
+  offline: 'offline',
+  not_enrolled: 'not enrolled',
+  waiting_rating: 'Waiting for the rating',
+  summary: 'Shift summary',
+  invitations: 'Invitations',
+  rated: 'Rated',
+  unrated: 'Unrated',
+  cancelled: 'Cancelled',
+  stray: 'Stray presses',
+  pauses: 'Pauses',
+  close: 'Close',
+  connecting: 'Connecting to the rating system…',
+  state_connected: 'connected',
+  state_disconnected: 'disconnected',
+  state_not_responding: 'not responding',
+  state_none: 'none',
+  lang: '中文',
+  'error.bad_credentials': 'Staff number or PIN is wrong. Attempts left: {attemptsLeft}',
+  'error.locked': 'Too many wrong PINs: this staff number is locked until {retryAt}.',
+  'error.shift_open': 'Someone is logged in at this window: log out first.',
+  'error.no_shift': 'Please log in first.',
+  'error.paused': 'Service is paused: resume it first.',
+  'error.invitation_open': 'The last invitation is still open: wait or cancel it.',
+  'error.storage_full': 'This PC is out of disk space and cannot store ratings. Call a technician to free space.',
+  'error.not_provisioned': 'This kiosk is not set up yet. Call a technician.',
+  'error.disconnected': 'Lost the connection to the rating system; reconnecting.',
+  'error.followup_not_allowed': 'The time to add a comment has passed.',
+  'error.default': 'That did not work ({code}). Try again; if it still fails, call a technician.',
+};
+
+const DICTS: Record<Lang, Record<Key, string>> = { zh, en };
+
+export const useLang = create<{ lang: Lang; toggle(): void }>((set) => ({
+  lang: 'zh',
+  toggle: () => set((s) => ({ lang: s.lang === 'zh' ? 'en' : 'zh' })),
+}));
+
+export function translate(lang: Lang, key: Key, vars: Record<string, unknown> = {}): string {
+  return DICTS[lang][key].replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = vars[name];
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+  });
+}
+
+export function useT(): (key: Key, vars?: Record<string, unknown>) => string {
+  const lang = useLang((s) => s.lang);
+  return (key, vars) => translate(lang, key, vars);
+}
+
+/** A person-facing sentence for an error code from the kiosk service. */
+export function errorText(lang: Lang, error: { code: string; details?: Record<string, unknown> }): string {
+  const key = `error.${error.code}` as Key;
+  const details = { ...error.details };
+  if (typeof details.retryAt === 'string')
+    details.retryAt = new Date(details.retryAt).toLocaleTimeString(lang === 'zh' ? 'zh-CN' : 'en-GB');
+  return key in zh ? translate(lang, key, details) : translate(lang, 'error.default', { code: error.code });
+}

@@ -1,0 +1,64 @@
+/**
+ * The staff panel's state: the kiosk's status (shift, invitation, evaluator, central, queue) and the lists for the
+ * invite form. It is never told how an invitation was rated (第五条): the service does not send it. Runs in the
+ * browser.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ShiftSummary, StatusView } from '../../shared/local-api.js';
+import type { ErrorInfo, Result } from '../../shared/result.js';
+import type { ScreenView, UiCommand } from '../../shared/ui-contract.js';
+import type { UiClient } from '../ui-client.js';
+
+export interface StaffState {
+  connected: boolean;
+  status: StatusView | null;
+  view: ScreenView | null;
+  error: ErrorInfo | null;
+  summary: ShiftSummary | null;
+  refresh(): Promise<void>;
+  /** Runs a staff command; its error, if any, is kept for the panel to show. */
+  run(command: UiCommand): Promise<boolean>;
+  logout(): Promise<void>;
+  dismiss(): void;
+}
+
+/** The status line (evaluator, central, queue) changes without events: it is also read every few seconds. */
+export const STATUS_POLL_MS = 2_000;
+
+export function createStaffStore(client: UiClient, pollMs = STATUS_POLL_MS): StoreApi<StaffState> {
+  const store = createStore<StaffState>((set, get) => ({
+    connected: false,
+    status: null,
+    view: null,
+    error: null,
+    summary: null,
+    refresh: async () => {
+      const [status, view] = await Promise.all([
+        client.send<StatusView>({ name: 'status' }),
+        client.send<ScreenView>({ name: 'view' }),
+      ]);
+      if (status.ok && view.ok) set({ status: status.value, view: view.value });
+    },
+    run: async (command) => {
+      const result: Result<unknown> = await client.send(command);
+      set({ error: result.ok ? null : result.error });
+      await get().refresh();
+      return result.ok;
+    },
+    logout: async () => {
+      const result = await client.send<ShiftSummary>({ name: 'logout' });
+      set(result.ok ? { summary: result.value, error: null } : { error: result.error });
+      await get().refresh();
+    },
+    dismiss: () => set({ summary: null, error: null }),
+  }));
+  client.onEvent(() => void store.getState().refresh());
+  setInterval(() => {
+    if (store.getState().connected) void store.getState().refresh();
+  }, pollMs);
+  client.onConnection((connected) => {
+    store.setState({ connected });
+    if (connected) void store.getState().refresh();
+  });
+  return store;
+}
