@@ -21,7 +21,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ['./tsconfig.json', './src/renderer/tsconfig.json'],
+        project: ['./tsconfig.json', './src/renderer/tsconfig.json', './src/main/tsconfig.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -65,6 +65,20 @@ export default tseslint.config(
     ],
   ),
   boundary(['src/kiosk/**'], [[['**/central/**'], 'the kiosk talks to the central system over HTTP only']]),
+  boundary(
+    ['src/main/**'],
+    [
+      [UI, 'the shell does not import the screens; it loads them'],
+      [
+        ['**/kiosk/**', '**/central/**', '**/hardware/**', '**/cli/**'],
+        'the shell talks to the kiosk service over ports only',
+      ],
+    ],
+  ),
+  boundary(
+    ['src/preload/**'],
+    [[[...NODE_PACKAGES, ...UI, '../*/**'], 'the preload only touches contextBridge and ipcRenderer']],
+  ),
   boundary(
     ['src/renderer/**'],
     [

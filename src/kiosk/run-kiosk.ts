@@ -7,6 +7,7 @@ import { DeviceConfig } from '../shared/device-config.js';
 import { LOCAL_API_DEFAULT_PORT } from '../shared/local-api.js';
 import { startLocalApi } from './api/local-api.js';
 import { parentProcessTransport, serveUiChannel } from './host/ui-channel.js';
+import { acceptWindows, electronParentPort } from './host/utility-host.js';
 import { ScreenInput } from './input/screen-input.js';
 import { SerialInput } from './input/serial-input.js';
 import type { DriverTimings } from '../hardware/evaluator-driver.js';
@@ -74,6 +75,13 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
   const stopChannel = transport
     ? serveUiChannel(transport, service, screen, options.logger.child({ module: 'ui-channel' }))
     : () => {};
+  // Under the Electron shell: each window connects on its own port.
+  const parentPort = electronParentPort();
+  if (parentPort) {
+    acceptWindows(parentPort, (windowTransport, role) =>
+      serveUiChannel(windowTransport, service, screen, options.logger.child({ module: 'ui-channel', role }), role),
+    );
+  }
   options.logger.info({ url, deviceId: service.deviceId }, 'kiosk service ready');
   // Tell a parent process (the Electron shell, a test) where the API is.
   if (process.send) process.send({ type: 'ready', url });

@@ -1,0 +1,71 @@
+/**
+ * The Electron shell, kept thin: it starts the kiosk service as a utility process, opens the citizen screen (kiosk
+ * mode, on its display) and the staff panel (on another display), relays the UI contract between them, and guards
+ * everything: sandboxed windows, strict CSP, no navigation, no new windows, no permissions, one instance, no
+ * sleeping screen, a crashed screen reloaded. Runs in Electron main.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  MessageChannelMain,
+  powerSaveBlocker,
+  screen,
+  session,
+  utilityProcess,
+} from 'electron';
+import electronUpdater from 'electron-updater';
+import type { UiRole } from '../shared/ui-contract.js';
+import { UI_CHANNEL, UiRelay } from './ipc-relay.js';
+import { hardenApp, hardenSession, isAppUrl } from './security.js';
+import { checkForUpdates } from './updater.js';
+import { placeWindows, windowOptions } from './window-options.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const appRoot = join(here, '..');
+const rendererIndex = join(appRoot, 'renderer', 'index.html');
+const preload = join(appRoot, 'preload', 'preload.cjs');
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+hardenApp(app, appRoot);
+
+void app.whenReady().then(async () => {
+  hardenSession(session.defaultSession);
+  powerSaveBlocker.start('prevent-display-sleep');
+
+  const service = utilityProcess.fork(join(appRoot, 'kiosk', 'service-entry.js'), [], {
+    serviceName: 'hcp-kiosk',
+    env: { ...process.env, HCP_DATA: process.env.HCP_DATA ?? join(app.getPath('userData'), 'kiosk') },
+  });
+  const relay = new UiRelay((url) => isAppUrl(url, appRoot));
+  ipcMain.on(UI_CHANNEL, (event, message) => relay.fromRenderer(event, message));
+
+  const displays = screen.getAllDisplays().map((d) => ({ id: d.id, bounds: d.bounds }));
+  const placed = placeWindows(
+    displays,
+    screen.getPrimaryDisplay().id,
+    Number(process.env.HCP_CITIZEN_DISPLAY ?? NaN) || undefined,
+  );
+
+  const open = (role: UiRole) => {
+    const win = new BrowserWindow(windowOptions({ role, bounds: placed[role], preload }));
+    const { port1, port2 } = new MessageChannelMain();
+    service.postMessage({ type: 'connect', role }, [port2]);
+    const contentsId = win.webContents.id;
+    relay.add({ role, contentsId, send: (channel, message) => win.webContents.send(channel, message), port: port1 });
+    win.webContents.on('render-process-gone', () => win.webContents.reload());
+    win.on('closed', () => relay.remove(contentsId));
+    win.once('ready-to-show', () => win.show());
+    void win.loadFile(rendererIndex, { hash: role === 'staff' ? '/staff' : '' });
+  };
+  open('citizen');
+  open('staff');
+
+  await checkForUpdates(electronUpdater.autoUpdater, app.isPackaged, process.env.HCP_UPDATE_URL).catch(() => false);
+});
+
+app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
+app.on('window-all-closed', () => app.quit());

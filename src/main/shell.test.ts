@@ -1,0 +1,284 @@
+/**
+ * The Electron shell's security settings and logic, proven with the `electron` module replaced by a fake (no
+ * Electron binary runs here): window options, CSP, navigation and permission guards, IPC validation, the updater's
+ * policy, the key store, the preload's bridge, and what the main process does at start.
+ */
+import { EventEmitter } from 'node:events';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { UI_CHANNEL, UiRelay, type PortLike } from './ipc-relay.js';
+import { unwrapSecret, wrapSecret, KeyStoreUnavailableError } from './key-store.js';
+import { CONTENT_SECURITY_POLICY, hardenContents, hardenSession, isAppUrl } from './security.js';
+import { checkForUpdates, updatesEnabled } from './updater.js';
+import { placeWindows, windowOptions } from './window-options.js';
+
+const APP = '/opt/hcp/resources/app/dist';
+
+describe('window options', () => {
+  it('sandbox every screen with context isolation and no Node', () => {
+    for (const role of ['citizen', 'staff'] as const) {
+      const o = windowOptions({ role, bounds: { x: 0, y: 0, width: 800, height: 480 }, preload: '/p.cjs' });
+      expect(o.webPreferences).toMatchObject({
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        webSecurity: true,
+        webviewTag: false,
+        devTools: false,
+        preload: '/p.cjs',
+      });
+    }
+  });
+
+  it('make the citizen screen a full-screen kiosk and the staff panel a normal window', () => {
+    const bounds = { x: 0, y: 0, width: 1920, height: 1080 };
+    expect(windowOptions({ role: 'citizen', bounds, preload: '' })).toMatchObject({
+      kiosk: true,
+      fullscreen: true,
+      frame: false,
+    });
+    expect(windowOptions({ role: 'staff', bounds, preload: '' })).toMatchObject({ kiosk: false, fullscreen: false });
+  });
+
+  it('put the citizen screen on its configured display and the staff panel on another', () => {
+    const a = { id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 } };
+    const b = { id: 2, bounds: { x: 1920, y: 0, width: 800, height: 480 } };
+    expect(placeWindows([a, b], 1, 1)).toEqual({ citizen: b.bounds, staff: a.bounds });
+    expect(placeWindows([a, b], 1)).toEqual({ citizen: a.bounds, staff: b.bounds });
+    const single = placeWindows([a], 1);
+    expect(single.citizen).toEqual(a.bounds);
+    expect(single.staff).toEqual({ x: 0, y: 0, width: 1024, height: 720 });
+  });
+});
+
+class FakeContents extends EventEmitter {
+  openHandler: (() => { action: string }) | undefined;
+  setWindowOpenHandler(handler: () => { action: string }) {
+    this.openHandler = handler;
+  }
+}
+
+describe('guards', () => {
+  it('set a strict CSP on every response and refuse every permission', () => {
+    let headers: ((d: { responseHeaders: Record<string, string[]> }, cb: (r: unknown) => void) => void) | undefined;
+    let permission: ((c: unknown, p: string, cb: (ok: boolean) => void) => void) | undefined;
+    let check: (() => boolean) | undefined;
+    const session = {
+      webRequest: { onHeadersReceived: (fn: typeof headers) => (headers = fn) },
+      setPermissionRequestHandler: (fn: typeof permission) => (permission = fn),
+      setPermissionCheckHandler: (fn: typeof check) => (check = fn),
+    };
+    hardenSession(session as never);
+    let answer: unknown;
+    headers!({ responseHeaders: { 'x-a': ['1'] } }, (r) => (answer = r));
+    expect(answer).toEqual({ responseHeaders: { 'x-a': ['1'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-eval');
+    for (const p of ['media', 'geolocation', 'notifications', 'openExternal']) {
+      let granted: boolean | undefined;
+      permission!({}, p, (ok) => (granted = ok));
+      expect(granted, p).toBe(false);
+    }
+    expect(check!()).toBe(false);
+  });
+
+  it('keep every window on the app: no navigation away, no new windows, no webviews', () => {
+    const contents = new FakeContents();
+    hardenContents(contents as never, APP);
+    const attempt = (event: string, url?: string) => {
+      const e = { preventDefault: vi.fn() };
+      contents.emit(event, e, url);
+      return e.preventDefault.mock.calls.length > 0;
+    };
+    expect(attempt('will-navigate', 'https://evil.example/')).toBe(true);
+    expect(attempt('will-navigate', 'file:///etc/passwd')).toBe(true);
+    expect(attempt('will-navigate', `file://${APP}/renderer/index.html`)).toBe(false);
+    expect(attempt('will-redirect', 'http://127.0.0.1:8710/')).toBe(true);
+    expect(attempt('will-attach-webview')).toBe(true);
+    expect(contents.openHandler!()).toEqual({ action: 'deny' });
+    expect(isAppUrl('not a url', APP)).toBe(false);
+  });
+});
+
+describe('IPC relay', () => {
+  const port = (): PortLike & { posted: unknown[]; emit(data: unknown): void } => {
+    const emitter = new EventEmitter();
+    const posted: unknown[] = [];
+    return {
+      posted,
+      postMessage: (m: unknown) => posted.push(m),
+      on: (e: 'message', l: (ev: { data: unknown }) => void) => emitter.on(e, l),
+      start: () => undefined,
+      emit: (data: unknown) => emitter.emit('message', { data }),
+    };
+  };
+
+  it('forwards only well-formed messages from its own windows showing its own pages, on that window’s port', () => {
+    const relay = new UiRelay((url) => isAppUrl(url, APP));
+    const citizenPort = port();
+    const staffPort = port();
+    const toCitizen: unknown[] = [];
+    relay.add({ role: 'citizen', contentsId: 1, send: (c, m) => toCitizen.push([c, m]), port: citizenPort });
+    relay.add({ role: 'staff', contentsId: 2, send: () => undefined, port: staffPort });
+    const page = { url: `file://${APP}/renderer/index.html` };
+    const good = { type: 'command', id: 1, command: { name: 'status' } };
+
+    expect(relay.fromRenderer({ sender: { id: 1 }, senderFrame: page }, good)).toBe(true);
+    expect(citizenPort.posted).toEqual([good]);
+    expect(staffPort.posted).toEqual([]);
+    expect(relay.fromRenderer({ sender: { id: 9 }, senderFrame: page }, good)).toBe(false); // not our window
+    expect(relay.fromRenderer({ sender: { id: 1 }, senderFrame: { url: 'https://evil.example/' } }, good)).toBe(false);
+    expect(relay.fromRenderer({ sender: { id: 1 }, senderFrame: null }, good)).toBe(false);
+    for (const bad of [null, 'x', { type: 'command' }, { ...good, extra: 1 }, { ...good, id: -1 }]) {
+      expect(relay.fromRenderer({ sender: { id: 1 }, senderFrame: page }, bad)).toBe(false);
+    }
+    expect(citizenPort.posted).toHaveLength(1);
+
+    citizenPort.emit({ type: 'event', event: { type: 'config.changed' } });
+    expect(toCitizen).toEqual([[UI_CHANNEL, { type: 'event', event: { type: 'config.changed' } }]]);
+    relay.remove(1);
+    expect(relay.fromRenderer({ sender: { id: 1 }, senderFrame: page }, good)).toBe(false);
+  });
+});
+
+describe('updater policy', () => {
+  it('is off unless packaged with a feed URL from the central configuration', () => {
+    expect(updatesEnabled(false, 'https://updates.example/hcp')).toBe(false);
+    expect(updatesEnabled(true, undefined)).toBe(false);
+    expect(updatesEnabled(true, 'ftp://x')).toBe(false);
+    expect(updatesEnabled(true, 'http://updates.example/')).toBe(false); // plain http only on loopback
+    expect(updatesEnabled(true, 'https://updates.example/hcp')).toBe(true);
+  });
+
+  it('sets a generic feed, installs on quit, and checks once', async () => {
+    const updater = {
+      setFeedURL: vi.fn(),
+      autoDownload: false,
+      autoInstallOnAppQuit: false,
+      checkForUpdates: vi.fn(async () => null),
+    };
+    expect(await checkForUpdates(updater, false, 'https://u.example')).toBe(false);
+    expect(updater.checkForUpdates).not.toHaveBeenCalled();
+    expect(await checkForUpdates(updater, true, 'https://u.example')).toBe(true);
+    expect(updater.setFeedURL).toHaveBeenCalledWith({ provider: 'generic', url: 'https://u.example' });
+    expect(updater).toMatchObject({ autoDownload: true, autoInstallOnAppQuit: true });
+  });
+});
+
+describe('key store', () => {
+  const storage = (available: boolean, rotate = false) => ({
+    isAsyncEncryptionAvailable: async () => available,
+    encryptStringAsync: async (s: string) => Buffer.from(`os:${s}`),
+    decryptStringAsync: async (b: Buffer) => ({ result: b.toString().slice(3), shouldReEncrypt: rotate }),
+  });
+
+  it('wraps a secret with the OS key store, and refuses when there is none', async () => {
+    expect((await wrapSecret(storage(true), 'k')).toString()).toBe('os:k');
+    await expect(wrapSecret(storage(false), 'k')).rejects.toBeInstanceOf(KeyStoreUnavailableError);
+  });
+
+  it('unwraps, and re-wraps when the OS rotated its key', async () => {
+    expect(await unwrapSecret(storage(true), Buffer.from('os:k'))).toEqual({ secret: 'k', rewrap: null });
+    expect((await unwrapSecret(storage(true, true), Buffer.from('os:k'))).rewrap?.toString()).toBe('os:k');
+  });
+});
+
+describe('preload bridge', () => {
+  beforeEach(() => vi.resetModules());
+
+  it('exposes exactly send and onMessage, over the hcp:ui channel', async () => {
+    const exposed: Record<string, unknown> = {};
+    const ipc = new EventEmitter() as EventEmitter & { send: ReturnType<typeof vi.fn> };
+    ipc.send = vi.fn();
+    vi.doMock('electron', () => ({
+      contextBridge: { exposeInMainWorld: (key: string, api: unknown) => (exposed[key] = api) },
+      ipcRenderer: ipc,
+    }));
+    await import('../preload/preload.js');
+    const api = exposed.hcp as { send(m: unknown): void; onMessage(l: (m: unknown) => void): () => void };
+    expect(Object.keys(exposed)).toEqual(['hcp']);
+    expect(Object.keys(api).sort()).toEqual(['onMessage', 'send']);
+    api.send({ type: 'command', id: 1, command: { name: 'status' } });
+    expect(ipc.send).toHaveBeenCalledWith('hcp:ui', { type: 'command', id: 1, command: { name: 'status' } });
+    const got: unknown[] = [];
+    const off = api.onMessage((m) => got.push(m));
+    ipc.emit('hcp:ui', { sender: 'leaks?' }, { type: 'event' });
+    off();
+    ipc.emit('hcp:ui', {}, { type: 'late' });
+    expect(got).toEqual([{ type: 'event' }]); // the IPC event object never reaches the page
+  });
+});
+
+describe('main process', () => {
+  beforeEach(() => vi.resetModules());
+
+  it('locks to one instance, guards sessions and windows, keeps the screen awake, starts the service and both screens', async () => {
+    const windows: { options: Record<string, unknown>; loaded: unknown[] }[] = [];
+    const appEvents = new EventEmitter();
+    const forks: unknown[][] = [];
+    const posted: unknown[] = [];
+    const fake = {
+      app: Object.assign(appEvents, {
+        requestSingleInstanceLock: vi.fn(() => true),
+        quit: vi.fn(),
+        whenReady: () => Promise.resolve(),
+        getPath: () => '/tmp/hcp-user',
+        isPackaged: false,
+      }),
+      BrowserWindow: class extends EventEmitter {
+        static getAllWindows = () => [];
+        webContents = Object.assign(new EventEmitter(), { id: windows.length + 1, send: vi.fn(), reload: vi.fn() });
+        constructor(options: Record<string, unknown>) {
+          super();
+          windows.push({ options, loaded: [] });
+        }
+        loadFile(file: string, options: unknown) {
+          windows.at(-1)!.loaded.push([file, options]);
+          return Promise.resolve();
+        }
+        show() {}
+      },
+      ipcMain: { on: vi.fn() },
+      MessageChannelMain: class {
+        port1 = { postMessage: vi.fn(), on: vi.fn(), start: vi.fn() };
+        port2 = {};
+      },
+      powerSaveBlocker: { start: vi.fn() },
+      screen: {
+        getAllDisplays: () => [{ id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 } }],
+        getPrimaryDisplay: () => ({ id: 1 }),
+      },
+      session: {
+        defaultSession: {
+          webRequest: { onHeadersReceived: vi.fn() },
+          setPermissionRequestHandler: vi.fn(),
+          setPermissionCheckHandler: vi.fn(),
+        },
+      },
+      utilityProcess: {
+        fork: (...args: unknown[]) => (forks.push(args), { postMessage: (m: unknown) => posted.push(m) }),
+      },
+    };
+    vi.doMock('electron', () => fake);
+    vi.doMock('electron-updater', () => ({
+      default: { autoUpdater: { setFeedURL: vi.fn(), checkForUpdates: vi.fn() } },
+    }));
+    await import('./main.js');
+    await new Promise((r) => setTimeout(r, 0));
+
+    expect(fake.app.requestSingleInstanceLock).toHaveBeenCalled();
+    expect(appEvents.listenerCount('web-contents-created')).toBe(1);
+    expect(fake.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled();
+    expect(fake.powerSaveBlocker.start).toHaveBeenCalledWith('prevent-display-sleep');
+    expect(String(forks[0]![0])).toMatch(/kiosk[/\\]service-entry\.js$/);
+    expect(fake.ipcMain.on).toHaveBeenCalledWith('hcp:ui', expect.any(Function));
+    expect(windows).toHaveLength(2);
+    expect(windows.map((w) => (w.options.webPreferences as { sandbox: boolean }).sandbox)).toEqual([true, true]);
+    expect(windows[0]!.options.kiosk).toBe(true);
+    expect(posted).toEqual([
+      { type: 'connect', role: 'citizen' },
+      { type: 'connect', role: 'staff' },
+    ]);
+    expect(windows[1]!.loaded[0]).toEqual([expect.stringMatching(/renderer[/\\]index\.html$/), { hash: '/staff' }]);
+  });
+});
