@@ -119,6 +119,9 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
     { prefix: '/api/v1/admin' },
   );
 
+  /** For technicians checking the connection: no data, no authentication. */
+  app.get('/api/v1/health', async () => ({ ok: true, service: 'hcp-central' }));
+
   // ---- device API ------------------------------------------------------------------------------------------------
   app.post('/api/v1/devices/enroll', async (request, reply) =>
     reply.code(201).send(await enroll(db, parseBody(EnrollRequest, request.body))),

@@ -71,6 +71,7 @@ function describe(event: KioskEvent): string | null {
     case 'invitation.rated':
       return event.followUpUntil ? '· 谢谢您的评价 (差评: the rater may add reasons on the screen)' : '· 谢谢您的评价';
     case 'invitation.done':
+    case 'evaluator.key':
       return null;
     case 'invitation.expired':
       return '· no rating in time: recorded as unrated (第八条 default applies at the centre)';

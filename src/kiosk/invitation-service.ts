@@ -29,7 +29,11 @@ export interface Press {
   key?: number;
 }
 
-export type PressOutcome = { kind: 'rated'; invitationId: string; followUpUntil: string | null } | { kind: 'stray' };
+export type PressOutcome =
+  | { kind: 'rated'; invitationId: string; followUpUntil: string | null }
+  | { kind: 'stray' }
+  /** Technician mode's key test: seen, shown to the technician, not recorded. */
+  | { kind: 'test' };
 
 export function invitationView(row: Pick<InvitationRow, 'id' | 'state' | 'expiresAt'>): InvitationView {
   return { id: row.id, state: row.state, expiresAt: iso(row.expiresAt) };

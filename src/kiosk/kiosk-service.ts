@@ -40,6 +40,7 @@ export class KioskService {
   private readonly events = new EventEmitter<{ event: [KioskEvent] }>();
   private readonly inputs: RaterInput[] = [];
   private sync: SyncAgent | undefined;
+  private keyTests = 0;
 
   private constructor(db: Database, sealer: Sealer, log: Logger) {
     this.ctx = createContext(db, sealer, log, (event) => this.dispatch(event));
@@ -63,9 +64,22 @@ export class KioskService {
     return this.ctx.settings.get('deviceId')!;
   }
 
-  /** The level of each evaluator key, left to right, as configured. */
+  /** The level of each evaluator key, left to right: the technician's order, else the configuration's. */
   keyMap(): readonly number[] {
-    return this.ctx.settings.get('keyMap') ?? DEFAULT_KEY_MAP;
+    return this.ctx.settings.get('keyMapOverride') ?? this.ctx.settings.get('keyMap') ?? DEFAULT_KEY_MAP;
+  }
+
+  /**
+   * Technician mode's key test: while on (for any technician screen), presses are shown to technicians and not
+   * recorded, neither as ratings nor as stray presses. Returns the function that ends this screen's test.
+   */
+  startKeyTest(): () => void {
+    this.keyTests += 1;
+    let on = true;
+    return () => {
+      if (on) this.keyTests -= 1;
+      on = false;
+    };
   }
 
   /** Listens to everything the service does; returns the unsubscribe function. */
@@ -132,7 +146,18 @@ export class KioskService {
 
   /** Takes a press from any input. See InvitationService.press for the durability contract. */
   press(press: Press): PressOutcome {
+    if (this.keyTests > 0) {
+      this.dispatch({ type: 'evaluator.key', key: press.key ?? null, level: press.level, source: press.source });
+      return { kind: 'test' };
+    }
     return this.invitations.press(press);
+  }
+
+  /** Stops a rater input and forgets it. */
+  async removeInput(input: RaterInput): Promise<void> {
+    const i = this.inputs.indexOf(input);
+    if (i >= 0) this.inputs.splice(i, 1);
+    await input.stop();
   }
 
   status(): StatusView {

@@ -7,7 +7,9 @@ import { DeviceConfig } from '../shared/device-config.js';
 import { LOCAL_API_DEFAULT_PORT } from '../shared/local-api.js';
 import { startLocalApi } from './api/local-api.js';
 import { parentProcessTransport, serveUiChannel } from './host/ui-channel.js';
-import { acceptWindows, electronParentPort } from './host/utility-host.js';
+import { acceptWindows, electronParentPort, requestShellExit } from './host/utility-host.js';
+import type { EvaluatorInputSetting } from './store/settings-repo.js';
+import { TechnicianService } from './technician.js';
 import { ScreenInput } from './input/screen-input.js';
 import { SerialInput } from './input/serial-input.js';
 import type { DriverTimings } from '../hardware/evaluator-driver.js';
@@ -48,24 +50,39 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
   });
   const screen = new ScreenInput();
   await service.addInput(screen);
-  if (options.serial) {
-    await service.addInput(
-      new SerialInput({
-        open: serialTransport(options.serial.path, options.serial.baudRate),
-        keyMap: () => service.keyMap(),
-        view: () => service.deviceView(),
-        log: options.logger.child({ module: 'evaluator', port: options.serial.path }),
-        timings: options.serialTimings,
-      }),
-    );
-  }
+  // The serial evaluator: the port given on the command line, else the one chosen in technician mode.
+  let serial: SerialInput | null = null;
+  const applyInput = async (input: EvaluatorInputSetting): Promise<void> => {
+    if (serial) await service.removeInput(serial);
+    serial = null;
+    if (input.kind !== 'serial') return;
+    serial = new SerialInput({
+      open: serialTransport(input.path, input.baudRate),
+      keyMap: () => service.keyMap(),
+      view: () => service.deviceView(),
+      log: options.logger.child({ module: 'evaluator', port: input.path }),
+      timings: options.serialTimings,
+    });
+    await service.addInput(serial);
+  };
+  const configured = service.context.settings.get('evaluatorInput');
+  if (options.serial) await applyInput({ kind: 'serial', ...options.serial });
+  else if (configured) await applyInput(configured);
+  const parentPort = electronParentPort();
+  const tech = new TechnicianService(service, options.dataDir, applyInput, () => {
+    // Under the Electron shell, ask it to quit; a browser host has no kiosk mode to leave.
+    if (!parentPort) return false;
+    requestShellExit();
+    return true;
+  });
+
   const { app, url } = await startLocalApi({
     service,
     host: options.host,
     port: options.port ?? LOCAL_API_DEFAULT_PORT,
     token: options.apiToken,
     logger: options.logger,
-    ui: { screen },
+    ui: { screen, tech },
   }).catch(async (error: unknown) => {
     await service.close();
     throw error;
@@ -76,10 +93,16 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
     ? serveUiChannel(transport, service, screen, options.logger.child({ module: 'ui-channel' }))
     : () => {};
   // Under the Electron shell: each window connects on its own port.
-  const parentPort = electronParentPort();
   if (parentPort) {
     acceptWindows(parentPort, (windowTransport, role) =>
-      serveUiChannel(windowTransport, service, screen, options.logger.child({ module: 'ui-channel', role }), role),
+      serveUiChannel(
+        windowTransport,
+        service,
+        screen,
+        options.logger.child({ module: 'ui-channel', role }),
+        role,
+        tech,
+      ),
     );
   }
   options.logger.info({ url, deviceId: service.deviceId }, 'kiosk service ready');

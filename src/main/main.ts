@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import {
   app,
   BrowserWindow,
+  globalShortcut,
   ipcMain,
   MessageChannelMain,
   powerSaveBlocker,
@@ -40,6 +41,10 @@ void app.whenReady().then(async () => {
     serviceName: 'hcp-kiosk',
     env: { ...process.env, HCP_DATA: process.env.HCP_DATA ?? join(app.getPath('userData'), 'kiosk') },
   });
+  // Technician mode's exit: the service asks, the shell quits.
+  service.on('message', (message: { type?: string }) => {
+    if (message.type === 'exit') app.quit();
+  });
   const relay = new UiRelay((url) => isAppUrl(url, appRoot));
   ipcMain.on(UI_CHANNEL, (event, message) => relay.fromRenderer(event, message));
 
@@ -51,7 +56,8 @@ void app.whenReady().then(async () => {
   );
 
   const open = (role: UiRole) => {
-    const win = new BrowserWindow(windowOptions({ role, bounds: placed[role], preload }));
+    const bounds = role === 'citizen' ? placed.citizen : placed.staff;
+    const win = new BrowserWindow(windowOptions({ role, bounds, preload }));
     const { port1, port2 } = new MessageChannelMain();
     service.postMessage({ type: 'connect', role }, [port2]);
     const contentsId = win.webContents.id;
@@ -59,10 +65,12 @@ void app.whenReady().then(async () => {
     win.webContents.on('render-process-gone', () => win.webContents.reload());
     win.on('closed', () => relay.remove(contentsId));
     win.once('ready-to-show', () => win.show());
-    void win.loadFile(rendererIndex, { hash: role === 'staff' ? '/staff' : '' });
+    void win.loadFile(rendererIndex, { hash: role === 'citizen' ? '' : `/${role === 'staff' ? 'staff' : 'tech'}` });
   };
   open('citizen');
   open('staff');
+  // Technician mode: a window of its own, opened with Ctrl+Alt+Shift+T; it asks for the admin PIN.
+  globalShortcut.register('CommandOrControl+Alt+Shift+T', () => open('technician'));
 
   await checkForUpdates(electronUpdater.autoUpdater, app.isPackaged, process.env.HCP_UPDATE_URL).catch(() => false);
 });

@@ -256,8 +256,12 @@ describe('main process', () => {
         },
       },
       utilityProcess: {
-        fork: (...args: unknown[]) => (forks.push(args), { postMessage: (m: unknown) => posted.push(m) }),
+        fork: (...args: unknown[]) => (
+          forks.push(args),
+          Object.assign(new EventEmitter(), { postMessage: (m: unknown) => posted.push(m) })
+        ),
       },
+      globalShortcut: { register: vi.fn() },
     };
     vi.doMock('electron', () => fake);
     vi.doMock('electron-updater', () => ({
@@ -280,5 +284,11 @@ describe('main process', () => {
       { type: 'connect', role: 'staff' },
     ]);
     expect(windows[1]!.loaded[0]).toEqual([expect.stringMatching(/renderer[/\\]index\.html$/), { hash: '/staff' }]);
+    // Technician mode opens on its shortcut, with a technician port of its own.
+    const [accelerator, openTech] = fake.globalShortcut.register.mock.calls[0] as [string, () => void];
+    expect(accelerator).toBe('CommandOrControl+Alt+Shift+T');
+    openTech();
+    expect(posted.at(-1)).toEqual({ type: 'connect', role: 'technician' });
+    expect(windows[2]!.loaded[0]).toEqual([expect.any(String), { hash: '/tech' }]);
   });
 });

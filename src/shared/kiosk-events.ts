@@ -30,4 +30,6 @@ export type KioskEvent =
   | { type: 'invitation.expired'; id: string }
   | { type: 'invitation.cancelled'; id: string }
   | { type: 'press.stray'; source: PressSource }
+  /** Technician mode's key test: a key arrived and was not recorded (only technician screens are told). */
+  | { type: 'evaluator.key'; key: number | null; level: number; source: PressSource }
   | { type: 'config.changed' };

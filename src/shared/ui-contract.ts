@@ -29,7 +29,7 @@ export const FollowUpRequest = z
   });
 export type FollowUpRequest = z.infer<typeof FollowUpRequest>;
 
-export const UI_ROLES = ['citizen', 'staff'] as const;
+export const UI_ROLES = ['citizen', 'staff', 'technician'] as const;
 export type UiRole = (typeof UI_ROLES)[number];
 
 /** Commands a screen may send. */
@@ -46,6 +46,31 @@ export const UiCommand = z.discriminatedUnion('name', [
   z.strictObject({ name: z.literal('resume') }),
   z.strictObject({ name: z.literal('invite'), request: InvitationRequest.omit({ rater: true }) }),
   z.strictObject({ name: z.literal('cancelInvitation'), id: z.string().uuid() }),
+  // technician mode (all but techStatus, setAdminPin and unlock need an unlocked session)
+  z.strictObject({ name: z.literal('techStatus') }),
+  z.strictObject({ name: z.literal('setAdminPin'), pin: z.string().regex(/^\d{6,8}$/, '6 to 8 digits') }),
+  z.strictObject({ name: z.literal('unlock'), pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits') }),
+  z.strictObject({ name: z.literal('listPorts') }),
+  z.strictObject({
+    name: z.literal('setInput'),
+    input: z.discriminatedUnion('kind', [
+      z.strictObject({
+        kind: z.literal('serial'),
+        path: z.string().min(1).max(200),
+        baudRate: z.union([z.literal(9600), z.literal(19200), z.literal(38400), z.literal(115200)]),
+      }),
+      z.strictObject({ kind: z.literal('keyboard') }),
+      z.strictObject({ kind: z.literal('touch') }),
+    ]),
+    keyMap: z.array(SatisfactionSchema).length(5).optional(),
+  }),
+  z.strictObject({ name: z.literal('keyTest'), on: z.boolean() }),
+  z.strictObject({ name: z.literal('enroll'), centralUrl: z.string().url().max(200), code: z.string().min(4).max(32) }),
+  z.strictObject({ name: z.literal('provision'), config: z.unknown() }),
+  z.strictObject({ name: z.literal('checkCentral'), centralUrl: z.string().url().max(200).optional() }),
+  z.strictObject({ name: z.literal('diagnostics') }),
+  z.strictObject({ name: z.literal('retryQuarantined') }),
+  z.strictObject({ name: z.literal('exitKiosk') }),
 ]);
 export type UiCommand = z.infer<typeof UiCommand>;
 export type UiCommandName = UiCommand['name'];
@@ -54,7 +79,26 @@ export type UiCommandName = UiCommand['name'];
 export const ROLE_COMMANDS: Readonly<Record<UiRole, readonly UiCommandName[]>> = {
   citizen: ['status', 'view', 'press', 'followUp'],
   staff: ['status', 'view', 'login', 'logout', 'pause', 'resume', 'invite', 'cancelInvitation'],
+  technician: [
+    'status',
+    'view',
+    'techStatus',
+    'setAdminPin',
+    'unlock',
+    'listPorts',
+    'setInput',
+    'keyTest',
+    'enroll',
+    'provision',
+    'checkCentral',
+    'diagnostics',
+    'retryQuarantined',
+    'exitKiosk',
+  ],
 };
+
+/** Technician commands that work before the session is unlocked with the admin PIN. */
+export const OPEN_TECH_COMMANDS: readonly UiCommandName[] = ['status', 'view', 'techStatus', 'setAdminPin', 'unlock'];
 
 /** What the screens show, in one object: who serves, whether service is paused, the open invitation, the lists. */
 export interface ScreenView {
@@ -91,6 +135,7 @@ export type UiMessage = { type: 'result'; id: number; result: Result<unknown> } 
  * whether a follow-up is open (which would reveal a 差评) are removed.
  */
 export function eventForRole(event: KioskEvent, role: UiRole): KioskEvent | null {
+  if (event.type === 'evaluator.key') return role === 'technician' ? event : null;
   if (role === 'citizen') return event;
   if (event.type === 'invitation.rated') return { type: 'invitation.done', id: event.id };
   if (event.type === 'press.stray') return null;

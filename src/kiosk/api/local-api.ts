@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { UI_ROLES } from '../../shared/ui-contract.js';
 import { serveUiChannel, type MessageTransport } from '../host/ui-channel.js';
 import type { ScreenInput } from '../input/screen-input.js';
+import type { TechnicianService } from '../technician.js';
 import { KioskError, type KioskErrorCode } from '../../shared/kiosk-errors.js';
 import { InvitationRequest, LOCAL_API_PREFIX, LoginRequest, PauseRequest } from '../../shared/local-api.js';
 import type { KioskService } from '../kiosk-service.js';
@@ -32,7 +33,7 @@ export interface LocalApiOptions {
    * The browser host: serve the UI contract over a WebSocket at /ui (`?role=citizen|staff`) and the built screens
    * (dist/renderer) at / (citizen screen) and /staff (staff panel).
    */
-  ui?: { screen: ScreenInput; staticDir?: string };
+  ui?: { screen: ScreenInput; tech?: TechnicianService; staticDir?: string };
 }
 
 /** Largest request body accepted; every valid request is far smaller. */
@@ -184,7 +185,14 @@ function serveBrowserHost(
           return () => socket.off('message', onMessage);
         },
       };
-      const stop = serveUiChannel(transport, service, ui.screen, log.child({ module: 'ui-channel', role }), role);
+      const stop = serveUiChannel(
+        transport,
+        service,
+        ui.screen,
+        log.child({ module: 'ui-channel', role }),
+        role,
+        ui.tech,
+      );
       socket.on('close', stop);
     });
   });

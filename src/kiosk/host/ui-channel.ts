@@ -7,6 +7,7 @@ import { KioskError } from '../../shared/kiosk-errors.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import {
   eventForRole,
+  OPEN_TECH_COMMANDS,
   ROLE_COMMANDS,
   UiCommand,
   UiRequestMessage,
@@ -16,6 +17,7 @@ import {
 import type { ScreenInput } from '../input/screen-input.js';
 import type { KioskService } from '../kiosk-service.js';
 import type { Logger } from '../../common/logger.js';
+import type { TechnicianService } from '../technician.js';
 
 /** A bidirectional message pipe. */
 export interface MessageTransport {
@@ -30,7 +32,10 @@ export function serveUiChannel(
   screen: ScreenInput,
   log: Logger,
   role: UiRole = 'citizen',
+  tech?: TechnicianService,
 ): () => void {
+  let unlocked = false;
+  let endKeyTest: (() => void) | undefined;
   const detach = role === 'citizen' ? screen.attach() : () => undefined;
   const unsubscribe = service.subscribe((event) => {
     const told = eventForRole(event, role);
@@ -55,6 +60,9 @@ export function serveUiChannel(
     if (!ROLE_COMMANDS[role].includes(command.name)) {
       return err({ code: 'forbidden', message: `the ${role} screen may not ${command.name}` });
     }
+    if (role === 'technician' && !unlocked && !OPEN_TECH_COMMANDS.includes(command.name)) {
+      return err({ code: 'tech_locked', message: 'enter the admin PIN first' });
+    }
     try {
       switch (command.name) {
         case 'status':
@@ -78,6 +86,9 @@ export function serveUiChannel(
         case 'cancelInvitation':
           service.invitations.cancel(command.id);
           return ok(null);
+        default:
+          // awaited here, so a refusal is answered like any other and never escapes as an unhandled rejection
+          return await runTech(command);
       }
     } catch (error) {
       if (error instanceof KioskError) return err({ code: error.code, message: error.message, details: error.details });
@@ -86,7 +97,48 @@ export function serveUiChannel(
     }
   }
 
+  async function runTech(command: UiCommand): Promise<Result<unknown>> {
+    if (!tech) return err({ code: 'not_available', message: 'technician mode is not available on this host' });
+    switch (command.name) {
+      case 'techStatus':
+        return ok({ ...tech.status(), unlocked });
+      case 'setAdminPin':
+        await tech.setAdminPin(command.pin);
+        unlocked = true;
+        return ok(null);
+      case 'unlock':
+        unlocked = await tech.unlock(command.pin);
+        return ok(null);
+      case 'listPorts':
+        return ok(await tech.listPorts());
+      case 'setInput':
+        return ok(await tech.setInput(command.input, command.keyMap));
+      case 'keyTest':
+        endKeyTest?.();
+        endKeyTest = command.on ? service.startKeyTest() : undefined;
+        return ok(null);
+      case 'enroll':
+        return ok(await tech.enroll(command.centralUrl, command.code));
+      case 'provision':
+        return ok(await tech.provision(command.config));
+      case 'checkCentral':
+        return ok(await tech.checkCentral(command.centralUrl));
+      case 'diagnostics':
+        return ok(tech.diagnostics());
+      case 'retryQuarantined': {
+        const requeued = service.context.outbox.retryQuarantined();
+        service.syncAgent?.nudge();
+        return ok({ requeued });
+      }
+      case 'exitKiosk':
+        return ok({ exited: tech.requestExit() });
+      default:
+        return err({ code: 'forbidden', message: `unknown command ${command.name}` });
+    }
+  }
+
   return () => {
+    endKeyTest?.();
     detach();
     unsubscribe();
     stop();

@@ -18,6 +18,12 @@ export interface PortLike {
 
 export interface ParentPortLike {
   on(event: 'message', listener: (event: { data: unknown; ports: PortLike[] }) => void): unknown;
+  postMessage(message: unknown): void;
+}
+
+/** Asks the Electron shell to leave kiosk mode (technician mode's exit). */
+export function requestShellExit(): void {
+  electronParentPort()?.postMessage({ type: 'exit' });
 }
 
 /** `process.parentPort` in an Electron utility process, undefined elsewhere. */

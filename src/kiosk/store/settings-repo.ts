@@ -20,7 +20,16 @@ export interface Settings {
   configEtag: string;
   /** Server time − device time, learnt from the last heartbeat. */
   clockOffsetMs: number;
+  /** The rater input chosen in technician mode (a serial port given on the command line wins). */
+  evaluatorInput: EvaluatorInputSetting;
+  /** The technician's key order, when it differs from the central configuration's. */
+  keyMapOverride: number[];
+  /** scrypt hash of the technician's admin PIN, set at first run. */
+  adminPinHash: string;
 }
+
+export type EvaluatorInputSetting =
+  { kind: 'serial'; path: string; baudRate: 9600 | 19200 | 38400 | 115200 } | { kind: 'keyboard' } | { kind: 'touch' };
 
 export class SettingsRepo {
   private readonly getStmt: Statement;

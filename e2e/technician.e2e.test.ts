@@ -1,0 +1,146 @@
+/**
+ * End to end in a real browser: a technician sets up a fresh kiosk in technician mode — admin PIN, a provision file
+ * for a hall with no network, the serial evaluator on a real pty with "press each key", the connectivity check —
+ * then reads the diagnostics and exports them. Screenshots go to test-results/screenshots.
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../src/common/test-support/temp-dir.js';
+import { EvaluatorSimulator } from '../src/hardware/evaluator-simulator.js';
+import { startPtyPair, type PtyPair } from '../src/hardware/test-support/pty-pair.js';
+import { serialTransport } from '../src/hardware/transport.js';
+import { startKioskProcess, type KioskProcess } from '../src/kiosk/test-support/kiosk-process.js';
+import type { StatusView } from '../src/shared/local-api.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const SHOTS = join(ROOT, 'test-results', 'screenshots');
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let dir: ReturnType<typeof tempDir>;
+let pty: PtyPair;
+let sim: EvaluatorSimulator;
+let kiosk: KioskProcess;
+let browser: Browser;
+let tech: Page;
+
+const status = async () => (await kiosk.api('GET', '/status')).body as StatusView;
+const count = (sql: string) => {
+  const db = new BetterSqlite3(join(dir.path, 'kiosk.db'), { readonly: true });
+  try {
+    return (db.prepare(sql).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+};
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  dir = tempDir('hcp-tech-');
+  pty = await startPtyPair(dir.path);
+  sim = new EvaluatorSimulator({ open: serialTransport(pty.devicePath) });
+  await sim.start();
+  kiosk = await startKioskProcess(dir.path, [], { ipc: false });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  tech = await browser.newPage({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true });
+  await tech.goto(`${kiosk.url}/tech`);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await kiosk?.kill('SIGTERM');
+  await sim?.stop().catch(() => undefined);
+  await pty?.kill();
+  dir?.remove();
+});
+
+describe('technician mode: first-run wizard and diagnostics', () => {
+  it('sets the admin PIN at first run, and asks for it afterwards', async () => {
+    await tech.waitForSelector('text=首次使用', { timeout: 10_000 });
+    await tech.fill('input[aria-label="管理员密码"]', '864209');
+    await tech.fill('input[aria-label="再次输入"]', '864209');
+    await tech.click('button:text-is("设置并进入")');
+    await tech.waitForSelector('nav >> text=接入中心', { timeout: 8000 });
+    const again = await browser.newPage({ viewport: { width: 800, height: 480 } });
+    await again.goto(`${kiosk.url}/tech`);
+    await again.waitForSelector('text=请输入管理员密码', { timeout: 5000 });
+    await again.fill('input[aria-label="管理员密码"]', '000000');
+    await again.click('button:text-is("进入")');
+    await again.waitForSelector('[role="alert"]', { timeout: 5000 });
+    await again.fill('input[aria-label="管理员密码"]', '864209');
+    await again.click('button:text-is("进入")');
+    await again.waitForSelector('nav >> text=诊断', { timeout: 5000 });
+    await again.screenshot({ path: join(SHOTS, 'tech-800x480-connect.png') });
+    await again.close();
+  }, 30_000);
+
+  it('loads a provision file for a hall with no network', async () => {
+    await tech.setInputFiles('input[aria-label="配置文件"]', join(ROOT, 'examples', 'provision-window.json'));
+    await tech.waitForSelector('text=串口评价器');
+    expect((await status()).mode).toBe('window');
+  }, 30_000);
+
+  it('sets the serial evaluator on a pty, and tests every key without recording a press', async () => {
+    await tech.check('input[type="radio"] >> nth=0');
+    await tech.fill('input[aria-label="串口"]', pty.hostPath);
+    await tech.selectOption('select[aria-label="波特率"]', '9600');
+    await tech.click('button:text-is("保存")');
+    for (let i = 0; i < 100 && (await status()).evaluator.state !== 'connected'; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect((await status()).evaluator).toMatchObject({ state: 'connected', kind: 'serial', model: 'HCP-SIM-5' });
+
+    const before = count('SELECT count(*) AS n FROM outbox');
+    await tech.click('button:text-is("按键测试：请依次按下每个键")');
+    for (const key of [1, 2, 3, 4, 5]) {
+      expect((await sim.press(key)).acked).toBe(true);
+      await tech.waitForSelector(`li.seen[data-key="${key}"]`);
+    }
+    await tech.screenshot({ path: join(SHOTS, 'tech-1920x1080-keytest.png') });
+    expect(count('SELECT count(*) AS n FROM outbox')).toBe(before); // tested, not recorded
+    await tech.click('button:text-is("结束按键测试")');
+    await tech.click('button.next');
+  }, 40_000);
+
+  it('checks the connection and says what it found', async () => {
+    await tech.click('button:text-is("检查与中心系统的连接")');
+    await tech.waitForSelector('[data-check="failed"]');
+    expect(await tech.textContent('[data-check]')).toContain('评价会保存在本机');
+    await tech.click('button:text-is("完成")');
+  }, 30_000);
+
+  it('shows diagnostics and exports them without personal data', async () => {
+    await tech.waitForSelector('[data-diag="evaluator"] >> text=connected');
+    await tech.waitForSelector('pre.frames >> text=KEY');
+    await tech.screenshot({ path: join(SHOTS, 'tech-1920x1080-diagnostics.png') });
+    const [download] = await Promise.all([
+      tech.waitForEvent('download'),
+      tech.click('button:text-is("导出诊断文件（不含个人信息）")'),
+    ]);
+    const file = join(dir.path, 'diagnostics.json');
+    await download.saveAs(file);
+    const text = readFileSync(file, 'utf8');
+    const exported = JSON.parse(text) as { evaluator: { status: { state: string } }; versions: { app: string } };
+    expect(exported.evaluator.status.state).toBe('connected');
+    expect(exported.versions.app).toBe('0.1.0');
+    expect(text).not.toMatch(/246810|scrypt|pinHash|rater|callback/);
+  }, 30_000);
+
+  it('leaves a kiosk that takes ratings from the evaluator it set up', async () => {
+    expect((await kiosk.api('POST', '/shift/login', { staffNo: '1001', pin: '246810' })).status).toBe(200);
+    const { id } = (await kiosk.api('POST', '/invitations', {})).body as { id: string };
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await sim.press(2)).acked).toBe(true);
+    expect(((await kiosk.api('GET', `/invitations/${id}`)).body as { state: string }).state).toBe('rated');
+  }, 30_000);
+});

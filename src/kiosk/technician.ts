@@ -1,0 +1,158 @@
+/**
+ * Technician mode: the admin PIN set at first run (scrypt hash, five wrong tries lock it for five minutes), and what
+ * a technician does on a terminal — choose the evaluator input (a serial port from the live list, its speed and key
+ * order, or a keyboard-wedge evaluator, or the touchscreen alone), test each key without recording it, enrol with
+ * the central system or load a provision file, check the connection, read diagnostics and export them without any
+ * personal data. Runs in Node.
+ */
+import { statfsSync } from 'node:fs';
+import { hashPin, verifyPin } from '../common/pin-hash.js';
+import { listSerialPorts, type PortInfo } from '../hardware/transport.js';
+import { DeviceConfig } from '../shared/device-config.js';
+import { KioskError } from '../shared/kiosk-errors.js';
+import { transact } from './context.js';
+import type { KioskService } from './kiosk-service.js';
+import type { EvaluatorInputSetting } from './store/settings-repo.js';
+import { enrollKiosk } from './sync/enroll.js';
+import { APP_VERSION } from './version.js';
+
+const MAX_TRIES = 5;
+const LOCK_MS = 5 * 60_000;
+
+export interface TechStatus {
+  adminPinSet: boolean;
+  provisioned: boolean;
+  enrolled: boolean;
+  mode: 'window' | 'terminal' | null;
+  evaluatorInput: EvaluatorInputSetting;
+  keyMap: number[];
+}
+
+export class TechnicianService {
+  private failures = 0;
+  private lockedUntil = 0;
+
+  constructor(
+    private readonly service: KioskService,
+    private readonly dataDir: string,
+    /** Switches the running rater input; set by the host that owns the inputs. */
+    private readonly applyInput: (input: EvaluatorInputSetting) => Promise<void>,
+    /** Leaves kiosk mode (the Electron shell quits); false where the host cannot (the browser host). */
+    readonly requestExit: () => boolean = () => false,
+  ) {}
+
+  status(): TechStatus {
+    const { settings } = this.service.context;
+    return {
+      adminPinSet: settings.get('adminPinHash') !== undefined,
+      provisioned: settings.get('mode') !== undefined,
+      enrolled: settings.get('enrolment') !== undefined,
+      mode: settings.get('mode') ?? null,
+      evaluatorInput: settings.get('evaluatorInput') ?? { kind: 'touch' },
+      keyMap: [...this.service.keyMap()],
+    };
+  }
+
+  /** First run only: once set, the PIN is changed by a technician who knows it (not built yet) or by a re-install. */
+  async setAdminPin(pin: string): Promise<void> {
+    const ctx = this.service.context;
+    if (ctx.settings.get('adminPinHash')) throw new KioskError('invalid_request', 'the admin PIN is set already');
+    const hash = await hashPin(pin);
+    transact(ctx, () => ctx.settings.set('adminPinHash', hash));
+  }
+
+  /** True when `pin` is the admin PIN. Five wrong tries lock technician mode for five minutes. */
+  async unlock(pin: string, now = Date.now()): Promise<boolean> {
+    if (now < this.lockedUntil) {
+      throw new KioskError('locked', 'too many wrong admin PINs', {
+        retryAt: new Date(this.lockedUntil).toISOString(),
+      });
+    }
+    const stored = this.service.context.settings.get('adminPinHash');
+    if (!stored) throw new KioskError('not_provisioned', 'set the admin PIN first');
+    if (await verifyPin(pin, stored)) {
+      this.failures = 0;
+      return true;
+    }
+    this.failures += 1;
+    if (this.failures >= MAX_TRIES) {
+      this.failures = 0;
+      this.lockedUntil = now + LOCK_MS;
+      throw new KioskError('locked', 'too many wrong admin PINs', {
+        retryAt: new Date(this.lockedUntil).toISOString(),
+      });
+    }
+    throw new KioskError('bad_credentials', 'the admin PIN is wrong', { attemptsLeft: MAX_TRIES - this.failures });
+  }
+
+  listPorts(): Promise<PortInfo[]> {
+    return listSerialPorts();
+  }
+
+  async setInput(input: EvaluatorInputSetting, keyMap?: number[]): Promise<TechStatus> {
+    const ctx = this.service.context;
+    transact(ctx, () => {
+      ctx.settings.set('evaluatorInput', input);
+      if (keyMap) ctx.settings.set('keyMapOverride', keyMap);
+    });
+    await this.applyInput(input);
+    return this.status();
+  }
+
+  async enroll(centralUrl: string, code: string) {
+    const result = await enrollKiosk(this.service, this.dataDir, centralUrl, code).catch(
+      (error: Error & { code?: string }) => {
+        throw new KioskError('invalid_request', `enrolment failed: ${error.message}`, { reason: error.code });
+      },
+    );
+    return { deviceId: result.deviceId, mode: result.config.mode, staff: result.config.roster.length };
+  }
+
+  async provision(raw: unknown) {
+    const parsed = DeviceConfig.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new KioskError('invalid_request', `provision file: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
+    }
+    await this.service.provision(parsed.data);
+    return { mode: parsed.data.mode, staff: parsed.data.roster.length, serviceItems: parsed.data.serviceItems.length };
+  }
+
+  /** Can the central system be reached? Uses the enrolment's URL unless one is given. */
+  async checkCentral(centralUrl?: string): Promise<{ reachable: boolean; url: string | null; message: string }> {
+    const url = centralUrl ?? this.service.context.settings.get('enrolment')?.centralUrl ?? null;
+    if (!url) return { reachable: false, url: null, message: 'no central system configured' };
+    try {
+      const res = await fetch(new URL('/api/v1/health', url), { signal: AbortSignal.timeout(5000) });
+      return { reachable: res.ok, url, message: res.ok ? 'ok' : `answered ${res.status}` };
+    } catch (error) {
+      return { reachable: false, url, message: (error as Error).message };
+    }
+  }
+
+  /** Everything a technician needs to see, and nothing personal: no rater, no callback number, no rating. */
+  diagnostics() {
+    const { service } = this;
+    const status = service.status();
+    let disk: { freeBytes: number; totalBytes: number } | null = null;
+    try {
+      const fs = statfsSync(this.dataDir);
+      disk = { freeBytes: fs.bavail * fs.bsize, totalBytes: fs.blocks * fs.bsize };
+    } catch {
+      disk = null;
+    }
+    return {
+      generatedAt: new Date().toISOString(),
+      versions: { app: APP_VERSION, node: process.versions.node, electron: process.versions.electron ?? null },
+      device: {
+        id: status.deviceId,
+        centralDeviceId: status.enrolment.centralDeviceId,
+        mode: status.mode,
+        window: status.window,
+      },
+      evaluator: { status: status.evaluator, ...service.evaluatorDiagnostics() },
+      sync: { central: status.central, queue: status.queue, quarantined: service.context.outbox.quarantined() },
+      storage: { ...status.storage, disk },
+    };
+  }
+}

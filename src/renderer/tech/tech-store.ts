@@ -1,0 +1,62 @@
+/**
+ * Technician mode's state: locked until the admin PIN, then the first-run wizard (connection, evaluator, check) and
+ * the diagnostics. Key-test presses arrive as `evaluator.key` events, which only technician screens are told.
+ * Runs in the browser.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ErrorInfo } from '../../shared/result.js';
+import type { UiCommand } from '../../shared/ui-contract.js';
+import type { UiClient } from '../ui-client.js';
+
+export interface TechStatus {
+  adminPinSet: boolean;
+  unlocked: boolean;
+  provisioned: boolean;
+  enrolled: boolean;
+  mode: 'window' | 'terminal' | null;
+  evaluatorInput: { kind: 'serial'; path: string; baudRate: number } | { kind: 'keyboard' } | { kind: 'touch' };
+  keyMap: number[];
+}
+
+export interface TechState {
+  status: TechStatus | null;
+  error: ErrorInfo | null;
+  /** The last reply of a command, for the step that asked. */
+  last: Record<string, unknown>;
+  /** Keys seen during the key test, in order: physical key (or null for a touch) and level. */
+  keys: { key: number | null; level: number }[];
+  refresh(): Promise<void>;
+  run<T = unknown>(command: UiCommand): Promise<T | null>;
+  clearKeys(): void;
+}
+
+export function createTechStore(client: UiClient): StoreApi<TechState> {
+  const store = createStore<TechState>((set, get) => ({
+    status: null,
+    error: null,
+    last: {},
+    keys: [],
+    refresh: async () => {
+      const result = await client.send<TechStatus>({ name: 'techStatus' });
+      if (result.ok) set({ status: result.value });
+    },
+    run: async <T>(command: UiCommand) => {
+      const result = await client.send<T>(command);
+      set((s) => ({
+        error: result.ok ? null : result.error,
+        last: result.ok ? { ...s.last, [command.name]: result.value } : s.last,
+      }));
+      await get().refresh();
+      return result.ok ? result.value : null;
+    },
+    clearKeys: () => set({ keys: [] }),
+  }));
+  client.onEvent((event) => {
+    if (event.type === 'evaluator.key')
+      store.setState((s) => ({ keys: [...s.keys, { key: event.key, level: event.level }] }));
+  });
+  client.onConnection((connected) => {
+    if (connected) void store.getState().refresh();
+  });
+  return store;
+}
