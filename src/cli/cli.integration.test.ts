@@ -3,7 +3,7 @@
  * the repo to the README's walk-through, plus the errors bad files and options get.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,18 +106,26 @@ describe('hcp pin-hash', () => {
 });
 
 describe('hcp demo (npm start)', () => {
-  it('provisions the example window on first run and takes keys 1–5 from the terminal as ratings', async () => {
-    const child = spawn(process.execPath, [HCP_BIN, 'demo', '--data', join(dir.path, 'demo'), '--port', '0'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+  it('runs a central system and an enrolled kiosk whose simulated evaluator keys 1–5 in the terminal press', async () => {
+    const data = join(dir.path, 'demo');
+    const child = spawn(
+      process.execPath,
+      [HCP_BIN, 'demo', '--data', data, '--port', '0', '--central-port', '0', '--no-browser'],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const waitFor = async (pattern: RegExp) => {
-      for (let i = 0; i < 200 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 25));
+      for (let i = 0; i < 600 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 25));
       return pattern.exec(out);
     };
     const url = (await waitFor(/kiosk service on (http:\/\/\S+)/))![1]!;
+    const centralUrl = (await waitFor(/central system on (http:\/\/\S+)/))![1]!;
+    expect(out).toMatch(/staff panel .*\/staff/);
+    expect(out).toMatch(/technician mode .*\/tech .*admin PIN 123456/);
     const post = (path: string, body: unknown) =>
       fetch(`${url}/api/v1${path}`, {
         method: 'POST',
@@ -125,12 +133,26 @@ describe('hcp demo (npm start)', () => {
         body: JSON.stringify(body),
       });
     expect((await post('/shift/login', { staffNo: '1001', pin: '246810' })).status).toBe(200);
-    const { id } = (await (await post('/invitations', {})).json()) as { id: string };
+    const { id } = (await (await post('/invitations', { serviceItemCode: 'SC-0002' })).json()) as { id: string };
+    await waitFor(/PROMPT/);
     child.stdin.write('2');
-    expect(await waitFor(/谢谢您的评价/)).not.toBeNull();
+    expect(await waitFor(/THANKS/)).not.toBeNull();
     const state = (await (await fetch(`${url}/api/v1/invitations/${id}`)).json()) as { state: string };
     expect(state.state).toBe('rated');
+    // The rating reaches the embedded central system.
+    const token = readFileSync(join(data, 'central', 'admin-token'), 'utf8').trim();
+    let rated = 0;
+    for (let i = 0; i < 100 && rated === 0; i++) {
+      const stats = (await (
+        await fetch(`${centralUrl}/api/v1/admin/stats?groupBy=serviceItem`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).json()) as { groups: { key: string; counts: Record<string, number> }[] };
+      rated = stats.groups.find((g) => g.key === 'SC-0002')?.counts['4'] ?? 0;
+      if (rated === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(rated).toBe(1);
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-  });
+  }, 60_000);
 });

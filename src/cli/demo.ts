@@ -1,46 +1,120 @@
 /**
- * `hcp demo` (what `npm start` runs): a kiosk on embedded defaults that a new user can drive at once. It provisions
- * the example window on first run, serves the local API, and reads keys 1–5 typed in this terminal as a
- * keyboard-wedge evaluator. Runs in Node.
+ * `hcp demo` (what `npm start` runs): the whole product on one machine, on embedded defaults. An embedded central
+ * system (PGlite in .data/demo) with demo data — a department, two windows, staff with printed PINs, service items —
+ * a kiosk enrolled with it, and a simulated five-key evaluator on an in-memory line that keys 1–5 in this terminal
+ * press. It prints the citizen, staff and technician URLs and opens them in Chromium's app mode when there is a
+ * display and a Chromium. Ctrl-C stops everything. Runs in Node.
  */
-import { fileURLToPath } from 'node:url';
-import type { KioskEvent } from '../shared/kiosk-events.js';
-import { KeyboardInput } from '../kiosk/input/keyboard-input.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from '../common/logger.js';
-import { readProvisionFile, runKiosk } from '../kiosk/run-kiosk.js';
+import { runCentral } from '../central/run-central.js';
+import { EvaluatorSimulator } from '../hardware/evaluator-simulator.js';
+import { memoryLine } from '../hardware/memory-transport.js';
+import { transact } from '../kiosk/context.js';
+import { runKiosk } from '../kiosk/run-kiosk.js';
+import { hashPin } from '../common/pin-hash.js';
+import { enrollKiosk } from '../kiosk/sync/enroll.js';
+import { KioskService } from '../kiosk/kiosk-service.js';
+import type { KioskEvent } from '../shared/kiosk-events.js';
 
-export const DEMO_PROVISION_FILE = fileURLToPath(new URL('../../examples/provision-window.json', import.meta.url));
+export const DEMO_ADMIN_PIN = '123456';
 
-export async function runDemo(options: { dataDir: string; port: number; logger: Logger }): Promise<void> {
-  const running = await runKiosk({ dataDir: options.dataDir, port: options.port, logger: options.logger });
-  const { service, url } = running;
-  if (!service.status().enrolment.provisioned) await service.provision(await readProvisionFile(DEMO_PROVISION_FILE));
-  const keyboard = new KeyboardInput(() => service.keyMap());
-  await service.addInput(keyboard);
+const DEMO_DATA: [string, unknown][] = [
+  ['/departments', { code: 'SCJG', name: '市场监督管理局' }],
+  ['/windows', { code: 'W01', name: '1号窗口', departmentCode: 'SCJG' }],
+  ['/windows', { code: 'W02', name: '2号窗口', departmentCode: 'SCJG' }],
+  ['/staff', { staffNo: '1001', name: '王丽', departmentCode: 'SCJG', pin: '246810' }],
+  ['/staff', { staffNo: '1002', name: '李强', departmentCode: 'SCJG', pin: '135790' }],
+  ['/service-items', { code: 'SC-0001', name: '个体工商户设立登记', departmentCode: 'SCJG' }],
+  ['/service-items', { code: 'SC-0002', name: '食品经营许可证核发', departmentCode: 'SCJG' }],
+  ['/service-items', { code: 'SC-0003', name: '企业名称变更登记', departmentCode: 'SCJG' }],
+];
 
+export interface DemoOptions {
+  dataDir: string;
+  port: number;
+  centralPort: number;
+  logger: Logger;
+  /** Open the screens in Chromium when possible (off in tests). */
+  openBrowser?: boolean;
+}
+
+export async function runDemo(options: DemoOptions): Promise<void> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  service.subscribe((event) => {
-    const line = describe(event);
-    if (line) say(line);
+  const central = await runCentral({
+    dataDir: join(options.dataDir, 'central'),
+    port: options.centralPort,
+    logger: options.logger,
+  });
+  const admin = (path: string, body: unknown) =>
+    fetch(`${central.url}/api/v1/admin${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${central.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  // Seeding is idempotent: a second run finds everything there (409) and goes on.
+  for (const [path, body] of DEMO_DATA) await admin(path, body);
+
+  const kioskDir = join(options.dataDir, 'kiosk');
+  const setup = KioskService.open({ dataDir: kioskDir });
+  try {
+    const enrolment = setup.context.settings.get('enrolment');
+    if (!enrolment || enrolment.centralUrl !== new URL(central.url).origin) {
+      const res = await admin('/enrollments', { mode: 'window', windowCode: 'W01', name: '1号窗口 演示终端' });
+      const { code } = (await res.json()) as { code: string };
+      await enrollKiosk(setup, kioskDir, central.url, code);
+    }
+    if (!setup.context.settings.get('adminPinHash')) {
+      const hash = await hashPin(DEMO_ADMIN_PIN);
+      transact(setup.context, () => setup.context.settings.set('adminPinHash', hash));
+    }
+  } finally {
+    await setup.close();
+  }
+
+  // The simulated evaluator, on an in-memory line: the real protocol and driver, no hardware.
+  const line = memoryLine();
+  const evaluator = new EvaluatorSimulator({ open: async () => line.device });
+  const running = await runKiosk({
+    dataDir: kioskDir,
+    port: options.port,
+    logger: options.logger,
+    evaluatorLine: async () => line.host,
+  });
+  await evaluator.start();
+  evaluator.on('prompt', (p) => say(`  评价器  PROMPT: keys lit for ${p.seconds} s「请对本次服务做出评价」`));
+  evaluator.on('thanks', () => say('  评价器  THANKS「谢谢您的评价」'));
+  evaluator.on('display', (text) => say(`  评价器  DISPLAY ${text}`));
+  running.service.subscribe((event) => {
+    const text = describe(event);
+    if (text) say(text);
   });
 
-  const api = url.replace('http://', '');
-  const json = "-H 'content-type: application/json'";
+  const url = running.url;
   say(`
-HCP demo: kiosk service on ${url} (data: ${options.dataDir})
-Staff at window W01: 1001 王丽, PIN 246810 · 1002 李强, PIN 135790
+HCP demo: kiosk service on ${url} · central system on ${central.url} (data: ${options.dataDir})
 
-  1. log in:   curl -s -XPOST ${api}/api/v1/shift/login ${json} -d '{"staffNo":"1001","pin":"246810"}'
-  2. invite:   curl -s -XPOST ${api}/api/v1/invitations ${json} -d '{"serviceItemCode":"SC-0001"}'
-  3. rate:     press a key 1–5 here (1 = 非常满意 … 5 = 非常不满意), within 20 s
-  4. status:   curl -s ${api}/api/v1/status
+  citizen screen   ${url}/
+  staff panel      ${url}/staff        staff 1001 王丽 PIN 246810 · 1002 李强 PIN 135790
+  technician mode  ${url}/tech         admin PIN ${DEMO_ADMIN_PIN}
+  central admin    ${central.url}/api/v1/admin/…   token in ${central.adminTokenFile ?? 'HCP_ADMIN_TOKEN'}
 
-Ctrl-C stops.`);
+Log in on the staff panel, press 请评价, then rate on the citizen screen — or press 1–5 here: the simulated
+evaluator's keys (1 = 非常满意 … 5 = 非常不满意). Ctrl-C stops everything.`);
 
+  const browsers = options.openBrowser === false ? [] : openScreens(url, say);
   const stop = () => {
     if (process.stdin.isTTY) process.stdin.setRawMode(false);
     process.stdin.pause();
-    void running.stop().then(() => process.exit(0));
+    for (const b of browsers) b.kill();
+    void (async () => {
+      await evaluator.stop().catch(() => undefined);
+      await running.stop();
+      await central.stop();
+      process.exit(0);
+    })();
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -49,11 +123,25 @@ Ctrl-C stops.`);
     for (const char of chunk.toString('utf8')) {
       if (char === '\u0003' || char === '\u0004') return stop();
       const key = Number(char);
-      if (key >= 1 && key <= 5) {
-        keyboard.key(key).catch((error: unknown) => say(`the press was not stored: ${(error as Error).message}`));
-      }
+      if (key >= 1 && key <= 5)
+        void evaluator.press(key).then((r) => r.acked || say(`  评价器  KEY ${key} not acknowledged`));
     }
   });
+}
+
+/** Chromium in app mode for the citizen screen and the staff panel, when there is a display to show them on. */
+function openScreens(url: string, say: (line: string) => void): ChildProcess[] {
+  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) =>
+    existsSync(p),
+  );
+  const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY ?? process.env.WAYLAND_DISPLAY);
+  if (!chromium || !hasDisplay) return [];
+  say(`(opening the screens in ${chromium})`);
+  return [`${url}/`, `${url}/staff`].map((page) =>
+    spawn(chromium, [`--app=${page}`, '--no-first-run', '--disable-background-networking', '--disable-sync'], {
+      stdio: 'ignore',
+    }),
+  );
 }
 
 function describe(event: KioskEvent): string | null {
@@ -70,9 +158,6 @@ function describe(event: KioskEvent): string | null {
       return `· 请对本次服务做出评价: press 1–5 within ${event.invitation.seconds} s`;
     case 'invitation.rated':
       return event.followUpUntil ? '· 谢谢您的评价 (差评: the rater may add reasons on the screen)' : '· 谢谢您的评价';
-    case 'invitation.done':
-    case 'evaluator.key':
-      return null;
     case 'invitation.expired':
       return '· no rating in time: recorded as unrated (第八条 default applies at the centre)';
     case 'invitation.cancelled':
@@ -81,5 +166,8 @@ function describe(event: KioskEvent): string | null {
       return '· a key was pressed with no invitation open: logged as a stray press, not a rating';
     case 'config.changed':
       return '· configuration updated';
+    case 'invitation.done':
+    case 'evaluator.key':
+      return null;
   }
 }

@@ -154,11 +154,19 @@ export function buildCli(): Command {
 
   program
     .command('demo')
-    .description('a demo kiosk on embedded defaults: the example window, the local API, keys 1–5 in this terminal')
+    .description('the whole product on embedded defaults: central system, kiosk, simulated evaluator, screens')
     .option('--data <dir>', 'data folder for the demo', join(process.cwd(), '.data', 'demo'))
-    .option('--port <port>', 'port for the local API', port, 8710)
-    .action(async (options: { data: string; port: number }) => {
-      await runDemo({ dataDir: options.data, port: options.port, logger: createRootLogger({ level: 'warn' }) });
+    .option('--port <port>', 'port for the kiosk (screens and local API)', port, 8710)
+    .option('--central-port <port>', 'port for the embedded central system', port, CENTRAL_DEFAULT_PORT)
+    .option('--no-browser', 'do not open the screens in Chromium')
+    .action(async (options: { data: string; port: number; centralPort: number; browser: boolean }) => {
+      await runDemo({
+        dataDir: options.data,
+        port: options.port,
+        centralPort: options.centralPort,
+        openBrowser: options.browser,
+        logger: createRootLogger({ level: 'warn' }),
+      });
     });
 
   program

@@ -13,7 +13,7 @@ import { TechnicianService } from './technician.js';
 import { ScreenInput } from './input/screen-input.js';
 import { SerialInput } from './input/serial-input.js';
 import type { DriverTimings } from '../hardware/evaluator-driver.js';
-import { serialTransport, type BaudRate } from '../hardware/transport.js';
+import { serialTransport, type BaudRate, type OpenTransport } from '../hardware/transport.js';
 import { KioskService } from './kiosk-service.js';
 import { CentralClient } from './sync/central-client.js';
 import { DeviceIdentity } from '../common/device-identity.js';
@@ -30,6 +30,8 @@ export interface RunKioskOptions {
   maxPageCount?: number;
   /** The serial evaluator's port and speed, if there is one. */
   serial?: { path: string; baudRate: BaudRate };
+  /** An evaluator line other than a serial port (the demo's in-memory evaluator). */
+  evaluatorLine?: OpenTransport;
   /** Driver timings (tests shorten them). */
   serialTimings?: Partial<DriverTimings>;
   /** Sync timings (tests and the soak shorten the backoff). */
@@ -66,7 +68,15 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
     await service.addInput(serial);
   };
   const configured = service.context.settings.get('evaluatorInput');
-  if (options.serial) await applyInput({ kind: 'serial', ...options.serial });
+  if (options.evaluatorLine) {
+    serial = new SerialInput({
+      open: options.evaluatorLine,
+      keyMap: () => service.keyMap(),
+      view: () => service.deviceView(),
+      log: options.logger.child({ module: 'evaluator' }),
+    });
+    await service.addInput(serial);
+  } else if (options.serial) await applyInput({ kind: 'serial', ...options.serial });
   else if (configured) await applyInput(configured);
   const parentPort = electronParentPort();
   const tech = new TechnicianService(service, options.dataDir, applyInput, () => {
