@@ -5,9 +5,9 @@
  * screenshots to test-results/screenshots.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, SCREENSHOTS } from './browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceIdentity } from '../src/common/device-identity.js';
 import { tempDir } from '../src/common/test-support/temp-dir.js';
@@ -18,18 +18,6 @@ import { KioskService } from '../src/kiosk/kiosk-service.js';
 import { PIN_1001, windowConfig } from '../src/kiosk/test-support/fixtures.js';
 import { startKioskProcess, type KioskProcess } from '../src/kiosk/test-support/kiosk-process.js';
 
-const SHOTS = join(import.meta.dirname, '..', 'test-results', 'screenshots');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 let dir: ReturnType<typeof tempDir>;
 let pty: PtyPair;
 let sim: EvaluatorSimulator;
@@ -38,7 +26,7 @@ let browser: Browser;
 let citizen: Page;
 let staff: Page;
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 
 function rows<T>(sql: string): T[] {
   const db = new BetterSqlite3(join(dir.path, 'kiosk.db'), { readonly: true });
@@ -57,7 +45,6 @@ async function invite(item = '个体工商户设立登记', caseNo = ''): Promis
 }
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   dir = tempDir('hcp-e2e-');
   const service = KioskService.open({ dataDir: dir.path });
   await service.provision(windowConfig({ ratingWindowSeconds: 6 }));
@@ -73,7 +60,7 @@ beforeAll(async () => {
   sim = new EvaluatorSimulator({ open: serialTransport(pty.devicePath) });
   await sim.start();
   kiosk = await startKioskProcess(dir.path, ['--serial', pty.hostPath], { ipc: false });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   citizen = await browser.newPage({ viewport: { width: 800, height: 480 } });
   staff = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   await citizen.goto(kiosk.url);

@@ -4,9 +4,10 @@
  * then reads the diagnostics and exports them. Screenshots go to test-results/screenshots.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, SCREENSHOTS } from './browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../src/common/test-support/temp-dir.js';
 import { EvaluatorSimulator } from '../src/hardware/evaluator-simulator.js';
@@ -16,17 +17,6 @@ import { startKioskProcess, type KioskProcess } from '../src/kiosk/test-support/
 import type { StatusView } from '../src/shared/local-api.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let dir: ReturnType<typeof tempDir>;
 let pty: PtyPair;
@@ -46,13 +36,12 @@ const count = (sql: string) => {
 };
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   dir = tempDir('hcp-tech-');
   pty = await startPtyPair(dir.path);
   sim = new EvaluatorSimulator({ open: serialTransport(pty.devicePath) });
   await sim.start();
   kiosk = await startKioskProcess(dir.path, [], { ipc: false });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  browser = await launchChromium();
   tech = await browser.newPage({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true });
   await tech.goto(`${kiosk.url}/tech`);
 }, 60_000);
@@ -81,7 +70,7 @@ describe('technician mode: first-run wizard and diagnostics', () => {
     await again.fill('input[aria-label="管理员密码"]', '864209');
     await again.click('button:text-is("进入")');
     await again.waitForSelector('nav >> text=诊断', { timeout: 5000 });
-    await again.screenshot({ path: join(SHOTS, 'tech-800x480-connect.png') });
+    await again.screenshot({ path: join(SCREENSHOTS, 'tech-800x480-connect.png') });
     await again.close();
   }, 30_000);
 
@@ -106,7 +95,7 @@ describe('technician mode: first-run wizard and diagnostics', () => {
       expect((await sim.press(key)).acked).toBe(true);
       await tech.waitForSelector(`li.seen[data-key="${key}"]`);
     }
-    await tech.screenshot({ path: join(SHOTS, 'tech-1920x1080-keytest.png') });
+    await tech.screenshot({ path: join(SCREENSHOTS, 'tech-1920x1080-keytest.png') });
     expect(count('SELECT count(*) AS n FROM outbox')).toBe(before); // tested, not recorded
     await tech.click('button:text-is("结束按键测试")');
     await tech.click('button.next');
@@ -122,7 +111,7 @@ describe('technician mode: first-run wizard and diagnostics', () => {
   it('shows diagnostics and exports them without personal data', async () => {
     await tech.waitForSelector('[data-diag="evaluator"] >> text=connected');
     await tech.waitForSelector('pre.frames >> text=KEY');
-    await tech.screenshot({ path: join(SHOTS, 'tech-1920x1080-diagnostics.png') });
+    await tech.screenshot({ path: join(SCREENSHOTS, 'tech-1920x1080-diagnostics.png') });
     const [download] = await Promise.all([
       tech.waitForEvent('download'),
       tech.click('button:text-is("导出诊断文件（不含个人信息）")'),

@@ -17,6 +17,16 @@ export interface Transport {
 export type OpenTransport = () => Promise<Transport>;
 
 export const BAUD_RATES = [9600, 19200, 38400, 115200] as const;
+
+/** The evaluator's line: 8 data bits, no parity, 1 stop bit, no flow control (docs/hardware-protocol.md). */
+export const LINE_SETTINGS = {
+  dataBits: 8,
+  parity: 'none',
+  stopBits: 1,
+  rtscts: false,
+  xon: false,
+  xoff: false,
+} as const;
 export type BaudRate = (typeof BAUD_RATES)[number];
 
 /**
@@ -31,17 +41,7 @@ export function serialTransport(path: string, baudRate: BaudRate = 9600): OpenTr
 export function streamSerialTransport(path: string, baudRate: BaudRate = 9600): OpenTransport {
   return () =>
     new Promise((resolve, reject) => {
-      const port = new SerialPort({
-        path,
-        baudRate,
-        dataBits: 8,
-        parity: 'none',
-        stopBits: 1,
-        rtscts: false,
-        xon: false,
-        xoff: false,
-        autoOpen: false,
-      });
+      const port = new SerialPort({ path, baudRate, ...LINE_SETTINGS, autoOpen: false });
       port.open((error) => {
         if (error) return reject(error);
         let closed: ((error?: Error) => void) | undefined;

@@ -8,25 +8,14 @@
  */
 import { readSync, writeSync } from 'node:fs';
 import { DarwinBinding, LinuxBinding } from '@serialport/bindings-cpp';
-import type { OpenTransport, Transport } from './transport.js';
+import { LINE_SETTINGS, type OpenTransport, type Transport } from './transport.js';
 
 const RETRY = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINTR']);
 
 export function unixSerialTransport(path: string, baudRate: number): OpenTransport {
   return async () => {
     const binding = process.platform === 'darwin' ? DarwinBinding : LinuxBinding;
-    const port = await binding.open({
-      path,
-      baudRate,
-      dataBits: 8,
-      parity: 'none',
-      stopBits: 1,
-      rtscts: false,
-      xon: false,
-      xoff: false,
-      xany: false,
-      hupcl: false,
-    });
+    const port = await binding.open({ path, baudRate, ...LINE_SETTINGS, xany: false, hupcl: false });
     const fd = port.fd!;
     const chunk = Buffer.allocUnsafe(1024);
     const pending: Buffer[] = [];
