@@ -318,7 +318,7 @@ describe.each(backends)('central API on %s', (_name, open) => {
       expect(same.statusCode).toBe(304);
 
       const hb1 = (await device('POST', '/api/v1/device/heartbeat', heartbeat())).json<{ configVersion: number }>();
-      await admin('PATCH', '/settings', { ratingWindowSeconds: 30 });
+      await admin('PATCH', '/settings', { ratingWindowSeconds: 30, updateFeedUrl: 'https://updates.example/hcp' });
       const hb2 = (await device('POST', '/api/v1/device/heartbeat', heartbeat())).json<{ configVersion: number }>();
       expect(hb2.configVersion).toBeGreaterThan(hb1.configVersion);
       const changed = await app.inject({
@@ -327,7 +327,7 @@ describe.each(backends)('central API on %s', (_name, open) => {
         headers: { ...identity.sign(deviceId, 'GET', url, Buffer.alloc(0)), 'if-none-match': etag },
       });
       expect(changed.statusCode).toBe(200);
-      expect(changed.json()).toMatchObject({ ratingWindowSeconds: 30 });
+      expect(changed.json()).toMatchObject({ ratingWindowSeconds: 30, updateFeedUrl: 'https://updates.example/hcp' });
     });
   });
 

@@ -74,6 +74,27 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     await setup.close();
   }
 
+  // With an Electron binary and a display, the product's own shell runs the kiosk (its utility process) and its
+  // screens. (No Electron binary can be downloaded on the project's build machines, so this path runs only on a
+  // developer's desktop; everything below is what `npm start` does elsewhere.)
+  const electron = options.openBrowser === false ? null : electronShell();
+  if (electron) {
+    say(`HCP demo: central system on ${central.url}; the Electron shell runs the kiosk (data: ${kioskDir}).`);
+    say(`Staff 1001 王丽 PIN 246810 · technician mode: Ctrl+Alt+Shift+T, admin PIN ${DEMO_ADMIN_PIN}. Ctrl-C stops.`);
+    const shell = spawn(electron.binary, [electron.main], {
+      stdio: 'inherit',
+      env: { ...process.env, HCP_DATA: kioskDir },
+    });
+    const stopAll = () => {
+      shell.kill();
+      void central.stop().then(() => process.exit(0));
+    };
+    shell.once('exit', stopAll);
+    process.once('SIGINT', stopAll);
+    process.once('SIGTERM', stopAll);
+    return;
+  }
+
   // The simulated evaluator, on an in-memory line: the real protocol and driver, no hardware.
   const line = memoryLine();
   const evaluator = new EvaluatorSimulator({ open: async () => line.device });
@@ -129,13 +150,23 @@ evaluator's keys (1 = 非常满意 … 5 = 非常不满意). Ctrl-C stops everyt
   });
 }
 
+const hasDisplay = () => process.platform !== 'linux' || Boolean(process.env.DISPLAY ?? process.env.WAYLAND_DISPLAY);
+
+/** The Electron binary and the built shell (npm run build:electron), when both are there and can be shown. */
+function electronShell(): { binary: string; main: string } | null {
+  const binary = ['node_modules/electron/dist/electron', 'node_modules/electron/dist/electron.exe'].find((p) =>
+    existsSync(p),
+  );
+  const main = 'dist/main/main.js';
+  return binary && existsSync(main) && hasDisplay() ? { binary, main } : null;
+}
+
 /** Chromium in app mode for the citizen screen and the staff panel, when there is a display to show them on. */
 function openScreens(url: string, say: (line: string) => void): ChildProcess[] {
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) =>
     existsSync(p),
   );
-  const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY ?? process.env.WAYLAND_DISPLAY);
-  if (!chromium || !hasDisplay) return [];
+  if (!chromium || !hasDisplay()) return [];
   say(`(opening the screens in ${chromium})`);
   return [`${url}/`, `${url}/staff`].map((page) =>
     spawn(chromium, [`--app=${page}`, '--no-first-run', '--disable-background-networking', '--disable-sync'], {

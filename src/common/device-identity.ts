@@ -22,6 +22,11 @@ export class DeviceIdentity {
     return new DeviceIdentity(privateKey);
   }
 
+  /** From a PEM the Electron shell unwrapped from the OS key store. */
+  static fromPem(pem: string): DeviceIdentity {
+    return new DeviceIdentity(createPrivateKey(pem));
+  }
+
   static load(dataDir: string): DeviceIdentity | null {
     const file = join(dataDir, DEVICE_KEY_FILE);
     if (!existsSync(file)) return null;

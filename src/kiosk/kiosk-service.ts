@@ -115,6 +115,7 @@ export class KioskService {
       ctx.settings.set('terminalName', config.terminalName ?? null);
       ctx.settings.set('ratingWindowSeconds', config.ratingWindowSeconds);
       ctx.settings.set('keyMap', config.keyMap);
+      ctx.settings.set('updateFeedUrl', config.updateFeedUrl ?? null);
       ctx.settings.set('provisionedAt', new Date(ctx.now()).toISOString());
       ctx.roster.replaceAll(
         staff,

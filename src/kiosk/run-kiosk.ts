@@ -30,6 +30,8 @@ export interface RunKioskOptions {
   maxPageCount?: number;
   /** The serial evaluator's port and speed, if there is one. */
   serial?: { path: string; baudRate: BaudRate };
+  /** The device key as the Electron shell unwrapped it from the OS key store (else it is read from DATA). */
+  deviceKeyPem?: string;
   /** An evaluator line other than a serial port (the demo's in-memory evaluator). */
   evaluatorLine?: OpenTransport;
   /** Driver timings (tests shorten them). */
@@ -79,12 +81,19 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
   } else if (options.serial) await applyInput({ kind: 'serial', ...options.serial });
   else if (configured) await applyInput(configured);
   const parentPort = electronParentPort();
-  const tech = new TechnicianService(service, options.dataDir, applyInput, () => {
-    // Under the Electron shell, ask it to quit; a browser host has no kiosk mode to leave.
-    if (!parentPort) return false;
-    requestShellExit();
-    return true;
-  });
+  // Enrolling in technician mode starts delivery at once, without a restart.
+  const tech = new TechnicianService(
+    service,
+    options.dataDir,
+    applyInput,
+    () => startSync(service, options),
+    () => {
+      // Under the Electron shell, ask it to quit; a browser host has no kiosk mode to leave.
+      if (!parentPort) return false;
+      requestShellExit();
+      return true;
+    },
+  );
 
   const { app, url } = await startLocalApi({
     service,
@@ -102,8 +111,13 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
   const stopChannel = transport
     ? serveUiChannel(transport, service, screen, options.logger.child({ module: 'ui-channel' }))
     : () => {};
-  // Under the Electron shell: each window connects on its own port.
+  // Under the Electron shell: each window connects on its own port, and the shell learns the update feed the
+  // central configuration names (now and whenever the configuration changes).
   if (parentPort) {
+    const tellFeed = () =>
+      parentPort.postMessage({ type: 'update-feed', url: service.context.settings.get('updateFeedUrl') ?? null });
+    tellFeed();
+    service.subscribe((event) => event.type === 'config.changed' && tellFeed());
     acceptWindows(parentPort, (windowTransport, role) =>
       serveUiChannel(
         windowTransport,
@@ -134,7 +148,8 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
 
 /** Starts delivery to the central system if this kiosk is enrolled. */
 function startSync(service: KioskService, options: RunKioskOptions): void {
-  const agent = syncAgentFor(service, options.dataDir, options.logger, options.syncTimings);
+  if (service.syncAgent) return;
+  const agent = syncAgentFor(service, options.dataDir, options.logger, options.syncTimings, options.deviceKeyPem);
   if (agent) service.attachSync(agent);
 }
 
@@ -144,9 +159,10 @@ export function syncAgentFor(
   dataDir: string,
   logger: Logger,
   timings?: Partial<SyncTimings>,
+  deviceKeyPem?: string,
 ): SyncAgent | null {
   const enrolment = service.context.settings.get('enrolment');
-  const identity = DeviceIdentity.load(dataDir);
+  const identity = DeviceIdentity.load(dataDir) ?? (deviceKeyPem ? DeviceIdentity.fromPem(deviceKeyPem) : null);
   if (!enrolment || !identity) return null;
   return new SyncAgent({
     ctx: service.context,

@@ -37,6 +37,8 @@ export class TechnicianService {
     private readonly dataDir: string,
     /** Switches the running rater input; set by the host that owns the inputs. */
     private readonly applyInput: (input: EvaluatorInputSetting) => Promise<void>,
+    /** Starts delivery to the central system after an enrolment. */
+    private readonly onEnrolled: () => void,
     /** Leaves kiosk mode (the Electron shell quits); false where the host cannot (the browser host). */
     readonly requestExit: () => boolean = () => false,
   ) {}
@@ -105,6 +107,7 @@ export class TechnicianService {
         throw new KioskError('invalid_request', `enrolment failed: ${error.message}`, { reason: error.code });
       },
     );
+    this.onEnrolled();
     return { deviceId: result.deviceId, mode: result.config.mode, staff: result.config.roster.length };
   }
 

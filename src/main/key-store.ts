@@ -28,3 +28,40 @@ export async function unwrapSecret(
   const { result, shouldReEncrypt } = await storage.decryptStringAsync(blob);
   return { secret: result, rewrap: shouldReEncrypt ? await storage.encryptStringAsync(result) : null };
 }
+
+/** The file operations `loadDeviceKey` needs (tests give an in-memory set). */
+export interface KeyFiles {
+  read(path: string): Buffer | null;
+  write(path: string, data: Buffer): void;
+  remove(path: string): void;
+}
+
+export const DEVICE_KEY = 'device-key.pem';
+export const WRAPPED_SUFFIX = '.os';
+
+/**
+ * The kiosk's device key, kept wrapped by the OS key store: a plain `device-key.pem` (as enrolment writes it) is
+ * wrapped into `device-key.pem.os` and removed; a wrapped one is opened (and re-wrapped when the OS rotated its key).
+ * Returns the PEM for the kiosk service, or null when the kiosk is not enrolled. Without an OS key store the plain
+ * file stays as it is (the service reads it itself) and null is returned with `wrapped: false`.
+ */
+export async function loadDeviceKey(
+  dataDir: string,
+  storage: SafeStorageLike,
+  files: KeyFiles,
+): Promise<{ pem: string | null; wrapped: boolean }> {
+  const plain = `${dataDir}/${DEVICE_KEY}`;
+  const wrapped = `${plain}${WRAPPED_SUFFIX}`;
+  const pemFile = files.read(plain);
+  if (pemFile) {
+    if (!(await storage.isAsyncEncryptionAvailable())) return { pem: null, wrapped: false };
+    files.write(wrapped, await wrapSecret(storage, pemFile.toString('utf8')));
+    files.remove(plain);
+    return { pem: pemFile.toString('utf8'), wrapped: true };
+  }
+  const blob = files.read(wrapped);
+  if (!blob) return { pem: null, wrapped: false };
+  const { secret, rewrap } = await unwrapSecret(storage, blob);
+  if (rewrap) files.write(wrapped, rewrap);
+  return { pem: secret, wrapped: true };
+}

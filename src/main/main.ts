@@ -4,6 +4,7 @@
  * everything: sandboxed windows, strict CSP, no navigation, no new windows, no permissions, one instance, no
  * sleeping screen, a crashed screen reloaded. Runs in Electron main.
  */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -13,6 +14,7 @@ import {
   ipcMain,
   MessageChannelMain,
   powerSaveBlocker,
+  safeStorage,
   screen,
   session,
   utilityProcess,
@@ -20,6 +22,7 @@ import {
 import electronUpdater from 'electron-updater';
 import type { UiRole } from '../shared/ui-contract.js';
 import { UI_CHANNEL, UiRelay } from './ipc-relay.js';
+import { loadDeviceKey, type KeyFiles } from './key-store.js';
 import { hardenApp, hardenSession, isAppUrl } from './security.js';
 import { checkForUpdates } from './updater.js';
 import { placeWindows, windowOptions } from './window-options.js';
@@ -29,6 +32,12 @@ const appRoot = join(here, '..');
 const rendererIndex = join(appRoot, 'renderer', 'index.html');
 const preload = join(appRoot, 'preload', 'preload.cjs');
 
+const nodeKeyFiles: KeyFiles = {
+  read: (path) => (existsSync(path) ? readFileSync(path) : null),
+  write: (path, data) => writeFileSync(path, data, { mode: 0o600 }),
+  remove: (path) => rmSync(path, { force: true }),
+};
+
 if (!app.requestSingleInstanceLock()) app.quit();
 
 hardenApp(app, appRoot);
@@ -37,14 +46,24 @@ void app.whenReady().then(async () => {
   hardenSession(session.defaultSession);
   powerSaveBlocker.start('prevent-display-sleep');
 
+  const kioskData = process.env.HCP_DATA ?? join(app.getPath('userData'), 'kiosk');
   const service = utilityProcess.fork(join(appRoot, 'kiosk', 'service-entry.js'), [], {
     serviceName: 'hcp-kiosk',
-    env: { ...process.env, HCP_DATA: process.env.HCP_DATA ?? join(app.getPath('userData'), 'kiosk') },
+    env: { ...process.env, HCP_DATA: kioskData },
   });
-  // Technician mode's exit: the service asks, the shell quits.
-  service.on('message', (message: { type?: string }) => {
+  // Technician mode's exit: the service asks, the shell quits. The update feed comes from the central configuration.
+  service.on('message', (message: { type?: string; url?: unknown }) => {
     if (message.type === 'exit') app.quit();
+    if (message.type === 'update-feed' && (typeof message.url === 'string' || message.url === null)) {
+      void checkForUpdates(electronUpdater.autoUpdater, app.isPackaged, message.url).catch(() => false);
+    }
   });
+  // The device key lives wrapped by the OS key store; the service gets it unwrapped, over its port.
+  const deviceKey = await loadDeviceKey(kioskData, safeStorage, nodeKeyFiles).catch(() => ({
+    pem: null,
+    wrapped: false,
+  }));
+  service.postMessage({ type: 'device-key', pem: deviceKey.pem });
   const relay = new UiRelay((url) => isAppUrl(url, appRoot));
   ipcMain.on(UI_CHANNEL, (event, message) => relay.fromRenderer(event, message));
 
@@ -71,8 +90,6 @@ void app.whenReady().then(async () => {
   open('staff');
   // Technician mode: a window of its own, opened with Ctrl+Alt+Shift+T; it asks for the admin PIN.
   globalShortcut.register('CommandOrControl+Alt+Shift+T', () => open('technician'));
-
-  await checkForUpdates(electronUpdater.autoUpdater, app.isPackaged, process.env.HCP_UPDATE_URL).catch(() => false);
 });
 
 app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { UI_CHANNEL, UiRelay, type PortLike } from './ipc-relay.js';
-import { unwrapSecret, wrapSecret, KeyStoreUnavailableError } from './key-store.js';
+import { KeyStoreUnavailableError, loadDeviceKey, unwrapSecret, wrapSecret } from './key-store.js';
 import { CONTENT_SECURITY_POLICY, hardenContents, hardenSession, isAppUrl } from './security.js';
 import { checkForUpdates, updatesEnabled } from './updater.js';
 import { placeWindows, windowOptions } from './window-options.js';
@@ -183,6 +183,45 @@ describe('key store', () => {
   });
 });
 
+describe('device key in the OS key store', () => {
+  const storage = (available = true, rotate = false) => ({
+    isAsyncEncryptionAvailable: async () => available,
+    encryptStringAsync: async (text: string) => Buffer.from(`os:${text}`),
+    decryptStringAsync: async (b: Buffer) => ({ result: b.toString().slice(3), shouldReEncrypt: rotate }),
+  });
+  const memoryFiles = (initial: Record<string, string>) => {
+    const files = new Map<string, Buffer>(Object.entries(initial).map(([k, v]) => [k, Buffer.from(v)]));
+    return {
+      files,
+      io: {
+        read: (p: string) => files.get(p) ?? null,
+        write: (p: string, d: Buffer) => void files.set(p, d),
+        remove: (p: string) => void files.delete(p),
+      },
+    };
+  };
+
+  it('wraps a plain key as enrolment left it, and removes the plain file', async () => {
+    const { files, io } = memoryFiles({ '/d/device-key.pem': 'PEM' });
+    expect(await loadDeviceKey('/d', storage(), io)).toEqual({ pem: 'PEM', wrapped: true });
+    expect([...files.keys()]).toEqual(['/d/device-key.pem.os']);
+    expect(files.get('/d/device-key.pem.os')!.toString()).toBe('os:PEM');
+  });
+
+  it('opens a wrapped key, re-wrapping it when the OS rotated its key', async () => {
+    const { files, io } = memoryFiles({ '/d/device-key.pem.os': 'os:PEM' });
+    expect(await loadDeviceKey('/d', storage(true, true), io)).toEqual({ pem: 'PEM', wrapped: true });
+    expect(files.get('/d/device-key.pem.os')!.toString()).toBe('os:PEM');
+  });
+
+  it('leaves a plain key alone without an OS key store, and has nothing for a kiosk not enrolled', async () => {
+    const { files, io } = memoryFiles({ '/d/device-key.pem': 'PEM' });
+    expect(await loadDeviceKey('/d', storage(false), io)).toEqual({ pem: null, wrapped: false });
+    expect([...files.keys()]).toEqual(['/d/device-key.pem']);
+    expect(await loadDeviceKey('/e', storage(), memoryFiles({}).io)).toEqual({ pem: null, wrapped: false });
+  });
+});
+
 describe('preload bridge', () => {
   beforeEach(() => vi.resetModules());
 
@@ -256,17 +295,28 @@ describe('main process', () => {
         },
       },
       utilityProcess: {
-        fork: (...args: unknown[]) => (
-          forks.push(args),
-          Object.assign(new EventEmitter(), { postMessage: (m: unknown) => posted.push(m) })
+        fork: vi.fn(
+          (...args: unknown[]) => (
+            forks.push(args),
+            Object.assign(new EventEmitter(), { postMessage: (m: unknown) => posted.push(m) })
+          ),
         ),
       },
       globalShortcut: { register: vi.fn() },
+      safeStorage: {
+        isAsyncEncryptionAvailable: async () => true,
+        encryptStringAsync: vi.fn(),
+        decryptStringAsync: vi.fn(),
+      },
+    };
+    const updater = {
+      setFeedURL: vi.fn(),
+      checkForUpdates: vi.fn(async () => null),
+      autoDownload: false,
+      autoInstallOnAppQuit: false,
     };
     vi.doMock('electron', () => fake);
-    vi.doMock('electron-updater', () => ({
-      default: { autoUpdater: { setFeedURL: vi.fn(), checkForUpdates: vi.fn() } },
-    }));
+    vi.doMock('electron-updater', () => ({ default: { autoUpdater: updater } }));
     await import('./main.js');
     await new Promise((r) => setTimeout(r, 0));
 
@@ -279,10 +329,23 @@ describe('main process', () => {
     expect(windows).toHaveLength(2);
     expect(windows.map((w) => (w.options.webPreferences as { sandbox: boolean }).sandbox)).toEqual([true, true]);
     expect(windows[0]!.options.kiosk).toBe(true);
+    // The service gets the device key first (none here: not enrolled), then a port per window.
     expect(posted).toEqual([
+      { type: 'device-key', pem: null },
       { type: 'connect', role: 'citizen' },
       { type: 'connect', role: 'staff' },
     ]);
+    // The update feed named by the central configuration: looked at only by a packaged app.
+    const service = fake.utilityProcess.fork.mock.results[0]!.value as EventEmitter;
+    service.emit('message', { type: 'update-feed', url: 'https://updates.example/hcp' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(updater.checkForUpdates).not.toHaveBeenCalled();
+    fake.app.isPackaged = true;
+    service.emit('message', { type: 'update-feed', url: 'https://updates.example/hcp' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(updater.setFeedURL).toHaveBeenCalledWith({ provider: 'generic', url: 'https://updates.example/hcp' });
+    service.emit('message', { type: 'exit' });
+    expect(fake.app.quit).toHaveBeenCalled();
     expect(windows[1]!.loaded[0]).toEqual([expect.stringMatching(/renderer[/\\]index\.html$/), { hash: '/staff' }]);
     // Technician mode opens on its shortcut, with a technician port of its own.
     const [accelerator, openTech] = fake.globalShortcut.register.mock.calls[0] as [string, () => void];

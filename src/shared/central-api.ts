@@ -35,6 +35,8 @@ export const SettingsPatch = z
       .array(SatisfactionSchema)
       .length(5)
       .refine((m) => new Set(m).size === 5, 'each level exactly once'),
+    /** The kiosks' update feed (electron-updater, generic provider). */
+    updateFeedUrl: z.url({ protocol: /^https?$/ }).max(300),
   })
   .partial();
 

@@ -69,6 +69,11 @@ export const DeviceConfig = z
       .min(RATING_WINDOW_SECONDS.min)
       .max(RATING_WINDOW_SECONDS.max)
       .default(RATING_WINDOW_SECONDS.default),
+    /** Where the Electron app looks for updates (a generic electron-updater feed); none: no updates. */
+    updateFeedUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(300)
+      .optional(),
     /** Level of each physical key, left to right (vendors order keys differently). Default: 非常满意 first. */
     keyMap: z
       .array(z.union(SATISFACTION_LEVELS.map((l) => z.literal(l))))

@@ -26,6 +26,8 @@ export interface Settings {
   keyMapOverride: number[];
   /** scrypt hash of the technician's admin PIN, set at first run. */
   adminPinHash: string;
+  /** The update feed the central configuration names, for the Electron shell. */
+  updateFeedUrl: string | null;
 }
 
 export type EvaluatorInputSetting =

@@ -72,6 +72,7 @@ function StatusLine({ state }: { state: StaffState }) {
       </span>
       <span data-status="queue">
         {t('queue')}：{s.queue.pending}
+        {s.central.state === 'online' && s.queue.pending > 0 && <progress aria-label={t('uploading')} />}
       </span>
     </span>
   );

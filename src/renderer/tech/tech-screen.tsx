@@ -93,6 +93,7 @@ function Lock({ state }: { state: TechState }) {
 function Connect({ state, next }: { state: TechState; next: () => void }) {
   const [url, setUrl] = useState('');
   const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
   const s = state.status!;
   const loadFile = async (file: File) => {
     let config: unknown;
@@ -131,11 +132,18 @@ function Connect({ state, next }: { state: TechState; next: () => void }) {
       </label>
       <button
         className="primary"
-        disabled={!url || code.length < 4}
-        onClick={() => void state.run({ name: 'enroll', centralUrl: url, code }).then((r) => r && next())}
+        disabled={busy || !url || code.length < 4}
+        onClick={() => {
+          setBusy(true);
+          void state.run({ name: 'enroll', centralUrl: url, code }).then((r) => {
+            setBusy(false);
+            if (r) next();
+          });
+        }}
       >
-        接入
+        {busy ? '正在接入中心系统…' : '接入'}
       </button>
+      {busy && <progress aria-label="正在接入" />}
       <h2>无网络：导入配置文件</h2>
       <input
         type="file"

@@ -1,0 +1,180 @@
+// @vitest-environment happy-dom
+/**
+ * The screens rendered in a DOM (happy-dom) over fake stores: what a rater and a staff member see and what their
+ * taps send.
+ */
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { KioskEvent } from '../shared/kiosk-events.js';
+import type { StatusView } from '../shared/local-api.js';
+import type { Result } from '../shared/result.js';
+import type { ScreenView, UiCommand } from '../shared/ui-contract.js';
+import { CitizenScreen } from './citizen/citizen-screen.js';
+import { createCitizenStore } from './citizen/citizen-store.js';
+import { StaffPanel } from './staff/staff-panel.js';
+import { createStaffStore } from './staff/staff-store.js';
+import type { UiClient } from './ui-client.js';
+
+afterEach(cleanup);
+
+const VIEW: ScreenView = {
+  mode: 'window',
+  terminalName: null,
+  window: { code: 'W01', name: '1号窗口' },
+  department: { code: 'SCJG', name: '市场监督管理局' },
+  staff: { staffNo: '1001', name: '王丽', photo: null },
+  paused: null,
+  invitation: {
+    id: 'i1',
+    expiresAt: new Date(Date.now() + 20_000).toISOString(),
+    serviceItem: { code: 'SC-0001', name: '个体工商户设立登记' },
+    caseNo: 'A-7',
+  },
+  serviceItems: [{ code: 'SC-0001', name: '个体工商户设立登记' }],
+  reasonTags: [
+    { code: 'efficiency', label: '服务效率' },
+    { code: 'attitude', label: '服务态度' },
+  ],
+  ratingWindowSeconds: 20,
+  keyMap: [5, 4, 3, 2, 1],
+};
+
+function fake(answers: Partial<Record<UiCommand['name'], unknown>>) {
+  const sent: UiCommand[] = [];
+  let emit: (e: KioskEvent) => void = () => undefined;
+  let connect: (c: boolean) => void = () => undefined;
+  const client: UiClient = {
+    send: async <T,>(command: UiCommand) => {
+      sent.push(command);
+      const answer = answers[command.name];
+      if (answer instanceof Error) return { ok: false, error: { code: answer.message, message: answer.message } };
+      return { ok: true, value: answer ?? null } as Result<T>;
+    },
+    onEvent: (l) => ((emit = l), () => undefined),
+    onConnection: (l) => ((connect = l), () => undefined),
+  };
+  return { client, sent, emit: (e: KioskEvent) => emit(e), connect: () => connect(true) };
+}
+
+const flush = () => act(async () => new Promise((r) => setTimeout(r, 0)));
+
+describe('citizen screen', () => {
+  it('shows the five levels with the service item and case number, and sends the tapped level', async () => {
+    const f = fake({ view: VIEW });
+    render(<CitizenScreen store={createCitizenStore(f.client)} />);
+    f.connect();
+    await flush();
+    expect(screen.getByText('请对本次服务做出评价')).toBeTruthy();
+    expect(screen.getByText(/个体工商户设立登记/)).toBeTruthy();
+    expect(screen.getByText(/A-7/)).toBeTruthy();
+    const buttons = ['非常满意', '满意', '基本满意', '不满意', '非常不满意'].map((l) =>
+      screen.getByText(l, { exact: true }),
+    );
+    expect(buttons).toHaveLength(5);
+    fireEvent.click(buttons[1]!);
+    await flush();
+    expect(f.sent).toContainEqual({ name: 'press', level: 4, source: 'touch' });
+  });
+
+  it('takes keys 1–5 and F1–F5 from a keyboard-wedge evaluator through the key map', async () => {
+    const f = fake({ view: { ...VIEW, keyMap: [1, 2, 3, 4, 5] } });
+    render(<CitizenScreen store={createCitizenStore(f.client)} />);
+    f.connect();
+    await flush();
+    fireEvent.keyDown(window, { key: '1' });
+    fireEvent.keyDown(window, { key: 'F5' });
+    fireEvent.keyDown(window, { key: '7' });
+    await flush();
+    expect(f.sent.filter((c) => c.name === 'press')).toEqual([
+      { name: 'press', level: 1, source: 'keyboard' },
+      { name: 'press', level: 5, source: 'keyboard' },
+    ]);
+  });
+
+  it('asks for reasons and a callback number after a 差评, with the privacy notice, and can be skipped', async () => {
+    const f = fake({ view: { ...VIEW, invitation: null } });
+    render(<CitizenScreen store={createCitizenStore(f.client)} />);
+    f.connect();
+    await flush();
+    f.emit({
+      type: 'invitation.rated',
+      id: 'i1',
+      source: 'touch',
+      followUpUntil: new Date(Date.now() + 60_000).toISOString(),
+    });
+    await flush();
+    expect(screen.getByText(/加密保存/)).toBeTruthy();
+    fireEvent.click(screen.getByText('服务效率'));
+    for (const d of '139') fireEvent.click(screen.getByRole('button', { name: d }));
+    expect(screen.getByText('139')).toBeTruthy();
+    fireEvent.click(screen.getByText('跳过'));
+    await flush();
+    expect(screen.getByText('谢谢您的评价')).toBeTruthy();
+    expect(f.sent.some((c) => c.name === 'followUp')).toBe(false);
+  });
+
+  it('shows 暂停服务 with the reason, and switches to English', async () => {
+    const f = fake({ view: { ...VIEW, invitation: null, paused: { reason: '午休' } } });
+    render(<CitizenScreen store={createCitizenStore(f.client)} />);
+    f.connect();
+    await flush();
+    expect(screen.getByText('暂停服务')).toBeTruthy();
+    expect(screen.getByText('午休')).toBeTruthy();
+    fireEvent.click(screen.getByText('English'));
+    expect(screen.getByText('Service paused')).toBeTruthy();
+    fireEvent.click(screen.getByText('中文'));
+  });
+});
+
+describe('staff panel', () => {
+  const STATUS = {
+    window: { code: 'W01', name: '1号窗口' },
+    shift: null,
+    invitation: null,
+    evaluator: { state: 'connected', kind: 'serial' },
+    central: { state: 'offline', lastError: 'ECONNREFUSED' },
+    queue: { pending: 3, quarantined: 0, oldestPendingAt: null },
+  } as unknown as StatusView;
+
+  it('logs in on the keypad and explains a wrong PIN in words', async () => {
+    const f = fake({ status: STATUS, view: VIEW, login: new Error('bad_credentials') });
+    render(<StaffPanel store={createStaffStore(f.client, 60_000)} />);
+    f.connect();
+    await flush();
+    expect(screen.getByText(/中心系统：离线/)).toBeTruthy();
+    expect(screen.getByText(/待上传：3/)).toBeTruthy();
+    for (const k of ['1', '0', '0', '1', 'OK', '2', '4', '6', '8', '1', '0'])
+      fireEvent.click(screen.getByRole('button', { name: k }));
+    fireEvent.click(screen.getByText('登录'));
+    await flush();
+    expect(f.sent).toContainEqual({ name: 'login', request: { staffNo: '1001', pin: '246810' } });
+    expect(screen.getByRole('alert').textContent).toContain('工号或密码不正确');
+  });
+
+  it('shows a shift summary of counts only', async () => {
+    const shift = { id: 's', staffNo: '1001', name: '王丽', since: '', paused: false, pauseReason: null };
+    const summary = {
+      shiftId: 's',
+      staffNo: '1001',
+      name: '王丽',
+      since: '',
+      until: '',
+      invitations: 4,
+      rated: 3,
+      unrated: 1,
+      cancelled: 0,
+      strayPresses: 0,
+      pauses: 0,
+      pausedSeconds: 0,
+    };
+    const f = fake({ status: { ...STATUS, shift }, view: VIEW, logout: summary });
+    render(<StaffPanel store={createStaffStore(f.client, 60_000)} />);
+    f.connect();
+    await flush();
+    fireEvent.click(screen.getByText('退出登录'));
+    await flush();
+    expect(screen.getByText('本班次统计')).toBeTruthy();
+    expect(document.querySelector('[data-count="rated"]')!.textContent).toBe('3');
+    expect(document.body.textContent).not.toMatch(/满意/);
+  });
+});
