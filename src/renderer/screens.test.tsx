@@ -13,30 +13,19 @@ import { CitizenScreen } from './citizen/citizen-screen.js';
 import { createCitizenStore } from './citizen/citizen-store.js';
 import { StaffPanel } from './staff/staff-panel.js';
 import { createStaffStore } from './staff/staff-store.js';
+import { SCREEN_VIEW } from './test-fixtures.js';
 import type { UiClient } from './ui-client.js';
 
 afterEach(cleanup);
 
 const VIEW: ScreenView = {
-  mode: 'window',
-  terminalName: null,
-  window: { code: 'W01', name: '1号窗口' },
-  department: { code: 'SCJG', name: '市场监督管理局' },
-  staff: { staffNo: '1001', name: '王丽', photo: null },
-  paused: null,
+  ...SCREEN_VIEW,
   invitation: {
     id: 'i1',
     expiresAt: new Date(Date.now() + 20_000).toISOString(),
     serviceItem: { code: 'SC-0001', name: '个体工商户设立登记' },
     caseNo: 'A-7',
   },
-  serviceItems: [{ code: 'SC-0001', name: '个体工商户设立登记' }],
-  reasonTags: [
-    { code: 'efficiency', label: '服务效率' },
-    { code: 'attitude', label: '服务态度' },
-  ],
-  ratingWindowSeconds: 20,
-  keyMap: [5, 4, 3, 2, 1],
 };
 
 function fake(answers: Partial<Record<UiCommand['name'], unknown>>) {

@@ -3,21 +3,10 @@ import type { KioskEvent } from '../../shared/kiosk-events.js';
 import type { Result } from '../../shared/result.js';
 import type { ScreenView, UiCommand } from '../../shared/ui-contract.js';
 import type { UiClient } from '../ui-client.js';
+import { SCREEN_VIEW } from '../test-fixtures.js';
 import { createCitizenStore, screenOf, THANKS_MS } from './citizen-store.js';
 
-const VIEW: ScreenView = {
-  mode: 'window',
-  terminalName: null,
-  window: { code: 'W01', name: '1号窗口' },
-  department: { code: 'SCJG', name: '市场监督管理局' },
-  staff: { staffNo: '1001', name: '王丽', photo: null },
-  paused: null,
-  invitation: null,
-  serviceItems: [],
-  reasonTags: [{ code: 'efficiency', label: '服务效率' }],
-  ratingWindowSeconds: 20,
-  keyMap: [5, 4, 3, 2, 1],
-};
+const VIEW = SCREEN_VIEW;
 
 /** A UiClient that answers from a script and lets the test push events. */
 function fakeClient(view: () => ScreenView) {
