@@ -123,6 +123,7 @@ describe('staff panel', () => {
     evaluator: { state: 'connected', kind: 'serial' },
     central: { state: 'offline', lastError: 'ECONNREFUSED' },
     queue: { pending: 3, quarantined: 0, oldestPendingAt: null },
+    storage: { full: false },
   } as unknown as StatusView;
 
   it('logs in on the keypad and explains a wrong PIN in words', async () => {

@@ -22,6 +22,11 @@ export function StaffPanel({ store }: { store: StoreApi<StaffState> }) {
           {t('lang')}
         </button>
       </header>
+      {status?.storage.full && (
+        <p className="error" role="alert" data-status="storage">
+          {errorText(lang, { code: 'storage_full' })}
+        </p>
+      )}
       {!status && <p>{t('connecting')}</p>}
       {status && !status.shift && <Login state={state} />}
       {status?.shift && <Shift state={state} />}
