@@ -3,6 +3,7 @@
  * event sink. Built once by KioskService. Runs in Node.
  */
 import { KioskError } from '../shared/kiosk-errors.js';
+import { IdleCheckpoints } from './store/checkpoints.js';
 import type { KioskEvent } from '../shared/kiosk-events.js';
 import type { Logger } from '../common/logger.js';
 import type { Sealer } from '../common/data-key.js';
@@ -27,6 +28,8 @@ export interface KioskContext {
   now(): number;
   /** Set when the last write failed for lack of space, cleared by the next write that succeeds. */
   storage: { full: boolean };
+  /** Told of every commit: schedules WAL checkpoints for idle time. */
+  checkpoints: IdleCheckpoints;
 }
 
 export function createContext(
@@ -47,6 +50,7 @@ export function createContext(
     emit,
     now: () => Date.now(),
     storage: { full: false },
+    checkpoints: new IdleCheckpoints(db),
   };
 }
 
@@ -60,6 +64,7 @@ export function transact<T>(ctx: KioskContext, work: () => T): T {
   try {
     const result = ctx.db.transaction(work).immediate();
     ctx.storage.full = false;
+    ctx.checkpoints.committed();
     return result;
   } catch (error) {
     if (isDiskFull(error)) {

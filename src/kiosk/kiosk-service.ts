@@ -247,6 +247,7 @@ export class KioskService {
     this.invitations.close();
     await this.sync?.stop();
     await Promise.allSettled(this.inputs.map((i) => i.stop()));
+    this.ctx.checkpoints.stop();
     this.ctx.db.close();
   }
 

@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { tempDir } from '../../common/test-support/temp-dir.js';
+import { IdleCheckpoints } from './checkpoints.js';
+import { openDatabase, type Database } from './database.js';
+
+let dir: ReturnType<typeof tempDir>;
+let db: Database;
+beforeEach(() => {
+  dir = tempDir();
+  db = openDatabase(join(dir.path, 'k.db'));
+});
+afterEach(() => {
+  db.close();
+  dir.remove();
+});
+
+/** Counts the PASSIVE checkpoints asked of the connection since `spy` was set up. */
+function checkpointsOf(spy: { mock: { calls: unknown[][] } }): number {
+  return spy.mock.calls.filter((c) => c[0] === 'wal_checkpoint(PASSIVE)').length;
+}
+
+describe('idle checkpoints', () => {
+  it('take automatic checkpoints out of commits and run one in the next idle turn after a burst', async () => {
+    const checkpoints = new IdleCheckpoints(db);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const spy = vi.spyOn(db, 'pragma');
+    for (let i = 0; i < 300; i++) checkpoints.committed();
+    expect(checkpointsOf(spy)).toBe(0); // never inside the burst
+    await new Promise((r) => setImmediate(r));
+    expect(checkpointsOf(spy)).toBe(1);
+  });
+
+  it('checkpoints inline when the event loop is never idle, so the WAL cannot grow without bound', () => {
+    const checkpoints = new IdleCheckpoints(db);
+    const spy = vi.spyOn(db, 'pragma');
+    for (let i = 0; i < 8192; i++) checkpoints.committed();
+    expect(checkpointsOf(spy)).toBe(1);
+    checkpoints.stop();
+  });
+});
