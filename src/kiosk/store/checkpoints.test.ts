@@ -38,4 +38,20 @@ describe('idle checkpoints', () => {
     expect(checkpointsOf(spy)).toBe(1);
     checkpoints.stop();
   });
+
+  it('never checkpoints, nor throws, inside an outer transaction: the outer commit counts', () => {
+    const checkpoints = new IdleCheckpoints(db);
+    const spy = vi.spyOn(db, 'pragma');
+    db.exec('CREATE TABLE t (x INTEGER) STRICT');
+    db.transaction(() => {
+      for (let i = 0; i < 9000; i++) {
+        db.prepare('INSERT INTO t (x) VALUES (?)').run(i);
+        checkpoints.committed();
+      }
+    })();
+    expect(checkpointsOf(spy)).toBe(0);
+    checkpoints.committed();
+    checkpoints.stop();
+    expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 9000 });
+  });
 });

@@ -20,8 +20,13 @@ export class IdleCheckpoints {
     db.pragma('wal_autocheckpoint = 0');
   }
 
-  /** Called after every commit. */
+  /**
+   * Called after every commit. Never throws: the commit it follows has already happened, and a caller must not be
+   * told otherwise (an evaluator would resend a rating that was stored).
+   */
   committed(): void {
+    // A write nested in an outer transaction is not a commit yet: the outer one counts when it commits.
+    if (this.db.inTransaction) return;
     this.commits += 1;
     if (this.commits >= COMMITS_BEFORE_INLINE) return this.run();
     if (this.commits >= COMMITS_BEFORE_CHECKPOINT && !this.scheduled) {
@@ -36,7 +41,17 @@ export class IdleCheckpoints {
 
   private run(): void {
     this.stop();
+    if (!this.db.open) return;
+    // A checkpoint cannot run inside a transaction: wait for the next idle turn.
+    if (this.db.inTransaction) {
+      this.scheduled = setImmediate(() => this.run());
+      return;
+    }
     this.commits = 0;
-    if (this.db.open) this.db.pragma('wal_checkpoint(PASSIVE)');
+    try {
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // Busy or locked by another connection: the next burst tries again; the WAL only grows meanwhile.
+    }
   }
 }
