@@ -71,35 +71,33 @@ async function writeBatch(
   valid: { index: number; record: Wire }[],
   results: RecordResult[],
 ): Promise<void> {
-  {
-    await db.transaction(async (tx) => {
-      const inserted = await tx.query<{ id: string }>(
-        `INSERT INTO records (id, device_id, kind, day)
-         SELECT id, $2, kind, day FROM unnest($1::uuid[], $3::text[], $4::date[]) AS r (id, kind, day)
-         ON CONFLICT (id) DO NOTHING RETURNING id::text AS id`,
-        [
-          valid.map((v) => v.record.id),
-          deviceId,
-          valid.map((v) => v.record.kind),
-          valid.map((v) => recordDay(v.record.id)),
-        ],
-      );
-      const fresh = new Set(inserted.map((r) => r.id));
-      // A record whose id appears twice in one batch is new only once.
-      const seen = new Set<string>();
-      const toWrite: Wire[] = [];
-      for (const { index, record } of valid) {
-        const isNew = fresh.has(record.id) && !seen.has(record.id);
-        seen.add(record.id);
-        results[index] = { id: record.id, status: isNew ? 'accepted' : 'duplicate' };
-        if (isNew) toWrite.push(record);
-      }
-      await writeRecords(tx, sealer, deviceId, clockOffsetMs, toWrite);
-      if (clockOffsetMs !== null) {
-        await tx.query('UPDATE devices SET clock_offset_ms = $2 WHERE id = $1', [deviceId, clockOffsetMs]);
-      }
-    });
-  }
+  await db.transaction(async (tx) => {
+    const inserted = await tx.query<{ id: string }>(
+      `INSERT INTO records (id, device_id, kind, day)
+       SELECT id, $2, kind, day FROM unnest($1::uuid[], $3::text[], $4::date[]) AS r (id, kind, day)
+       ON CONFLICT (id) DO NOTHING RETURNING id::text AS id`,
+      [
+        valid.map((v) => v.record.id),
+        deviceId,
+        valid.map((v) => v.record.kind),
+        valid.map((v) => recordDay(v.record.id)),
+      ],
+    );
+    const fresh = new Set(inserted.map((r) => r.id));
+    // A record whose id appears twice in one batch is new only once.
+    const seen = new Set<string>();
+    const toWrite: Wire[] = [];
+    for (const { index, record } of valid) {
+      const isNew = fresh.has(record.id) && !seen.has(record.id);
+      seen.add(record.id);
+      results[index] = { id: record.id, status: isNew ? 'accepted' : 'duplicate' };
+      if (isNew) toWrite.push(record);
+    }
+    await writeRecords(tx, sealer, deviceId, clockOffsetMs, toWrite);
+    if (clockOffsetMs !== null) {
+      await tx.query('UPDATE devices SET clock_offset_ms = $2 WHERE id = $1', [deviceId, clockOffsetMs]);
+    }
+  });
 }
 
 async function writeRecords(tx: Queryable, sealer: Sealer, deviceId: string, offset: number | null, records: Wire[]) {

@@ -238,7 +238,7 @@ export class KioskService {
   }
 
   /** The status of the first physical input, or of the touchscreen when that is all there is. */
-  private evaluatorStatus(): EvaluatorStatus {
+  evaluatorStatus(): EvaluatorStatus {
     const statuses = this.inputs.map((i) => i.status());
     return statuses.find((s) => s.kind === 'serial') ?? statuses[0] ?? { state: 'none', kind: null };
   }

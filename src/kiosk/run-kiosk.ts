@@ -170,7 +170,7 @@ export function syncAgentFor(
     log: logger.child({ module: 'sync' }),
     version: APP_VERSION,
     applyConfig: (config) => service.provision(config),
-    report: () => ({ evaluator: service.status().evaluator }),
+    report: () => ({ evaluator: service.evaluatorStatus() }),
     timings,
   });
 }

@@ -17,7 +17,6 @@ export const KIOSK_ERROR_CODES = [
   'invitation_closed',
   'followup_not_allowed',
   'unknown_reason_tag',
-  'unknown_service_item',
   'storage_full',
 ] as const;
 

@@ -54,7 +54,6 @@ const STATUS: Record<KioskErrorCode, number> = {
   invitation_open: 409,
   invitation_closed: 409,
   followup_not_allowed: 409,
-  unknown_service_item: 400,
   storage_full: 507,
 };
 
@@ -99,7 +98,7 @@ export function buildLocalApi(options: LocalApiOptions): FastifyInstance {
   app.get(`${p}/diagnostics/evaluator`, async () => {
     const diagnostics = service.evaluatorDiagnostics();
     if (!diagnostics) throw new KioskError('not_found', 'this kiosk has no serial evaluator configured');
-    return { status: service.status().evaluator, ...diagnostics };
+    return { status: service.evaluatorStatus(), ...diagnostics };
   });
   // Sync, for the technician: reconcile now, see quarantined records and send them again.
   const agent = () => {
