@@ -91,7 +91,7 @@ export default tseslint.config(
   ),
   boundary(['src/central/**'], [[['**/kiosk/**', '**/hardware/**'], 'the central system does not import kiosk code']]),
   {
-    files: ['src/cli/**', 'bench/**', 'scripts/**'],
+    files: ['src/cli/**', 'bench/**', 'soak/**', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'e2e/**/*.e2e.test.ts'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'soak/**/*.test.ts', 'e2e/**/*.e2e.test.ts'],
     globalSetup: ['./vitest.global-setup.ts'],
     // Integration tests start real processes and servers; two cores, so keep parallelism modest.
     pool: 'forks',

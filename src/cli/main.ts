@@ -32,6 +32,12 @@ function port(value: string): number {
   return n;
 }
 
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number, 1 or more');
+  return n;
+}
+
 /** Test and soak runs shorten the sync backoff and heartbeat through the environment. */
 function syncTimingsFromEnv(): Partial<SyncTimings> {
   const n = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
@@ -67,6 +73,11 @@ export function buildCli(): Command {
     .option('--api-token <token>', 'bearer token every API request must carry (required off loopback)')
     .option('--serial <path>', 'serial port of the five-key evaluator, e.g. /dev/ttyUSB0 or COM3')
     .option('--baud <rate>', `evaluator line speed: ${BAUD_RATES.join(', ')}`, baud, 9600)
+    .option(
+      '--max-db-pages <pages>',
+      'cap the database at this many 4 KiB pages; reaching it acts as a full disk (a quota, and how the soak fills the disk)',
+      positiveInt,
+    )
     .enablePositionalOptions()
     .action(
       async (options: {
@@ -76,6 +87,7 @@ export function buildCli(): Command {
         apiToken?: string;
         serial?: string;
         baud: BaudRate;
+        maxDbPages?: number;
       }) => {
         const logger = createRootLogger();
         const running = await runKiosk({
@@ -85,6 +97,7 @@ export function buildCli(): Command {
           apiToken: options.apiToken ?? process.env.HCP_API_TOKEN,
           logger,
           serial: options.serial ? { path: options.serial, baudRate: options.baud } : undefined,
+          maxPageCount: options.maxDbPages,
           syncTimings: syncTimingsFromEnv(),
         });
         process.stdout.write(`kiosk service listening on ${running.url} (data: ${options.data})\n`);

@@ -44,6 +44,7 @@ export function streamSerialTransport(path: string, baudRate: BaudRate = 9600): 
       const port = new SerialPort({ path, baudRate, ...LINE_SETTINGS, autoOpen: false });
       port.open((error) => {
         if (error) return reject(error);
+        port.flush(); // stale bytes from before the port was opened: see unix-serial.ts
         let closed: ((error?: Error) => void) | undefined;
         let done = false;
         const finish = (e?: Error) => {

@@ -16,6 +16,9 @@ export function unixSerialTransport(path: string, baudRate: number): OpenTranspo
   return async () => {
     const binding = process.platform === 'darwin' ? DarwinBinding : LinuxBinding;
     const port = await binding.open({ path, baudRate, ...LINE_SETTINGS, xany: false, hupcl: false });
+    // Bytes the OS kept while nobody had the port open (a KEY pressed while the kiosk restarted) are stale: a
+    // press still wanted is resent by the device, and the driver asks for HELLO itself.
+    await port.flush();
     const fd = port.fd!;
     const chunk = Buffer.allocUnsafe(1024);
     const pending: Buffer[] = [];
@@ -50,7 +53,7 @@ export function unixSerialTransport(path: string, baudRate: number): OpenTranspo
       port.poller.once('readable', (error) => (error ? finish(error) : read()));
     };
 
-    const flush = () => {
+    const writePending = () => {
       waitingWritable = false;
       while (!done && pending.length > 0) {
         const head = pending[0]!;
@@ -67,7 +70,7 @@ export function unixSerialTransport(path: string, baudRate: number): OpenTranspo
         }
         pending[0] = head.subarray(n);
         waitingWritable = true;
-        port.poller.once('writable', (error) => (error ? finish(error) : flush()));
+        port.poller.once('writable', (error) => (error ? finish(error) : writePending()));
         return;
       }
     };
@@ -76,7 +79,7 @@ export function unixSerialTransport(path: string, baudRate: number): OpenTranspo
       write: (bytes) => {
         if (done) return;
         pending.push(Buffer.from(bytes));
-        if (!waitingWritable) flush();
+        if (!waitingWritable) writePending();
       },
       close: async () => finish(),
       onData: (r) => {

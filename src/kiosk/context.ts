@@ -2,6 +2,8 @@
  * What the kiosk's services share: the database, its repositories, the sealer for personal data, a logger and the
  * event sink. Built once by KioskService. Runs in Node.
  */
+import { statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { KioskError } from '../shared/kiosk-errors.js';
 import { IdleCheckpoints } from './store/checkpoints.js';
 import type { KioskEvent } from '../shared/kiosk-events.js';
@@ -26,7 +28,7 @@ export interface KioskContext {
   emit(event: KioskEvent): void;
   /** The clock; tests move it. */
   now(): number;
-  /** Set when the last write failed for lack of space, cleared by the next write that succeeds. */
+  /** Set when the last write failed for lack of space, cleared by the next write that succeeds. See hasRoom. */
   storage: { full: boolean };
   /** Told of every commit: schedules WAL checkpoints for idle time. */
   checkpoints: IdleCheckpoints;
@@ -52,6 +54,22 @@ export function createContext(
     storage: { full: false },
     checkpoints: new IdleCheckpoints(db),
   };
+}
+
+/**
+ * The room a new invitation needs before it opens, so that the rating it asks the citizen for can be stored: 16
+ * database pages under the database's cap, and 4 MiB free on the disk (the WAL grows until the next checkpoint).
+ */
+export const STORAGE_RESERVE = { pages: 16, bytes: 4 * 1024 * 1024 };
+
+/** True while both the database cap and the disk leave the reserve free. Cheap: three pragmas and one statfs. */
+export function hasRoom(ctx: KioskContext): boolean {
+  const { db } = ctx;
+  const pragma = (name: string) => db.pragma(name, { simple: true }) as number;
+  const pagesLeft = pragma('max_page_count') - pragma('page_count') + pragma('freelist_count');
+  if (pagesLeft < STORAGE_RESERVE.pages) return false;
+  const disk = statfsSync(dirname(db.name));
+  return disk.bavail * disk.bsize >= STORAGE_RESERVE.bytes;
 }
 
 export const iso = (ms: number): string => new Date(ms).toISOString();

@@ -14,7 +14,7 @@ import type { InvitationRequest, InvitationView } from '../shared/local-api.js';
 import type { EvaluationRecord, FollowUpRecord, PressSource, StrayPressRecord } from '../shared/records.js';
 import { isBadRating, type Satisfaction } from '../shared/satisfaction.js';
 import type { FollowUpRequest } from '../shared/ui-contract.js';
-import { iso, transact, type KioskContext } from './context.js';
+import { hasRoom, iso, transact, type KioskContext } from './context.js';
 import { uuidv7 } from '../common/ids.js';
 import type { InvitationRow } from './store/invitation-repo.js';
 
@@ -52,6 +52,8 @@ export class InvitationService {
 
   open(request: InvitationRequest): InvitationView {
     const { ctx } = this;
+    // Never prompt a citizen for a rating there may be no room to store.
+    if (!hasRoom(ctx)) throw new KioskError('storage_full', 'the kiosk is out of storage space: no new invitations');
     const row = transact(ctx, () => {
       const mode = ctx.settings.get('mode');
       if (!mode) throw new KioskError('not_provisioned', 'this kiosk has not been set up yet');

@@ -12,7 +12,7 @@ import { KioskError } from '../shared/kiosk-errors.js';
 import type { KioskEvent } from '../shared/kiosk-events.js';
 import type { EvaluatorStatus, StatusView } from '../shared/local-api.js';
 import type { ScreenView } from '../shared/ui-contract.js';
-import { createContext, transact, type KioskContext } from './context.js';
+import { createContext, hasRoom, transact, type KioskContext } from './context.js';
 import { uuidv7 } from '../common/ids.js';
 import type { RaterInput } from './input/rater-input.js';
 import { PAUSED_TEXT, SerialInput, type DeviceView, type EvaluatorDiagnostics } from './input/serial-input.js';
@@ -183,7 +183,7 @@ export class KioskService {
       central: this.sync
         ? { state: this.sync.status().state, lastError: this.sync.status().lastError }
         : { state: 'not_enrolled', lastError: null },
-      storage: { full: ctx.storage.full },
+      storage: { full: ctx.storage.full || !hasRoom(ctx) },
     };
   }
 

@@ -8,6 +8,7 @@ import { silentLogger } from '../common/logger.js';
 import { EvaluatorSimulator } from '../hardware/evaluator-simulator.js';
 import { memoryLine } from '../hardware/memory-transport.js';
 import { KioskError } from '../shared/kiosk-errors.js';
+import { STORAGE_RESERVE } from './context.js';
 import { SerialInput } from './input/serial-input.js';
 import type { KioskService } from './kiosk-service.js';
 import { PIN_1001, provisioned, tempDir } from './test-support/fixtures.js';
@@ -96,6 +97,20 @@ describe('a full disk', () => {
     const invitation = service.invitations.open({});
     expect(service.status().storage.full).toBe(false);
     expect(await sim.press(2)).toMatchObject({ acked: true });
+    expect(service.invitations.get(invitation.id).state).toBe('rated');
+  });
+
+  it('refuses new invitations while less than the reserve is left, though small writes still fit', async () => {
+    const pages = service.context.db.pragma('page_count', { simple: true }) as number;
+    service.context.db.pragma(`max_page_count = ${pages + STORAGE_RESERVE.pages - 1}`);
+    expect(() => service.invitations.open({})).toThrow(expect.objectContaining({ code: 'storage_full' }));
+    expect(service.status().storage.full).toBe(true);
+    expect(service.press({ level: 3, source: 'touch' })).toMatchObject({ kind: 'stray' });
+
+    service.context.db.pragma(`max_page_count = ${pages + STORAGE_RESERVE.pages + 8}`);
+    expect(service.status().storage.full).toBe(false);
+    const invitation = service.invitations.open({});
+    expect(await sim.press(4)).toMatchObject({ acked: true });
     expect(service.invitations.get(invitation.id).state).toBe('rated');
   });
 });
