@@ -122,6 +122,30 @@ describe('evaluator driver', () => {
     expect(keys).toEqual([3, 3]);
   });
 
+  it('takes a recent SEQ as a new press once the device has restarted (HELLO) or the line was reopened', async () => {
+    await setup();
+    const key = (k: number) => encodeFrame({ type: FrameType.KEY, seq: 9, payload: Buffer.from([k]) });
+    sim.writeRaw(key(1));
+    await advance(10);
+    // The device powers up again and numbers from 0: its HELLO, then a press that happens to reuse SEQ 9.
+    sim.writeRaw(encodeFrame({ type: FrameType.HELLO, seq: 0, payload: Buffer.from('HCP-SIM-5\x001.0.0\x00SIM0001') }));
+    await advance(10);
+    sim.writeRaw(key(2));
+    await advance(10);
+    expect(keys).toEqual([1, 2]);
+
+    lines[0]!.unplug();
+    await advance(1_000); // reopened after 1 s
+    await sim.stop();
+    await sim.start();
+    await advance(400);
+    expect(driver.state).toBe('connected');
+    sim.writeRaw(key(2)); // the same bytes as the last press, on the new line: a new press
+    await advance(10);
+    expect(keys).toEqual([1, 2, 2]);
+    expect(acksFor(9)).toBe(3);
+  });
+
   it('does not ACK a press that could not be stored, so the device resends it', async () => {
     let failures = 1;
     await setup(async (key) => {

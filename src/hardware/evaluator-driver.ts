@@ -213,6 +213,7 @@ export class EvaluatorDriver extends EventEmitter<{ state: [EvaluatorState]; con
     }
     this.line = line;
     this.decoder = new FrameDecoder();
+    this.forgetKeys();
     this.lastHeard = Date.now();
     line.onData((chunk) => this.receive(line, chunk));
     line.onClose((error) => {
@@ -355,6 +356,7 @@ export class EvaluatorDriver extends EventEmitter<{ state: [EvaluatorState]; con
       case FrameType.HELLO: {
         const info = parseHello(frame.payload);
         if (info) this.deviceInfo = info;
+        this.forgetKeys();
         this.ack(frame.seq);
         return;
       }
@@ -390,7 +392,8 @@ export class EvaluatorDriver extends EventEmitter<{ state: [EvaluatorState]; con
     this.options.onKey(key).then(
       (afterAck) => {
         entry.acked = true;
-        // The ACK goes only on the line the press came from: after a reconnect the device resends and gets it then.
+        // The ACK goes only on the line the press came from. After a reconnect the device has stopped resending:
+        // the rating is stored, unacknowledged, and a press again finds the invitation rated (a stray).
         if (this.line !== line) return;
         this.ack(frame.seq);
         this.pressSamples.push(performance.now() - receivedAt);
@@ -403,6 +406,17 @@ export class EvaluatorDriver extends EventEmitter<{ state: [EvaluatorState]; con
         this.options.log.warn({ err: (error as Error).message }, 'a key press could not be stored; not acknowledged');
       },
     );
+  }
+
+  /**
+   * Resends are recognised by SEQ on one connection only. A device that was unplugged or restarted numbers its
+   * frames from 0 again, so a new press may carry the SEQ of one just before: taking it for a resend would ACK a
+   * rating that was never stored (the soak found this). Forgetting is safe: a device resends a KEY for 750 ms
+   * (4 sends, 250 ms apart) and the host reopens a line 1 s after losing it at the soonest, so no resend straddles
+   * a reconnect; and a HELLO mid-line means the device has just started, with nothing left to resend.
+   */
+  private forgetKeys(): void {
+    this.recentKeys = [];
   }
 
   private ack(seq: number): void {
