@@ -9,15 +9,15 @@ import { PIN_PATTERN } from '../shared/device-config.js';
 import { KioskService } from '../kiosk/kiosk-service.js';
 import { createRootLogger } from '../common/logger.js';
 import { readProvisionFile, runKiosk } from '../kiosk/run-kiosk.js';
-import { runDemo } from './demo.js';
 import { enrollKiosk } from '../kiosk/sync/enroll.js';
 import type { SyncTimings } from '../kiosk/sync/sync-agent.js';
-import { runCentral } from '../central/run-central.js';
 import { CENTRAL_DEFAULT_PORT } from '../shared/central-api.js';
-import { runSimulator } from './sim.js';
 import { BAUD_RATES, listSerialPorts, type BaudRate } from '../hardware/transport.js';
 import { hashPin } from '../common/pin-hash.js';
 import { APP_VERSION } from '../kiosk/version.js';
+
+// The central system, the demo and the simulator are loaded by their own commands only: a kiosk service does not
+// carry the central system's code in its memory or its start-up time.
 
 const defaultDataDir = (): string =>
   process.env.HCP_DATA ?? join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'hcp', 'kiosk');
@@ -173,6 +173,7 @@ export function buildCli(): Command {
     .option('--central-port <port>', 'port for the embedded central system', port, CENTRAL_DEFAULT_PORT)
     .option('--no-browser', 'do not open the screens in Chromium')
     .action(async (options: { data: string; port: number; centralPort: number; browser: boolean }) => {
+      const { runDemo } = await import('./demo.js');
       await runDemo({
         dataDir: options.data,
         port: options.port,
@@ -190,6 +191,7 @@ export function buildCli(): Command {
     .option('--port <port>', 'port to listen on', port, CENTRAL_DEFAULT_PORT)
     .action(async (options: { data: string; host: string; port: number }) => {
       const logger = createRootLogger();
+      const { runCentral } = await import('../central/run-central.js');
       const central = await runCentral({
         dataDir: options.data,
         databaseUrl: process.env.DATABASE_URL,
@@ -211,7 +213,10 @@ export function buildCli(): Command {
     .description('an interactive five-key evaluator on a serial port (the device side of the protocol)')
     .requiredOption('--port <path>', 'serial port to speak on, e.g. one end of a socat pty pair')
     .option('--baud <rate>', `line speed: ${BAUD_RATES.join(', ')}`, baud, 9600)
-    .action(async (options: { port: string; baud: BaudRate }) => runSimulator(options));
+    .action(async (options: { port: string; baud: BaudRate }) => {
+      const { runSimulator } = await import('./sim.js');
+      await runSimulator(options);
+    });
 
   program
     .command('pin-hash')

@@ -1,7 +1,6 @@
 /**
  * The byte pipe under the evaluator driver: a serial port, or an in-memory pair in unit tests. Runs in Node.
  */
-import { SerialPort } from 'serialport';
 import { unixSerialTransport } from './unix-serial.js';
 
 export interface Transport {
@@ -39,8 +38,10 @@ export function serialTransport(path: string, baudRate: BaudRate = 9600): OpenTr
 
 /** serialport's stream: every platform, each read and write through libuv's thread pool. */
 export function streamSerialTransport(path: string, baudRate: BaudRate = 9600): OpenTransport {
-  return () =>
-    new Promise((resolve, reject) => {
+  return async () => {
+    // Loaded when first used: on Linux and macOS the kiosk never needs serialport's stream.
+    const { SerialPort } = await import('serialport');
+    return new Promise((resolve, reject) => {
       const port = new SerialPort({ path, baudRate, ...LINE_SETTINGS, autoOpen: false });
       port.open((error) => {
         if (error) return reject(error);
@@ -69,6 +70,7 @@ export function streamSerialTransport(path: string, baudRate: BaudRate = 9600): 
         });
       });
     });
+  };
 }
 
 export interface PortInfo {
@@ -81,6 +83,7 @@ export interface PortInfo {
 
 /** The serial ports this machine has, for the technician's picker and `hcp kiosk ports`. */
 export async function listSerialPorts(): Promise<PortInfo[]> {
+  const { SerialPort } = await import('serialport');
   const ports = await SerialPort.list();
   return ports.map((p) => ({
     path: p.path,
