@@ -20,6 +20,7 @@ import {
   utilityProcess,
 } from 'electron';
 import electronUpdater from 'electron-updater';
+import { KIOSK_NODE_FLAGS } from '../shared/kiosk-runtime.js';
 import type { UiRole } from '../shared/ui-contract.js';
 import { UI_CHANNEL, UiRelay } from './ipc-relay.js';
 import { loadDeviceKey, type KeyFiles } from './key-store.js';
@@ -49,6 +50,7 @@ void app.whenReady().then(async () => {
   const kioskData = process.env.HCP_DATA ?? join(app.getPath('userData'), 'kiosk');
   const service = utilityProcess.fork(join(appRoot, 'kiosk', 'service-entry.js'), [], {
     serviceName: 'hcp-kiosk',
+    execArgv: [...KIOSK_NODE_FLAGS],
     env: { ...process.env, HCP_DATA: kioskData },
   });
   // Technician mode's exit: the service asks, the shell quits. The update feed comes from the central configuration.

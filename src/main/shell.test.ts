@@ -325,6 +325,7 @@ describe('main process', () => {
     expect(fake.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled();
     expect(fake.powerSaveBlocker.start).toHaveBeenCalledWith('prevent-display-sleep');
     expect(String(forks[0]![0])).toMatch(/kiosk[/\\]service-entry\.js$/);
+    expect(forks[0]![2]).toMatchObject({ execArgv: ['--max-semi-space-size=2'] });
     expect(fake.ipcMain.on).toHaveBeenCalledWith('hcp:ui', expect.any(Function));
     expect(windows).toHaveLength(2);
     expect(windows.map((w) => (w.options.webPreferences as { sandbox: boolean }).sandbox)).toEqual([true, true]);

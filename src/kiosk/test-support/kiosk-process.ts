@@ -5,6 +5,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { waitForListening } from '../../common/test-support/listening.js';
+import { KIOSK_NODE_FLAGS } from '../../shared/kiosk-runtime.js';
 import type { Result } from '../../shared/result.js';
 import type { UiCommand, UiMessage } from '../../shared/ui-contract.js';
 
@@ -30,8 +31,8 @@ export async function startKioskProcess(
   extraArgs: string[] = [],
   options: KioskProcessOptions = {},
 ): Promise<KioskProcess> {
-  // HCP_KIOSK_NODE_ARGS passes Node flags to the kiosk process (for example --cpu-prof when profiling a benchmark).
-  const nodeArgs = process.env.HCP_KIOSK_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  // The flags the kiosk runs with everywhere, and HCP_KIOSK_NODE_ARGS for more (--cpu-prof when profiling a bench).
+  const nodeArgs = [...KIOSK_NODE_FLAGS, ...(process.env.HCP_KIOSK_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
   const args = [...nodeArgs, HCP_BIN, 'kiosk', '--data', dataDir, '--port', '0', ...extraArgs];
   const env = { ...process.env, HCP_LOG_LEVEL: 'warn' };
   const child =
