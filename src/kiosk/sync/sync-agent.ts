@@ -76,6 +76,7 @@ export class SyncAgent {
   private readonly t: SyncTimings;
   private stopped = true;
   private wake: (() => void) | undefined;
+  private nudged = false;
   private timers: NodeJS.Timeout[] = [];
   private backoffMs: number;
   private loop: Promise<void> | undefined;
@@ -113,9 +114,18 @@ export class SyncAgent {
     await this.loop;
   }
 
-  /** Something was queued: deliver now instead of at the next idle check. */
+  /**
+   * Something was queued: deliver now instead of at the next idle check. "Now" is the next turn of the event loop:
+   * a rating's commit nudges from inside the press, and reading and signing a batch must not run before the
+   * evaluator's ACK, which follows the commit as a microtask.
+   */
   nudge(): void {
-    this.wake?.();
+    if (this.nudged) return;
+    this.nudged = true;
+    setImmediate(() => {
+      this.nudged = false;
+      this.wake?.();
+    });
   }
 
   private sleep(ms: number): Promise<void> {
