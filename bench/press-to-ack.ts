@@ -16,7 +16,8 @@ import { startKioskProcess } from '../src/kiosk/test-support/kiosk-process.js';
 import { PIN_1001, provisioned } from '../src/kiosk/test-support/fixtures.js';
 import { measureBareCommit } from './durable-commit.js';
 import { measurePtyEcho } from './pty-echo.js';
-import { ms, summarize, table, type Summary } from './stats.js';
+import { ms, ratio, summarize, table, type Summary } from './stats.js';
+import { NONE, type SummaryLine } from './summary.js';
 
 export interface PressToAckResult {
   press: Summary;
@@ -70,25 +71,44 @@ export async function benchPressToAck(presses = 1000): Promise<PressToAckResult>
   }
 }
 
-const ratio = (value: number, floor: number) => `${(value / floor).toFixed(2)}×`;
-
 export function formatPressToAck({ press, host, echo, floor }: PressToAckResult): string {
   return table(
     ['press → ACK over a real pty', 'n', 'p50', 'p99'],
     [
       ['KEY frame sent → ACK received', String(press.n), ms(press.p50), ms(press.p99)],
-      ['  of which in the kiosk: KEY read → ACK written', '', ms(host.p50Ms), ms(host.p99Ms)],
+      ['in the kiosk: KEY read → ACK written (part of the above)', '', ms(host.p50Ms), ms(host.p99Ms)],
       ['pty round trip to an echoing process (transport floor)', String(echo.n), ms(echo.p50), ms(echo.p99)],
       ['bare durable SQLite commit (floor)', String(floor.n), ms(floor.p50), ms(floor.p99)],
-      ['ratio to the commit floor (target p99 < 3×)', '', ratio(press.p50, floor.p50), ratio(press.p99, floor.p99)],
+      ['ratio to the commit floor', '', ratio(press.p50, floor.p50), ratio(press.p99, floor.p99)],
       [
-        'ratio to both floors (transport + commit)',
+        'ratio to both floors, transport + commit (target ≤ 2×)',
         '',
         ratio(press.p50, echo.p50 + floor.p50),
         ratio(press.p99, echo.p99 + floor.p99),
       ],
     ],
   );
+}
+
+export function pressToAckSummary({ press, host, echo, floor }: PressToAckResult): SummaryLine[] {
+  const floorP50 = echo.p50 + floor.p50;
+  const floorP99 = echo.p99 + floor.p99;
+  return [
+    {
+      measure: '2 press → ACK over a real pty: p50 · p99',
+      hcp: `${press.p50.toFixed(2)} · ${ms(press.p99)}`,
+      peer: NONE,
+      floor: `${floorP50.toFixed(2)} · ${ms(floorP99)} (pty echo + commit)`,
+      vsFloor: `${ratio(press.p50, floorP50)} · ${ratio(press.p99, floorP99)}`,
+      vsPeer: NONE,
+      target: '≤ 2× floor',
+      met: press.p50 <= 2 * floorP50 && press.p99 <= 2 * floorP99,
+      limit:
+        `inside the kiosk, KEY read → ACK written takes ${ms(host.p50Ms)} at p50 and ${ms(host.p99Ms)} at p99: ` +
+        'the rating’s write (row 1, itself above its floor) with the frame decoding and the dispatch around it; ' +
+        'the rest is the two pty hops and the simulator, which share the two cores with the kiosk',
+    },
+  ];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

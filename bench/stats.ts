@@ -1,9 +1,14 @@
-/** Small helpers for benchmarks: percentiles and a plain-text table. */
+/** Small helpers for benchmarks: percentiles, units and a plain-text table. */
 
 export function percentile(sortedMs: number[], p: number): number {
   if (sortedMs.length === 0) return NaN;
   const i = Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1);
   return sortedMs[Math.max(0, i)]!;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return percentile(sorted, 50);
 }
 
 export interface Summary {
@@ -20,6 +25,18 @@ export function summarize(samplesMs: number[]): Summary {
 }
 
 export const ms = (value: number): string => `${value.toFixed(2)} ms`;
+export const seconds = (valueMs: number): string => `${(valueMs / 1000).toFixed(2)} s`;
+/** Bytes in MB (10⁶ bytes), the unit of issue 6's memory target. */
+export const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
+/** `value` as a multiple of `base`: "1.37×". */
+export const ratio = (value: number, base: number): string => `${(value / base).toFixed(2)}×`;
+/** A whole number with thousands separators: "12,345". */
+export const count = (value: number): string => Math.round(value).toLocaleString('en');
+
+/** Operations per second, one after another: 1 / mean. */
+export function perSecond(samplesMs: number[]): number {
+  return samplesMs.length / (samplesMs.reduce((a, b) => a + b, 0) / 1000);
+}
 
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
