@@ -19,7 +19,7 @@ import type { HeartbeatResponse, TallyResponse } from '../../shared/central-api.
 import { DeviceConfig } from '../../shared/device-config.js';
 import type { EvaluatorStatus } from '../../shared/local-api.js';
 import type { SyncRecord } from '../../shared/records.js';
-import type { RecordResult } from '../../shared/wire-records.js';
+import { MAX_RECORDS_PER_BATCH, type RecordResult } from '../../shared/wire-records.js';
 import { transact, type KioskContext } from '../context.js';
 import type { OutboxEntry } from '../store/outbox-repo.js';
 import { CentralUnreachableError, type CentralClient } from './central-client.js';
@@ -44,7 +44,9 @@ export const DEFAULT_SYNC_TIMINGS: SyncTimings = {
   heartbeatMs: 30_000,
   reconcileEveryMs: 24 * 3600_000,
   reconcileDays: 7,
-  batchSize: 500,
+  // The most the centre takes (MAX_RECORDS_PER_BATCH): a backlog of 100,000 reached PostgreSQL ~17 % sooner than in
+  // batches of 500 (npm run bench -- backlog). Marking a batch delivered is one commit of ~1 MB: a few ms.
+  batchSize: MAX_RECORDS_PER_BATCH,
   concurrency: 2,
   keepDeliveredMs: 30 * 24 * 3600_000,
 };
