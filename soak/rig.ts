@@ -5,9 +5,7 @@
  * end, enrolled with the centre through the proxy.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { FaultProxy, freePort } from '../src/common/test-support/fault-proxy.js';
 import { tempDir } from '../src/common/test-support/temp-dir.js';
 import { seedHall, startCentralProcess, type CentralProcess } from '../src/central/test-support/central-process.js';
@@ -15,7 +13,7 @@ import { startPgCluster, type PgCluster } from '../src/central/test-support/pg-c
 import { EvaluatorSimulator } from '../src/hardware/evaluator-simulator.js';
 import { startPtyPair, type PtyPair } from '../src/hardware/test-support/pty-pair.js';
 import { serialTransport } from '../src/hardware/transport.js';
-import { HCP_BIN, startKioskProcess, type KioskProcess } from '../src/kiosk/test-support/kiosk-process.js';
+import { enrollKioskProcess, startKioskProcess, type KioskProcess } from '../src/kiosk/test-support/kiosk-process.js';
 
 export const STAFF = { staffNo: '1001', pin: '246810' };
 /** How long the proxy holds a stalled request before dropping it. */
@@ -59,18 +57,7 @@ export class Rig {
     const { code } = (
       await rig.central.admin('POST', '/enrollments', { mode: 'window', windowCode: 'W01', name: '1号窗口' })
     ).body as { code: string };
-    // Not execFileSync: the proxy lives in this process and must keep forwarding meanwhile.
-    await promisify(execFile)(process.execPath, [
-      HCP_BIN,
-      'kiosk',
-      'enroll',
-      '--data',
-      rig.kioskDir,
-      '--central',
-      rig.proxy.url,
-      '--code',
-      code,
-    ]);
+    await enrollKioskProcess(rig.kioskDir, rig.proxy.url, code);
     // A hall's kiosk backs off up to 5 minutes; the soak shortens it so the queue drains within its time.
     process.env.HCP_SYNC_MAX_BACKOFF_MS = '2000';
     process.env.HCP_SYNC_HEARTBEAT_MS = '2000';

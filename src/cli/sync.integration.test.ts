@@ -3,8 +3,6 @@
  * with a central system delivers every rating exactly once, through refused connections, resets, answers cut off
  * after the centre committed, 503s, 10 s stalls and the centre killed and restarted.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -13,12 +11,11 @@ import { tempDir } from '../common/test-support/temp-dir.js';
 import { seedHall, startCentralProcess, type CentralProcess } from '../central/test-support/central-process.js';
 import { createTestDatabase } from '../central/test-support/pg-cluster.js';
 import type { PressOutcome } from '../kiosk/invitation-service.js';
-import { HCP_BIN, startKioskProcess, type KioskProcess } from '../kiosk/test-support/kiosk-process.js';
+import { enrollKioskProcess, startKioskProcess, type KioskProcess } from '../kiosk/test-support/kiosk-process.js';
 import type { StatusView } from '../shared/local-api.js';
 import type { Satisfaction } from '../shared/satisfaction.js';
 
 const RATINGS_UNDER_FAULTS = 5000;
-const execFileAsync = promisify(execFile);
 
 let dir: ReturnType<typeof tempDir>;
 let databaseUrl: string;
@@ -86,18 +83,7 @@ beforeAll(async () => {
   const { code } = (await central.admin('POST', '/enrollments', { mode: 'window', windowCode: 'W01', name: '1号窗口' }))
     .body as { code: string };
   const kioskDir = join(dir.path, 'kiosk');
-  // Not spawnSync: the proxy lives in this process and must keep forwarding meanwhile.
-  const enrolled = await execFileAsync(process.execPath, [
-    HCP_BIN,
-    'kiosk',
-    'enroll',
-    '--data',
-    kioskDir,
-    '--central',
-    proxy.url,
-    '--code',
-    code,
-  ]);
+  const enrolled = await enrollKioskProcess(kioskDir, proxy.url, code);
   expect(enrolled.stderr).toBe('');
   expect(enrolled.stdout).toMatch(/enrolled as device .* \(window W01, 1 staff\)/);
   process.env.HCP_SYNC_MAX_BACKOFF_MS = '1500';

@@ -2,7 +2,8 @@
  * Runs the real `hcp kiosk` program as a child process with an IPC channel, as the Electron shell does, so tests
  * can press keys through the UI channel, call the local API, and kill the process for real.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { waitForListening } from '../../common/test-support/listening.js';
 import { KIOSK_NODE_FLAGS } from '../../shared/kiosk-runtime.js';
@@ -81,4 +82,26 @@ export async function startKioskProcess(
       await exited;
     },
   };
+}
+
+/**
+ * Runs `hcp kiosk enroll` for real and returns what it printed. Asynchronous, never execFileSync: a fault proxy
+ * between the kiosk and the centre often lives in the caller's process and must keep forwarding meanwhile.
+ */
+export async function enrollKioskProcess(
+  dataDir: string,
+  centralUrl: string,
+  code: string,
+): Promise<{ stdout: string; stderr: string }> {
+  return promisify(execFile)(process.execPath, [
+    HCP_BIN,
+    'kiosk',
+    'enroll',
+    '--data',
+    dataDir,
+    '--central',
+    centralUrl,
+    '--code',
+    code,
+  ]);
 }
