@@ -102,8 +102,8 @@ export function durableWriteSummary(r: DurableWriteResult): SummaryLine[] {
       met: withinFloor && aheadOfPeer,
       limit: withinFloor
         ? 'PouchDB with synced writes was faster in this run'
-        : 'the rating commits more than the floor: the invitation row and its indexes, and an outbox row holding ' +
-          'the whole record as JSON and its indexes, about five WAL pages where the floor writes one; and its ' +
+        : 'the rating commits more than the floor: the invitation row and its one-open index, the outbox row ' +
+          'holding the whole record as JSON and its pending index, four WAL pages where the floor writes one; and its ' +
           'statements take time of their own before the fsync (0.1–0.15 ms with synchronous=OFF on the ' +
           'development machine)',
     },

@@ -1,7 +1,8 @@
 /**
  * Queue growth: the durable rating write (rating + outbox row in one transaction, fsynced) with 0, 100,000 and
- * 1,000,000 records waiting in the outbox, 5,000 writes each. The write must not grow with the queue (target: p99
- * flat within ±20 %; 5,000 writes, so that the p99 is not decided by a handful of fsyncs). The waiting records are
+ * 1,000,000 records waiting in the outbox, 5,000 writes each, timed in rounds across the sizes. The write must not
+ * grow with the queue (target: p99 flat within ±20 %; 5,000 writes, so that the p99 is not decided by a handful of
+ * fsyncs). The waiting records are
  * written straight into the outbox in one transaction (their content does not matter to the cost of the next
  * write; their number and the indexes over them do).
  *
@@ -33,51 +34,62 @@ export function p99Growth(row: Summary, empty: Summary): number {
   return ((row.p99 - empty.p99) / empty.p99) * 100;
 }
 
-async function measure(pending: number, writes: number): Promise<Summary> {
-  const dir = tempDir('hcp-bench-queue-');
-  const service = await provisioned(dir.path);
-  try {
-    await service.shifts.login({ staffNo: '1001', pin: PIN_1001 });
-    const db = service.context.db;
-    const insert = db.prepare('INSERT INTO outbox (record_id, kind, day, payload, created_at) VALUES (?, ?, ?, ?, ?)');
-    db.transaction(() => {
-      for (let i = 0; i < pending; i++) {
-        const id = uuidv7();
-        insert.run(
-          id,
-          'stray_press',
-          recordDay(id),
-          `{"kind":"stray_press","id":"${id}","satisfaction":3}`,
-          Date.now(),
-        );
-      }
-    })();
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    await flushDisk();
-    const samples = await timeRatingWrites(service, writes);
-    const waiting = service.context.outbox.status().pending;
-    if (waiting < pending) throw new Error(`expected ${pending} waiting, found ${waiting}`);
-    return summarize(samples);
-  } finally {
-    await service.close();
-    dir.remove();
-  }
+/**
+ * The writes of each queue size are timed in rounds, a fifth of them per size in turn, so that a slow stretch of
+ * the shared disk falls on every size alike instead of on whichever was being measured then: timed one size after
+ * another, the first size's p99 came out 30 % above or below the others' depending on the run.
+ */
+const ROUNDS = 5;
+
+interface Subject {
+  /** Times `writes` durable writes and returns ms per write. */
+  time(writes: number): Promise<number[]>;
+  /** Checks that the waiting records are all still there, then closes and removes it. */
+  close(): Promise<void>;
 }
 
-async function measurePouch(pending: number, writes: number): Promise<Summary> {
+async function kioskWith(pending: number): Promise<Subject> {
+  const dir = tempDir('hcp-bench-queue-');
+  const service = await provisioned(dir.path);
+  await service.shifts.login({ staffNo: '1001', pin: PIN_1001 });
+  const db = service.context.db;
+  const insert = db.prepare('INSERT INTO outbox (record_id, kind, day, payload, created_at) VALUES (?, ?, ?, ?, ?)');
+  db.transaction(() => {
+    for (let i = 0; i < pending; i++) {
+      const id = uuidv7();
+      insert.run(id, 'stray_press', recordDay(id), `{"kind":"stray_press","id":"${id}","satisfaction":3}`, Date.now());
+    }
+  })();
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  return {
+    time: (writes) => timeRatingWrites(service, writes),
+    close: async () => {
+      const waiting = service.context.outbox.status().pending;
+      await service.close();
+      dir.remove();
+      if (waiting < pending) throw new Error(`expected ${pending} waiting, found ${waiting}`);
+    },
+  };
+}
+
+async function pouchWith(pending: number): Promise<Subject> {
   const dir = tempDir('hcp-bench-queue-pouch-');
   const db = openPouch(join(dir.path, 'pouch'), { durable: true });
-  try {
-    await fillPouch(db, pending);
-    await flushDisk();
-    const samples = await timePuts(db, writes);
-    const held = (await db.info()).doc_count;
-    if (held < pending + writes) throw new Error(`expected ${pending + writes} documents, found ${held}`);
-    return summarize(samples);
-  } finally {
-    await db.close();
-    dir.remove();
-  }
+  await fillPouch(db, pending);
+  let written = 0;
+  return {
+    time: async (writes) => {
+      const samples = await timePuts(db, writes);
+      written += writes + 50; // timePuts writes 50 unmeasured first
+      return samples;
+    },
+    close: async () => {
+      const held = (await db.info()).doc_count;
+      await db.close();
+      dir.remove();
+      if (held < pending + written) throw new Error(`expected ${pending + written} documents, found ${held}`);
+    },
+  };
 }
 
 export async function benchQueueGrowth(
@@ -85,12 +97,26 @@ export async function benchQueueGrowth(
   writes = 5000,
   peerSizes = [0, 100_000],
 ): Promise<QueueRow[]> {
-  const rows: QueueRow[] = [];
-  for (const pending of sizes) {
-    const write = await measure(pending, writes);
-    rows.push({ pending, write, pouch: peerSizes.includes(pending) ? await measurePouch(pending, writes) : undefined });
+  const subjects: { pending: number; peer: boolean; subject: Subject; samples: number[] }[] = [];
+  try {
+    for (const pending of sizes) {
+      subjects.push({ pending, peer: false, subject: await kioskWith(pending), samples: [] });
+      if (peerSizes.includes(pending)) {
+        subjects.push({ pending, peer: true, subject: await pouchWith(pending), samples: [] });
+      }
+    }
+    await flushDisk();
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const s of subjects) s.samples.push(...(await s.subject.time(Math.ceil(writes / ROUNDS))));
+    }
+  } finally {
+    for (const s of subjects) await s.subject.close();
   }
-  return rows;
+  return sizes.map((pending) => {
+    const of = (peer: boolean) => subjects.find((s) => s.pending === pending && s.peer === peer);
+    const pouch = of(true);
+    return { pending, write: summarize(of(false)!.samples), pouch: pouch && summarize(pouch.samples) };
+  });
 }
 
 export function formatQueueGrowth(rows: QueueRow[]): string {

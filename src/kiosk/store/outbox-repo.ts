@@ -17,6 +17,14 @@ export interface OutboxEntry {
   attempts: number;
 }
 
+/** A record as reconciliation sees it: its day (UTC, from its id) and whether the centre acknowledged it. */
+export interface DayRecord {
+  seq: number;
+  day: string;
+  recordId: string;
+  delivered: boolean;
+}
+
 export interface QuarantinedEntry {
   seq: number;
   recordId: string;
@@ -98,20 +106,31 @@ export class OutboxRepo {
     return this.sql('UPDATE outbox SET quarantined_at = NULL WHERE quarantined_at IS NOT NULL').run().changes;
   }
 
-  /** Record ids of a day that the centre should hold (delivered ones), and how many of that day still wait. */
-  dayState(day: string): { delivered: string[]; waiting: number } {
-    const rows = this.sql(
-      'SELECT record_id AS id, delivered_at IS NOT NULL AS delivered FROM outbox WHERE day = ? AND quarantined_at IS NULL',
-    ).all(day) as { id: string; delivered: number }[];
-    return {
-      delivered: rows.filter((r) => r.delivered).map((r) => r.id),
-      waiting: rows.filter((r) => !r.delivered).length,
-    };
+  /**
+   * Every record of the days from `since` (YYYY-MM-DD) on, in chunks of `chunk` rows read in seq order: reconciliation
+   * groups them by day and may yield between chunks. `day` has no index of its own (it would be one more page
+   * written per rating, for a read made once a day), so this walks the table by its primary key.
+   */
+  *recordsSince(since: string, chunk = 10_000): Generator<DayRecord[]> {
+    const read = this.sql(
+      `SELECT seq, day, record_id AS recordId, delivered_at IS NOT NULL AS delivered
+         FROM outbox WHERE seq > ? AND quarantined_at IS NULL ORDER BY seq LIMIT ?`,
+    );
+    for (let after = 0; ;) {
+      const rows = read.all(after, chunk) as (Omit<DayRecord, 'delivered'> & { delivered: number })[];
+      if (rows.length === 0) return;
+      after = rows.at(-1)!.seq;
+      yield rows.filter((r) => r.day >= since).map((r) => ({ ...r, delivered: r.delivered === 1 }));
+    }
   }
 
-  /** Sends a day again: the centre answers `duplicate` for what it has and takes what it lacks. */
-  requeueDay(day: string): number {
-    return this.sql('UPDATE outbox SET delivered_at = NULL WHERE day = ? AND quarantined_at IS NULL').run(day).changes;
+  /** Sends delivered records again: the centre answers `duplicate` for what it has and takes what it lacks. */
+  requeue(seqs: number[]): number {
+    if (seqs.length === 0) return 0;
+    return this.sql(
+      `UPDATE outbox SET delivered_at = NULL
+        WHERE seq IN (SELECT value FROM json_each(?)) AND delivered_at IS NOT NULL AND quarantined_at IS NULL`,
+    ).run(JSON.stringify(seqs)).changes;
   }
 
   /** Forgets delivered rows older than `before` (ms). */

@@ -21,7 +21,7 @@ import type { EvaluatorStatus } from '../../shared/local-api.js';
 import type { SyncRecord } from '../../shared/records.js';
 import { MAX_RECORDS_PER_BATCH, type RecordResult } from '../../shared/wire-records.js';
 import { transact, type KioskContext } from '../context.js';
-import type { OutboxEntry } from '../store/outbox-repo.js';
+import type { DayRecord, OutboxEntry } from '../store/outbox-repo.js';
 import { CentralUnreachableError, type CentralClient } from './central-client.js';
 
 export interface SyncTimings {
@@ -336,16 +336,32 @@ export class SyncAgent {
     const { ctx, client } = this.o;
     const report: { day: string; local: number; central: number | null; requeued: number }[] = [];
     transact(ctx, () => ctx.outbox.pruneDelivered(ctx.now() - this.t.keepDeliveredMs));
-    for (let i = 0; i < this.t.reconcileDays; i++) {
-      const day = new Date(ctx.now() - i * 24 * 3600_000).toISOString().slice(0, 10);
-      const state = ctx.outbox.dayState(day);
-      if (state.waiting > 0) continue;
-      const local = tallyOf(day, state.delivered);
+    const days = Array.from({ length: this.t.reconcileDays }, (_, i) =>
+      new Date(ctx.now() - i * 24 * 3600_000).toISOString().slice(0, 10),
+    );
+    const byDay = new Map(days.map((day) => [day, { delivered: [] as DayRecord[], waiting: 0 }]));
+    for (const chunk of ctx.outbox.recordsSince(days.at(-1)!)) {
+      for (const record of chunk) {
+        const day = byDay.get(record.day);
+        if (!day) continue; // a record dated ahead of this kiosk's clock: not one of the days compared
+        if (record.delivered) day.delivered.push(record);
+        else day.waiting++;
+      }
+      // The whole table may be read: let presses in between chunks.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (const day of days) {
+      const state = byDay.get(day)!;
+      if (state.waiting > 0) continue; // on its way
+      const local = tallyOf(
+        day,
+        state.delivered.map((r) => r.recordId),
+      );
       const res = await client.request<TallyResponse>('GET', `/api/v1/device/tally?day=${day}`);
       if (res.status !== 200) throw new RetryLater(`tally answered ${res.status}`);
       let requeued = 0;
       if (res.body.count !== local.count || res.body.digest !== local.digest) {
-        requeued = transact(ctx, () => ctx.outbox.requeueDay(day));
+        requeued = transact(ctx, () => ctx.outbox.requeue(state.delivered.map((r) => r.seq)));
         ctx.log.warn({ day, local: local.count, central: res.body.count, requeued }, 'tally differs: day re-queued');
         this.nudge();
       }
