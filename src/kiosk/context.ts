@@ -40,19 +40,21 @@ export function createContext(
   log: Logger,
   emit: (event: KioskEvent) => void,
 ): KioskContext {
+  const invitations = new InvitationRepo(db);
   return {
     db,
     settings: new SettingsRepo(db),
     roster: new RosterRepo(db),
     shifts: new ShiftRepo(db),
-    invitations: new InvitationRepo(db),
+    invitations,
     outbox: new OutboxRepo(db),
     sealer,
     log,
     emit,
     now: () => Date.now(),
     storage: { full: false },
-    checkpoints: new IdleCheckpoints(db),
+    // Never while an invitation is open: its rating is on its way (store/checkpoints.ts).
+    checkpoints: new IdleCheckpoints(db, () => invitations.open() === undefined),
   };
 }
 

@@ -39,6 +39,27 @@ describe('idle checkpoints', () => {
     checkpoints.stop();
   });
 
+  it('puts a checkpoint off while a write is expected, and takes it after the next commit once quiet', async () => {
+    let invitationOpen = true;
+    const checkpoints = new IdleCheckpoints(db, () => !invitationOpen);
+    const spy = vi.spyOn(db, 'pragma');
+    for (let i = 0; i < 300; i++) checkpoints.committed();
+    await new Promise((r) => setImmediate(r));
+    expect(checkpointsOf(spy)).toBe(0); // a citizen was prompted: their rating must not wait behind it
+    invitationOpen = false; // the rating's commit ends the invitation
+    checkpoints.committed();
+    await new Promise((r) => setImmediate(r));
+    expect(checkpointsOf(spy)).toBe(1);
+  });
+
+  it('still checkpoints inline when it is never quiet', () => {
+    const checkpoints = new IdleCheckpoints(db, () => false);
+    const spy = vi.spyOn(db, 'pragma');
+    for (let i = 0; i < 8192; i++) checkpoints.committed();
+    expect(checkpointsOf(spy)).toBe(1);
+    checkpoints.stop();
+  });
+
   it('never checkpoints, nor throws, inside an outer transaction: the outer commit counts', () => {
     const checkpoints = new IdleCheckpoints(db);
     const spy = vi.spyOn(db, 'pragma');
