@@ -9,9 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EvaluatorSimulator } from '../src/hardware/evaluator-simulator.js';
-import { startPtyPair } from '../src/hardware/test-support/pty-pair.js';
-import { serialTransport } from '../src/hardware/transport.js';
+import { startEvaluatorLine } from '../src/hardware/test-support/evaluator-line.js';
 import { startKioskProcess } from '../src/kiosk/test-support/kiosk-process.js';
 import { PIN_1001, provisioned } from '../src/kiosk/test-support/fixtures.js';
 import { measureBareCommit } from './durable-commit.js';
@@ -30,11 +28,10 @@ export interface PressToAckResult {
 
 export async function benchPressToAck(presses = 1000): Promise<PressToAckResult> {
   const dir = mkdtempSync(join(tmpdir(), 'hcp-bench-press-'));
-  const pty = await startPtyPair(dir);
   const kioskDir = join(dir, 'kiosk');
   await (await provisioned(kioskDir)).close();
-  const sim = new EvaluatorSimulator({ open: serialTransport(pty.devicePath) });
-  await sim.start();
+  const line = await startEvaluatorLine(dir);
+  const { pty, sim } = line;
   const kiosk = await startKioskProcess(kioskDir, ['--serial', pty.hostPath], { ipc: false });
   try {
     for (let i = 0; i < 400; i++) {
@@ -65,8 +62,7 @@ export async function benchPressToAck(presses = 1000): Promise<PressToAckResult>
     return { press: summarize(samples), host: diagnostics.pressTiming, echo, floor };
   } finally {
     await kiosk.kill('SIGTERM');
-    await sim.stop().catch(() => undefined);
-    await pty.kill();
+    await line.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

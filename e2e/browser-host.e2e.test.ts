@@ -11,16 +11,13 @@ import { launchChromium, SCREENSHOTS } from './browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceIdentity } from '../src/common/device-identity.js';
 import { tempDir } from '../src/common/test-support/temp-dir.js';
-import { EvaluatorSimulator } from '../src/hardware/evaluator-simulator.js';
-import { startPtyPair, type PtyPair } from '../src/hardware/test-support/pty-pair.js';
-import { serialTransport } from '../src/hardware/transport.js';
+import { startEvaluatorLine, type EvaluatorLine } from '../src/hardware/test-support/evaluator-line.js';
 import { KioskService } from '../src/kiosk/kiosk-service.js';
 import { PIN_1001, windowConfig } from '../src/kiosk/test-support/fixtures.js';
 import { startKioskProcess, type KioskProcess } from '../src/kiosk/test-support/kiosk-process.js';
 
 let dir: ReturnType<typeof tempDir>;
-let pty: PtyPair;
-let sim: EvaluatorSimulator;
+let line: EvaluatorLine;
 let kiosk: KioskProcess;
 let browser: Browser;
 let citizen: Page;
@@ -56,10 +53,8 @@ beforeAll(async () => {
     enrolledAt: new Date().toISOString(),
   });
   await service.close();
-  pty = await startPtyPair(dir.path);
-  sim = new EvaluatorSimulator({ open: serialTransport(pty.devicePath) });
-  await sim.start();
-  kiosk = await startKioskProcess(dir.path, ['--serial', pty.hostPath], { ipc: false });
+  line = await startEvaluatorLine(dir.path);
+  kiosk = await startKioskProcess(dir.path, ['--serial', line.pty.hostPath], { ipc: false });
   browser = await launchChromium();
   citizen = await browser.newPage({ viewport: { width: 800, height: 480 } });
   staff = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
@@ -70,8 +65,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await kiosk?.kill('SIGTERM');
-  await sim?.stop().catch(() => undefined);
-  await pty?.kill();
+  await line?.stop();
   dir?.remove();
 });
 
@@ -93,7 +87,7 @@ describe('browser host: citizen screen and staff panel', () => {
     await invite('个体工商户设立登记', '2026-0001');
     expect(await citizen.textContent('.context')).toContain('2026-0001');
     await shot(citizen, 'citizen-800x480-prompt');
-    await sim.press(2); // key 2 = 满意 (4)
+    await line.sim.press(2); // key 2 = 满意 (4)
     await citizen.waitForSelector('[data-screen="thanks"]');
     await shot(citizen, 'citizen-800x480-thanks');
     await citizen.waitForSelector('[data-screen="idle"]', { timeout: 6000 });
@@ -143,7 +137,7 @@ describe('browser host: citizen screen and staff panel', () => {
     await staff.click('.pause button:text-is("暂停服务")');
     await citizen.waitForSelector('[data-screen="paused"] >> text=午休');
     await shot(citizen, 'citizen-800x480-paused');
-    expect(sim.view.display).toBe('暂停服务');
+    expect(line.sim.view.display).toBe('暂停服务');
     await staff.click('button:text-is("恢复服务")');
     await citizen.waitForSelector('[data-screen="idle"]');
   }, 30_000);
@@ -166,7 +160,7 @@ describe('browser host: citizen screen and staff panel', () => {
   it('keeps working with the central system unreachable and the evaluator unplugged, and says so', async () => {
     await staff.waitForSelector('[data-status="central"] >> text=离线');
     expect(await staff.textContent('[data-status="queue"]')).toMatch(/待上传：[1-9]/);
-    await pty.kill();
+    await line.pty.kill();
     await staff.waitForSelector('[data-status="evaluator"]:not(:has-text("已连接"))', { timeout: 20_000 });
     await shot(staff, 'staff-1920x1080-offline-unplugged');
     await invite();

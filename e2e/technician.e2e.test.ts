@@ -10,17 +10,14 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, SCREENSHOTS } from './browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../src/common/test-support/temp-dir.js';
-import { EvaluatorSimulator } from '../src/hardware/evaluator-simulator.js';
-import { startPtyPair, type PtyPair } from '../src/hardware/test-support/pty-pair.js';
-import { serialTransport } from '../src/hardware/transport.js';
+import { startEvaluatorLine, type EvaluatorLine } from '../src/hardware/test-support/evaluator-line.js';
 import { startKioskProcess, type KioskProcess } from '../src/kiosk/test-support/kiosk-process.js';
 import type { StatusView } from '../src/shared/local-api.js';
 
 const ROOT = join(import.meta.dirname, '..');
 
 let dir: ReturnType<typeof tempDir>;
-let pty: PtyPair;
-let sim: EvaluatorSimulator;
+let line: EvaluatorLine;
 let kiosk: KioskProcess;
 let browser: Browser;
 let tech: Page;
@@ -37,9 +34,7 @@ const count = (sql: string) => {
 
 beforeAll(async () => {
   dir = tempDir('hcp-tech-');
-  pty = await startPtyPair(dir.path);
-  sim = new EvaluatorSimulator({ open: serialTransport(pty.devicePath) });
-  await sim.start();
+  line = await startEvaluatorLine(dir.path);
   kiosk = await startKioskProcess(dir.path, [], { ipc: false });
   browser = await launchChromium();
   tech = await browser.newPage({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true });
@@ -49,8 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await kiosk?.kill('SIGTERM');
-  await sim?.stop().catch(() => undefined);
-  await pty?.kill();
+  await line?.stop();
   dir?.remove();
 });
 
@@ -82,7 +76,7 @@ describe('technician mode: first-run wizard and diagnostics', () => {
 
   it('sets the serial evaluator on a pty, and tests every key without recording a press', async () => {
     await tech.check('input[type="radio"] >> nth=0');
-    await tech.fill('input[aria-label="串口"]', pty.hostPath);
+    await tech.fill('input[aria-label="串口"]', line.pty.hostPath);
     await tech.selectOption('select[aria-label="波特率"]', '9600');
     await tech.click('button:text-is("保存")');
     for (let i = 0; i < 100 && (await status()).evaluator.state !== 'connected'; i++)
@@ -92,7 +86,7 @@ describe('technician mode: first-run wizard and diagnostics', () => {
     const before = count('SELECT count(*) AS n FROM outbox');
     await tech.click('button:text-is("按键测试：请依次按下每个键")');
     for (const key of [1, 2, 3, 4, 5]) {
-      expect((await sim.press(key)).acked).toBe(true);
+      expect((await line.sim.press(key)).acked).toBe(true);
       await tech.waitForSelector(`li.seen[data-key="${key}"]`);
     }
     await tech.screenshot({ path: join(SCREENSHOTS, 'tech-1920x1080-keytest.png') });
@@ -129,7 +123,7 @@ describe('technician mode: first-run wizard and diagnostics', () => {
     expect((await kiosk.api('POST', '/shift/login', { staffNo: '1001', pin: '246810' })).status).toBe(200);
     const { id } = (await kiosk.api('POST', '/invitations', {})).body as { id: string };
     await new Promise((r) => setTimeout(r, 200));
-    expect((await sim.press(2)).acked).toBe(true);
+    expect((await line.sim.press(2)).acked).toBe(true);
     expect(((await kiosk.api('GET', `/invitations/${id}`)).body as { state: string }).state).toBe('rated');
   }, 30_000);
 });
