@@ -3,8 +3,8 @@
  * them all? The central system runs as its own process (on PGlite, then on a real PostgreSQL server); the kiosk's
  * sync agent delivers over loopback HTTP. The floor is the same database bulk-inserting the same rows directly
  * (the same two tables, 10,000 rows per statement), measured in the same run. The peer: PouchDB replicating the same
- * number of rating documents from pouchdb-node to express-pouchdb (its own process) over loopback, 500 documents a
- * batch like the sync agent (PouchDB's default of 100 took 1.6× as long here).
+ * number of rating documents from pouchdb-node to express-pouchdb (its own process) over loopback, 1,000 documents a
+ * batch like the sync agent (PouchDB's default of 100 took 1.6× as long as 500 here).
  *
  *   npm run bench -- backlog     (or: npx tsx bench/backlog.ts [records])
  */
@@ -20,7 +20,7 @@ import { createTestDatabase, startPgCluster } from '../src/central/test-support/
 import { KioskService } from '../src/kiosk/kiosk-service.js';
 import { enrollKiosk } from '../src/kiosk/sync/enroll.js';
 import { syncAgentFor } from '../src/kiosk/run-kiosk.js';
-import { recordDay } from '../src/shared/wire-records.js';
+import { MAX_RECORDS_PER_BATCH as SYNC_BATCH, recordDay } from '../src/shared/wire-records.js';
 import { fillPouch, openPouch, startPouchServer } from './pouchdb-peer.js';
 import { count, ratio, seconds, table } from './stats.js';
 import type { SummaryLine } from './summary.js';
@@ -124,7 +124,7 @@ async function replicatePouch(records: number): Promise<number> {
     const local = openPouch(join(dir.path, 'local'), { durable: false });
     await fillPouch(local, records);
     const t0 = performance.now();
-    await local.replicate.to(`${server.url}/backlog`, { batch_size: 500 });
+    await local.replicate.to(`${server.url}/backlog`, { batch_size: SYNC_BATCH });
     const ms = performance.now() - t0;
     await local.close();
     const held = await server.docCount('backlog');

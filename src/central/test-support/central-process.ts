@@ -22,9 +22,11 @@ export async function startCentralProcess(options: {
   adminToken?: string;
 }): Promise<CentralProcess> {
   const adminToken = options.adminToken ?? 'central-admin-token-for-tests';
+  // HCP_CENTRAL_NODE_ARGS: flags for the centre's Node (--cpu-prof when profiling a bench).
+  const nodeArgs = process.env.HCP_CENTRAL_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(
     process.execPath,
-    [HCP_BIN, 'central', '--data', options.dataDir, '--port', String(options.port)],
+    [...nodeArgs, HCP_BIN, 'central', '--data', options.dataDir, '--port', String(options.port)],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
