@@ -103,7 +103,17 @@ describe('technician mode: first-run wizard and diagnostics', () => {
   }, 30_000);
 
   it('shows diagnostics and exports them without personal data', async () => {
-    await tech.waitForSelector('[data-diag="evaluator"] >> text=connected');
+    await tech.waitForSelector('[data-diag="evaluator"] >> text=已连接');
+    // States and counters in the screen's words, not the service's code names.
+    const counters = await tech.locator('[data-diag="evaluator"] .counters span').allTextContents();
+    expect(counters.map((c) => c.replace(/ \d+$/, ''))).toEqual([
+      '收到帧',
+      '发出帧',
+      '校验错误',
+      '重新同步',
+      '重发',
+      '重新连接',
+    ]);
     await tech.waitForSelector('pre.frames >> text=KEY');
     await tech.screenshot({ path: join(SCREENSHOTS, 'tech-1920x1080-diagnostics.png') });
     const [download] = await Promise.all([

@@ -55,6 +55,12 @@ const zh = {
   state_disconnected: '未连接',
   state_not_responding: '无响应',
   state_none: '无',
+  counter_framesIn: '收到帧',
+  counter_framesOut: '发出帧',
+  counter_crcErrors: '校验错误',
+  counter_resyncs: '重新同步',
+  counter_resends: '重发',
+  counter_reconnects: '重新连接',
   lang: 'English',
   'error.bad_credentials': '工号或密码不正确，请重新输入。剩余次数：{attemptsLeft}',
   'error.locked': '密码错误次数过多，该工号已锁定，请于 {retryAt} 后再试。',
@@ -69,7 +75,12 @@ const zh = {
   'error.default': '操作未成功（{code}），请重试；如仍失败请联系技术人员。',
 };
 
-type Key = keyof typeof zh;
+export type Key = keyof typeof zh;
+
+/** True when `key` has words in the dictionaries (codes from the service may not). */
+export function isKey(key: string): key is Key {
+  return key in zh;
+}
 
 const en: Record<Key, string> = {
   rate_prompt: 'Please rate this service',
@@ -121,6 +132,12 @@ const en: Record<Key, string> = {
   state_disconnected: 'disconnected',
   state_not_responding: 'not responding',
   state_none: 'none',
+  counter_framesIn: 'frames in',
+  counter_framesOut: 'frames out',
+  counter_crcErrors: 'CRC errors',
+  counter_resyncs: 'resyncs',
+  counter_resends: 'resends',
+  counter_reconnects: 'reconnects',
   lang: '中文',
   'error.bad_credentials': 'Staff number or PIN is wrong. Attempts left: {attemptsLeft}',
   'error.locked': 'Too many wrong PINs: this staff number is locked until {retryAt}.',
@@ -156,9 +173,9 @@ export function useT(): (key: Key, vars?: Record<string, unknown>) => string {
 
 /** A person-facing sentence for an error code from the kiosk service. */
 export function errorText(lang: Lang, error: { code: string; details?: Record<string, unknown> }): string {
-  const key = `error.${error.code}` as Key;
+  const key = `error.${error.code}`;
   const details = { ...error.details };
   if (typeof details.retryAt === 'string')
     details.retryAt = new Date(details.retryAt).toLocaleTimeString(lang === 'zh' ? 'zh-CN' : 'en-GB');
-  return key in zh ? translate(lang, key, details) : translate(lang, 'error.default', { code: error.code });
+  return isKey(key) ? translate(lang, key, details) : translate(lang, 'error.default', { code: error.code });
 }

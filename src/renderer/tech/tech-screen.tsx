@@ -9,7 +9,7 @@
 import { useEffect, useState } from 'react';
 import { useStore, type StoreApi } from 'zustand';
 import { SATISFACTION_LABELS, type Satisfaction } from '../../shared/satisfaction.js';
-import { errorText, useLang } from '../i18n.js';
+import { errorText, isKey, useLang, useT } from '../i18n.js';
 import type { TechState } from './tech-store.js';
 
 type Step = 'connect' | 'evaluator' | 'check' | 'diagnostics';
@@ -308,6 +308,7 @@ interface Diag {
 }
 
 function Diagnostics({ state }: { state: TechState }) {
+  const t = useT();
   const d = state.last.diagnostics as Diag | undefined;
   useEffect(() => {
     void state.run({ name: 'diagnostics' });
@@ -322,27 +323,29 @@ function Diagnostics({ state }: { state: TechState }) {
     a.click();
   };
   if (!d) return <p>读取中…</p>;
+  // The service reports states and counters by their code names: shown in the screen's words.
+  const said = (key: string) => (isKey(key) ? t(key) : key);
   return (
     <section className="diagnostics">
       <div className="cards">
         <div data-diag="evaluator">
           <h3>评价器</h3>
           <p>
-            {d.evaluator.status.state} {d.evaluator.status.model ?? ''} {d.evaluator.status.firmware ?? ''}{' '}
-            {d.evaluator.status.serial ?? ''}
+            {said(`state_${d.evaluator.status.state}`)} {d.evaluator.status.model ?? ''}{' '}
+            {d.evaluator.status.firmware ?? ''} {d.evaluator.status.serial ?? ''}
           </p>
           {d.evaluator.counters && (
-            <p>
-              {Object.entries(d.evaluator.counters)
-                .map(([k, v]) => `${k} ${v}`)
-                .join(' · ')}
+            <p className="counters">
+              {Object.entries(d.evaluator.counters).map(([k, v]) => (
+                <span key={k}>{`${said(`counter_${k}`)} ${v}`}</span>
+              ))}
             </p>
           )}
         </div>
         <div data-diag="sync">
           <h3>上传</h3>
           <p>
-            中心系统：{d.sync.central.state}
+            中心系统：{said(d.sync.central.state)}
             {d.sync.central.lastError ? `（${d.sync.central.lastError}）` : ''}
           </p>
           <p>
