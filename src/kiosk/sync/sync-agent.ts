@@ -353,10 +353,8 @@ export class SyncAgent {
     for (const day of days) {
       const state = byDay.get(day)!;
       if (state.waiting > 0) continue; // on its way
-      const local = tallyOf(
-        day,
-        state.delivered.map((r) => r.recordId),
-      );
+      const ids = state.delivered.map((r) => r.recordId);
+      const local = tallyOf(day, ids);
       const res = await client.request<TallyResponse>('GET', `/api/v1/device/tally?day=${day}`);
       if (res.status !== 200) throw new RetryLater(`tally answered ${res.status}`);
       let requeued = 0;
