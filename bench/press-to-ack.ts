@@ -100,9 +100,10 @@ export function pressToAckSummary({ press, host, echo, floor }: PressToAckResult
       target: '≤ 2× floor',
       met: press.p50 <= 2 * floorP50 && press.p99 <= 2 * floorP99,
       limit:
-        `inside the kiosk, KEY read → ACK written takes ${ms(host.p50Ms)} at p50 and ${ms(host.p99Ms)} at p99: ` +
-        'the rating’s write (row 1, itself above its floor) with the frame decoding and the dispatch around it; ' +
-        'the rest is the two pty hops and the simulator, which share the two cores with the kiosk',
+        `inside the kiosk, KEY read → ACK written takes ${ms(host.p50Ms)} at p50 and ${ms(host.p99Ms)} at p99, ` +
+        'nearly all of it the rating’s commit, which costs about twice row 1’s in a process woken by the line while ' +
+        'socat and the simulator share the two cores with it; the transport alone (pty echo) has a p99 of ' +
+        `${ms(echo.p99)}, and the rest of the tail is the two pty hops and the wake-ups of three processes`,
     },
   ];
 }

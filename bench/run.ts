@@ -56,7 +56,7 @@ const BENCHES: Record<string, () => Promise<Section>> = {
     note:
       'A kiosk holding 100,000 ratings delivers them with its sync agent to a fresh `hcp central` process, on ' +
       'PGlite and on PostgreSQL; the floor bulk-inserts the same rows straight into the same database. The peer ' +
-      'replicates 100,000 rating documents from pouchdb-node to express-pouchdb (its own process), 500 a batch. ' +
+      'replicates 100,000 rating documents from pouchdb-node to express-pouchdb (its own process), 1,000 a batch as the agent sends. ' +
       'Each run checks the centre (or the peer’s server) holds them all.',
     run: () => benchBacklog(100_000),
     format: formatBacklog,
@@ -65,7 +65,8 @@ const BENCHES: Record<string, () => Promise<Section>> = {
   queue: bench({
     title: '4. The durable write against the queue’s size',
     note:
-      'Row 1’s write with 0, 100,000 and 1,000,000 records waiting for delivery, 5,000 writes each; PouchDB’s ' +
+      'Row 1’s write with 0, 100,000 and 1,000,000 records waiting for delivery, 5,000 writes each, timed in five ' +
+      'rounds across the sizes; PouchDB’s ' +
       'synced `put` with 0 and 100,000 documents not yet replicated (filling 1,000,000 took PouchDB over a minute, longer than the rest of this row).',
     run: () => benchQueueGrowth(),
     format: formatQueueGrowth,
