@@ -101,9 +101,11 @@ export function pressToAckSummary({ press, host, echo, floor }: PressToAckResult
       met: press.p50 <= 2 * floorP50 && press.p99 <= 2 * floorP99,
       limit:
         `inside the kiosk, KEY read → ACK written takes ${ms(host.p50Ms)} at p50 and ${ms(host.p99Ms)} at p99, ` +
-        'nearly all of it the rating’s commit, which costs about twice row 1’s in a process woken by the line while ' +
-        'socat and the simulator share the two cores with it; the transport alone (pty echo) has a p99 of ' +
-        `${ms(echo.p99)}, and the rest of the tail is the two pty hops and the wake-ups of three processes`,
+        'mostly the rating’s commit (slower than row 1’s in a process woken by the line); the rest of the tail is ' +
+        'outside the kiosk: timed across the processes (2026-11-25), the KEY waited p99 2.9 ms to be read, often ' +
+        '~4 ms (a scheduler tick), and the ACK p99 1.3 ms to reach the simulator, and neither CPU pinning, nice −10 ' +
+        'for the kiosk nor busy vCPUs removed it; the transport alone (pty echo) has a p99 of ' +
+        `${ms(echo.p99)}`,
     },
   ];
 }
