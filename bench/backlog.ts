@@ -15,7 +15,7 @@ import { tempDir } from '../src/common/test-support/temp-dir.js';
 import { uuidv7 } from '../src/common/ids.js';
 import { openPglite, openPostgres, type CentralDb } from '../src/central/db/database.js';
 import { migrateCentral } from '../src/central/db/migrate.js';
-import { seedHall, startCentralProcess } from '../src/central/test-support/central-process.js';
+import { heldRatings, seedHall, startCentralProcess } from '../src/central/test-support/central-process.js';
 import { createTestDatabase, startPgCluster } from '../src/central/test-support/pg-cluster.js';
 import { KioskService } from '../src/kiosk/kiosk-service.js';
 import { enrollKiosk } from '../src/kiosk/sync/enroll.js';
@@ -23,7 +23,8 @@ import { syncAgentFor } from '../src/kiosk/run-kiosk.js';
 import { MAX_RECORDS_PER_BATCH as SYNC_BATCH, recordDay } from '../src/shared/wire-records.js';
 import { fillPouch, openPouch, startPouchServer } from './pouchdb-peer.js';
 import { count, ratio, seconds, table } from './stats.js';
-import type { SummaryLine } from './summary.js';
+import { fillBacklog } from './rating-write.js';
+import { NONE, type SummaryLine } from './summary.js';
 
 export interface BacklogRow {
   backend: 'PGlite' | 'PostgreSQL';
@@ -36,17 +37,6 @@ export interface BacklogResult {
   hcp: BacklogRow[];
   /** PouchDB replication of as many documents to express-pouchdb. */
   pouchMs: number;
-}
-
-/** `count` ratings through the real rating path, in one transaction. The shift must be open. */
-export function fillBacklog(kiosk: KioskService, count: number): void {
-  // One transaction for the whole backlog (savepoints inside): the real rating path, without a fsync per rating.
-  kiosk.context.db.transaction(() => {
-    for (let i = 0; i < count; i++) {
-      kiosk.invitations.open({ serviceItemCode: 'SC-0001', caseNo: `C-${i}` });
-      kiosk.press({ level: ((i % 5) + 1) as 1 | 2 | 3 | 4 | 5, source: 'serial', key: 1 });
-    }
-  })();
 }
 
 async function deliver(
@@ -75,8 +65,7 @@ async function deliver(
     while (kiosk.context.outbox.pending(1).length > 0) await new Promise((r) => setTimeout(r, 10));
     const ms = performance.now() - t0;
     await kiosk.close();
-    const held = (await central.admin('GET', '/stats?groupBy=staff')).body as { groups: { rated: number }[] };
-    const total = held.groups.reduce((a, g) => a + g.rated, 0);
+    const total = await heldRatings(central);
     if (total !== records) throw new Error(`${backend}: the centre holds ${total} ratings, not ${records}`);
     return ms;
   } finally {
@@ -174,7 +163,7 @@ export function formatBacklog({ records, hcp, pouchMs }: BacklogResult): string 
         ratio(r.deliverMs, r.floorMs),
         ratio(r.deliverMs, pouchMs),
       ]),
-      ['PouchDB replication → express-pouchdb', seconds(pouchMs), rate(pouchMs), '—', '—', '—'],
+      ['PouchDB replication → express-pouchdb', seconds(pouchMs), rate(pouchMs), NONE, NONE, NONE],
     ],
   );
 }

@@ -12,7 +12,7 @@ import { measureBareCommit } from './durable-commit.js';
 import { flushDisk } from './flush-disk.js';
 import { openPouch, timePuts } from './pouchdb-peer.js';
 import { timeRatingWrites } from './rating-write.js';
-import { count, ms, perSecond, ratio, summarize, table, type Summary } from './stats.js';
+import { count, ms, ratio, summarize, table, type Summary } from './stats.js';
 import type { SummaryLine } from './summary.js';
 
 export interface WriteFigures extends Summary {
@@ -28,7 +28,8 @@ export interface DurableWriteResult {
   floor: WriteFigures;
 }
 
-const figures = (samples: number[]): WriteFigures => ({ ...summarize(samples), perSecond: perSecond(samples) });
+/** ratings/s, one after another: 1 / mean. */
+const figures = (s: Summary): WriteFigures => ({ ...s, perSecond: 1000 / s.mean });
 
 export async function benchDurableWrite(writes = 5000): Promise<DurableWriteResult> {
   const dir = tempDir('hcp-bench-write-');
@@ -36,19 +37,19 @@ export async function benchDurableWrite(writes = 5000): Promise<DurableWriteResu
     const service = await provisioned(join(dir.path, 'kiosk'));
     await service.shifts.login({ staffNo: '1001', pin: PIN_1001 });
     await flushDisk();
-    const hcp = figures(await timeRatingWrites(service, writes));
+    const hcp = figures(summarize(await timeRatingWrites(service, writes)));
     await service.close();
     const pouchAsShipped = openPouch(join(dir.path, 'pouch'), { durable: false });
     await flushDisk();
-    const pouch = figures(await timePuts(pouchAsShipped, writes));
+    const pouch = figures(summarize(await timePuts(pouchAsShipped, writes)));
     await pouchAsShipped.close();
     const pouchDurable = openPouch(join(dir.path, 'pouch-sync'), { durable: true });
     await flushDisk();
-    const pouchSynced = figures(await timePuts(pouchDurable, writes));
+    const pouchSynced = figures(summarize(await timePuts(pouchDurable, writes)));
     await pouchDurable.close();
     await flushDisk();
     const floor = measureBareCommit(dir.path, writes);
-    return { hcp, pouch, pouchSynced, floor: { ...floor, perSecond: 1000 / floor.mean } };
+    return { hcp, pouch, pouchSynced, floor: figures(floor) };
   } finally {
     dir.remove();
   }

@@ -15,13 +15,18 @@ import { join } from 'node:path';
 import { DeviceIdentity } from '../src/common/device-identity.js';
 import { freePort } from '../src/common/test-support/fault-proxy.js';
 import { tempDir } from '../src/common/test-support/temp-dir.js';
-import { seedHall, startCentralProcess, type CentralProcess } from '../src/central/test-support/central-process.js';
+import {
+  heldRatings,
+  seedHall,
+  startCentralProcess,
+  type CentralProcess,
+} from '../src/central/test-support/central-process.js';
 import { createTestDatabase, startPgCluster } from '../src/central/test-support/pg-cluster.js';
 import { CentralClient } from '../src/kiosk/sync/central-client.js';
 import { APP_VERSION } from '../src/kiosk/version.js';
 import type { EnrollResponse, HeartbeatRequest } from '../src/shared/central-api.js';
 import type { RecordResult } from '../src/shared/wire-records.js';
-import { cpuMeter, findProcess, memoryOf, processAndChildren, type Memory } from './proc-stats.js';
+import { cpuMeter, memoryOf, processAndChildren, type Memory } from './proc-stats.js';
 import { ratingRecord } from './rating-record.js';
 import { count, mb, ms, seconds, summarize, table, type Summary } from './stats.js';
 import { NONE, type SummaryLine } from './summary.js';
@@ -112,10 +117,8 @@ async function drive(
   kiosks: SimulatedKiosk[],
   options: FleetOptions,
   centralPid: number,
-  postgresPort: number,
+  postmaster: number,
 ): Promise<FleetResult> {
-  const postmaster = findProcess(`-p ${postgresPort} `);
-  if (postmaster === undefined) throw new Error(`no PostgreSQL server found on port ${postgresPort}`);
   const centralCpu = cpuMeter(() => [centralPid]);
   const postgresCpu = cpuMeter(() => processAndChildren(postmaster));
   const ownCpu = process.cpuUsage();
@@ -154,9 +157,8 @@ export async function benchFleetIngest(
     try {
       await seedHall((method, path, body) => central.admin(method, path, body));
       const kiosks = await enrolFleet(central, options.kiosks);
-      const result = await drive(kiosks, options, central.child.pid!, cluster.port);
-      const stats = (await central.admin('GET', '/stats?groupBy=staff')).body as { groups: { rated: number }[] };
-      const held = stats.groups.reduce((a, g) => a + g.rated, 0);
+      const result = await drive(kiosks, options, central.child.pid!, cluster.pid);
+      const held = await heldRatings(central);
       if (held !== result.records) throw new Error(`the centre holds ${held} ratings, not the ${result.records} sent`);
       return result;
     } finally {

@@ -46,7 +46,7 @@ export function openPouch(path: string, { durable }: { durable: boolean }): Pouc
 }
 
 /** The `i`-th rating as a PouchDB document: the kiosk's record, its id as `_id`. */
-export function ratingDoc(i: number): PouchDoc {
+function ratingDoc(i: number): PouchDoc {
   const { id, ...fields } = ratingRecord(i);
   return { _id: id, ...fields };
 }
@@ -59,22 +59,24 @@ export async function fillPouch(db: PouchDatabase, count: number): Promise<void>
   }
 }
 
-/** Times `writes` single-document `put`s, one after another, after 50 unmeasured ones. */
+/** How many `put`s timePuts makes, unmeasured, before it times any. */
+export const WARM_UP = 50;
+
+/** Times `writes` single-document `put`s, one after another, after WARM_UP unmeasured ones. */
 export async function timePuts(db: PouchDatabase, writes: number): Promise<number[]> {
   const samples: number[] = [];
-  for (let i = 0; i < writes + 50; i++) {
+  for (let i = 0; i < WARM_UP + writes; i++) {
     const doc = ratingDoc(i);
     const t0 = performance.now();
     await db.put(doc);
     const t = performance.now() - t0;
-    if (i >= 50) samples.push(t);
+    if (i >= WARM_UP) samples.push(t);
   }
   return samples;
 }
 
 export interface PouchServer {
   url: string;
-  pid: number;
   /** The number of documents the server holds in database `name`. */
   docCount(name: string): Promise<number>;
   stop(): Promise<void>;
@@ -93,7 +95,6 @@ export async function startPouchServer(dir: string): Promise<PouchServer> {
   const url = await waitForListening(child, 'express-pouchdb');
   return {
     url,
-    pid: child.pid!,
     docCount: async (name) => ((await (await fetch(`${url}/${name}`)).json()) as { doc_count: number }).doc_count,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');

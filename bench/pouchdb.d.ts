@@ -10,20 +10,15 @@ declare module 'pouchdb-node' {
 
   export interface PouchInfo {
     doc_count: number;
-    backend_adapter?: string;
   }
 
   export interface ReplicationResult {
     ok: boolean;
-    docs_read: number;
-    docs_written: number;
   }
 
   export interface ReplicateOptions {
     /** Documents per request (default 100). */
     batch_size?: number;
-    /** Batches read ahead (default 10). */
-    batches_limit?: number;
   }
 
   export interface PouchDatabase {

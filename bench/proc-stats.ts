@@ -18,7 +18,7 @@ function statFields(pid: number): string[] | null {
 }
 
 /** CPU time the process has used so far, user + system, in ms; 0 once it has gone. */
-export function cpuMs(pid: number): number {
+function cpuMs(pid: number): number {
   const f = statFields(pid);
   return f ? ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_SECOND : 0;
 }
@@ -30,19 +30,6 @@ export function processAndChildren(pid: number): number[] {
     .map(Number)
     .filter((child) => statFields(child)?.[1] === String(pid));
   return [pid, ...children];
-}
-
-/** The first process whose command line (arguments joined by spaces) contains `text`. */
-export function findProcess(text: string): number | undefined {
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').includes(text)) return Number(name);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return undefined;
 }
 
 /**

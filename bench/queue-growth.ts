@@ -17,7 +17,7 @@ import { uuidv7 } from '../src/common/ids.js';
 import { PIN_1001, provisioned } from '../src/kiosk/test-support/fixtures.js';
 import { recordDay } from '../src/shared/wire-records.js';
 import { flushDisk } from './flush-disk.js';
-import { fillPouch, openPouch, timePuts } from './pouchdb-peer.js';
+import { fillPouch, openPouch, timePuts, WARM_UP } from './pouchdb-peer.js';
 import { timeRatingWrites } from './rating-write.js';
 import { count, ms, ratio, summarize, table, type Summary } from './stats.js';
 import { NONE, type SummaryLine } from './summary.js';
@@ -30,7 +30,7 @@ export interface QueueRow {
 }
 
 /** How much a row's p99 grew over the empty queue's, in %. */
-export function p99Growth(row: Summary, empty: Summary): number {
+function p99Growth(row: Summary, empty: Summary): number {
   return ((row.p99 - empty.p99) / empty.p99) * 100;
 }
 
@@ -80,7 +80,7 @@ async function pouchWith(pending: number): Promise<Subject> {
   return {
     time: async (writes) => {
       const samples = await timePuts(db, writes);
-      written += writes + 50; // timePuts writes 50 unmeasured first
+      written += WARM_UP + writes;
       return samples;
     },
     close: async () => {
@@ -123,7 +123,7 @@ export function formatQueueGrowth(rows: QueueRow[]): string {
   const hcpBase = rows[0]!.write;
   const pouchBase = rows[0]!.pouch;
   const growth = (row: Summary | undefined, base: Summary | undefined) =>
-    row && base ? `${p99Growth(row, base).toFixed(0)} %` : '—';
+    row && base ? `${p99Growth(row, base).toFixed(0)} %` : NONE;
   return table(
     [
       'durable write vs queue size',
@@ -141,8 +141,8 @@ export function formatQueueGrowth(rows: QueueRow[]): string {
       ms(r.write.p50),
       ms(r.write.p99),
       growth(r.write, hcpBase),
-      r.pouch ? ms(r.pouch.p50) : '—',
-      r.pouch ? ms(r.pouch.p99) : '—',
+      r.pouch ? ms(r.pouch.p50) : NONE,
+      r.pouch ? ms(r.pouch.p99) : NONE,
       growth(r.pouch, pouchBase),
     ]),
   );

@@ -6,7 +6,8 @@ import { uuidv7 } from '../src/common/ids.js';
 import type { WireEvaluation } from '../src/shared/wire-records.js';
 
 /** The `i`-th rating of a window kiosk of the hall `seedHall` creates (W01, staff 1001, item SC-0001). */
-export function ratingRecord(i: number, now = Date.now()): WireEvaluation {
+export function ratingRecord(i: number): WireEvaluation {
+  const now = Date.now();
   const at = new Date(now).toISOString();
   return {
     kind: 'evaluation',

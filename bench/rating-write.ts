@@ -17,10 +17,26 @@ export async function timeRatingWrites(service: KioskService, writes: number): P
     await new Promise((resolve) => setImmediate(resolve));
     service.invitations.open({ serviceItemCode: 'SC-0001', caseNo: `C-${i}` });
     const t0 = performance.now();
-    const outcome = service.press({ level: ((i % 5) + 1) as 1 | 2 | 3 | 4 | 5, source: 'serial', key: 1 });
+    const outcome = pressKey(service, i);
     const t = performance.now() - t0;
     if (outcome.kind !== 'rated') throw new Error(`press ${i} was not a rating: ${outcome.kind}`);
     if (i >= 50) samples.push(t);
   }
   return samples;
+}
+
+/** The `i`-th rating's press: key 1 of the serial evaluator, levels 1–5 in turn. */
+function pressKey(service: KioskService, i: number) {
+  return service.press({ level: ((i % 5) + 1) as 1 | 2 | 3 | 4 | 5, source: 'serial', key: 1 });
+}
+
+/** `count` ratings through the same rating path, in one transaction. The shift must be open. */
+export function fillBacklog(service: KioskService, count: number): void {
+  // One transaction for the whole backlog (savepoints inside): the real rating path, without a fsync per rating.
+  service.context.db.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      service.invitations.open({ serviceItemCode: 'SC-0001', caseNo: `C-${i}` });
+      pressKey(service, i);
+    }
+  })();
 }

@@ -16,11 +16,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '../src/common/test-support/fault-proxy.js';
 import { tempDir } from '../src/common/test-support/temp-dir.js';
-import { seedHall } from '../src/central/test-support/central-process.js';
+import { adminClient, seedHall } from '../src/central/test-support/central-process.js';
 import { HCP_BIN, startKioskProcess } from '../src/kiosk/test-support/kiosk-process.js';
 import { KIOSK_NODE_FLAGS } from '../src/shared/kiosk-runtime.js';
 import { PIN_1001, provisioned } from '../src/kiosk/test-support/fixtures.js';
-import { fillBacklog } from './backlog.js';
+import { fillBacklog } from './rating-write.js';
 import { memoryOf, type Memory } from './proc-stats.js';
 import { count, mb, median, table } from './stats.js';
 import { NONE, type SummaryLine } from './summary.js';
@@ -132,14 +132,7 @@ export async function benchStartup(ratings = 100_000, runs = 5): Promise<Startup
     const centralDir = join(dir.path, 'central');
     const port = await freePort();
     const first = await startAndPoll(['central', '--data', centralDir], port, '/api/v1/health');
-    await seedHall(async (method, path, body) => {
-      const res = await fetch(`http://127.0.0.1:${port}/api/v1/admin${path}`, {
-        method,
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      return { status: res.status };
-    });
+    await seedHall(adminClient(`http://127.0.0.1:${port}`, ADMIN_TOKEN));
     await stop(first.child);
     const restarts = await starts(['central', '--data', centralDir], '/api/v1/health', runs);
     return { kiosk, kioskWithRatings, live, central: { firstStartMs: first.ms, restarts } };

@@ -33,11 +33,6 @@ export const ratio = (value: number, base: number): string => `${(value / base).
 /** A whole number with thousands separators: "12,345". */
 export const count = (value: number): string => Math.round(value).toLocaleString('en');
 
-/** Operations per second, one after another: 1 / mean. */
-export function perSecond(samplesMs: number[]): number {
-  return samplesMs.length / (samplesMs.reduce((a, b) => a + b, 0) / 1000);
-}
-
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

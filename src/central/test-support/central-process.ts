@@ -43,17 +43,7 @@ export async function startCentralProcess(options: {
     child,
     url,
     adminToken,
-    admin: async (method, path, body) => {
-      const res = await fetch(`${url}/api/v1/admin${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${adminToken}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, body: await res.json() };
-    },
+    admin: adminClient(url, adminToken),
     kill: async (signal = 'SIGKILL') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
@@ -74,4 +64,25 @@ export async function seedHall(
     const res = await admin('POST', path, body);
     if (res.status !== 201) throw new Error(`seeding ${path} answered ${res.status}`);
   }
+}
+
+/** Calls the admin API of the centre at `url` with its token. */
+export function adminClient(url: string, adminToken: string): CentralProcess['admin'] {
+  return async (method, path, body) => {
+    const res = await fetch(`${url}/api/v1/admin${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${adminToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+}
+
+/** How many ratings the centre holds, from its own statistics. */
+export async function heldRatings(central: Pick<CentralProcess, 'admin'>): Promise<number> {
+  const stats = (await central.admin('GET', '/stats?groupBy=staff')).body as { groups: { rated: number }[] };
+  return stats.groups.reduce((sum, g) => sum + g.rated, 0);
 }

@@ -3,7 +3,7 @@
  * are root, in a temporary folder, listening on a loopback port only. Needs Debian's `postgresql` package.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,8 @@ export interface PgCluster {
   /** postgres://…@127.0.0.1:PORT/postgres */
   url: string;
   port: number;
+  /** The server's main process (postmaster). */
+  pid: number;
   /** Creates a fresh database and returns its URL. */
   createDatabase(name: string): string;
   stop(): void;
@@ -75,6 +77,8 @@ export async function startPgCluster(): Promise<PgCluster> {
   return {
     url,
     port,
+    // Its first line is the postmaster's process id.
+    pid: Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
     createDatabase: (name) => {
       execFileSync(join(bin, 'psql'), [
         '-h',
