@@ -105,7 +105,7 @@ export function durableWriteSummary(r: DurableWriteResult): SummaryLine[] {
         ? 'PouchDB with synced writes was faster in this run'
         : 'the rating commits more than the floor: the invitation row and its one-open index, the outbox row ' +
           'holding the whole record as JSON and its pending index, four WAL pages where the floor writes one; and its ' +
-          'statements take time of their own before the fsync (0.1–0.15 ms with synchronous=OFF on the ' +
+          'statements take time of their own before the fsync (0.08–0.15 ms with synchronous=OFF on the ' +
           'development machine)',
     },
   ];
