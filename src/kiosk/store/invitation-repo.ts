@@ -55,8 +55,10 @@ export class InvitationRepo {
     this.sql = statementCache(db);
   }
 
+  /** The open invitation, if any: only ever the newest (migration 0040 keeps it so), so one row is read. */
   open(): InvitationRow | undefined {
-    return this.sql(`${SELECT} WHERE state = 'open'`).get() as InvitationRow | undefined;
+    const newest = this.sql(`${SELECT} ORDER BY rowid DESC LIMIT 1`).get() as InvitationRow | undefined;
+    return newest?.state === 'open' ? newest : undefined;
   }
 
   get(id: string): InvitationRow | undefined {

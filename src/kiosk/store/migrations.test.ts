@@ -82,6 +82,23 @@ describe('kiosk migrations', () => {
     again.close();
   });
 
+  it('keep one invitation open at most, the newest, in the database itself', () => {
+    const db = openDatabase(join(dir.path, 'k.db'));
+    const insert = db.prepare(
+      "INSERT INTO invitations (id, mode, created_at, expires_at, state) VALUES (?, 'terminal', 1, 2, 'open')",
+    );
+    const end = db.prepare("UPDATE invitations SET state = 'cancelled', ended_at = 2 WHERE id = ?");
+    insert.run('a');
+    expect(() => insert.run('b')).toThrow(/another invitation is still open/);
+    end.run('a');
+    insert.run('b');
+    expect(() => db.prepare("UPDATE invitations SET state = 'open', ended_at = NULL WHERE id = 'a'").run()).toThrow(
+      /an ended invitation stays ended/,
+    );
+    expect(db.prepare("SELECT id FROM invitations WHERE state = 'open'").all()).toEqual([{ id: 'b' }]);
+    db.close();
+  });
+
   it('reject a badly named migration file', () => {
     const mdir = join(dir.path, 'migrations');
     mkdirSync(mdir);
