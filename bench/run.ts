@@ -36,7 +36,7 @@ const BENCHES: Record<string, () => Promise<Section>> = {
     note:
       'KioskService rating an open invitation (the rating and its outbox row, one fsynced SQLite transaction) ' +
       'against PouchDB `put`ting the same rating as a document, and one bare durable SQLite commit of a small row, ' +
-      '5,000 writes each, one after another; ratings/s is 1 / mean.',
+      '5,000 writes each, one after another (HCP and the floor taking turns in five rounds); ratings/s is 1 / mean.',
     run: () => benchDurableWrite(),
     format: formatDurableWrite,
     summary: durableWriteSummary,
