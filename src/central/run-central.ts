@@ -45,6 +45,12 @@ export async function runCentral(options: RunCentralOptions): Promise<RunningCen
     const app = buildCentralApi({ db, adminToken: token, sealer, logger: options.logger });
     const url = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? CENTRAL_DEFAULT_PORT });
     options.logger.info({ url, database: db.kind }, 'central system ready');
+    if (db.kind === 'pglite') {
+      // PGlite's Node file system never calls fsync (electric-sql/pglite#1107): fine for a laptop or a trial.
+      options.logger.warn(
+        'the embedded database does not fsync: a power cut can lose its last writes. Run a hall on PostgreSQL (DATABASE_URL)',
+      );
+    }
     let stopping: Promise<void> | undefined;
     return {
       url,

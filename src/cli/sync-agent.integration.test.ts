@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { Sealer } from '../common/data-key.js';
 import { silentLogger } from '../common/logger.js';
 import { buildCentralApi } from '../central/server.js';
@@ -24,6 +25,9 @@ let central: RunningCentral;
 let kiosk: KioskService;
 let agent: SyncAgent;
 let revived: FastifyInstance | undefined;
+/** What the centre logged: pino's JSON lines. */
+const centralLines: string[] = [];
+const centralLog = { write: (line: string) => void centralLines.push(line) };
 
 const admin = async (method: string, path: string, body?: unknown) => {
   const res = await fetch(`${central.url}/api/v1/admin${path}`, {
@@ -51,7 +55,7 @@ async function rate(level: 1 | 2 | 3 | 4 | 5): Promise<string> {
 
 beforeAll(async () => {
   dir = tempDir('hcp-agent-');
-  central = await runCentral({ dataDir: join(dir.path, 'central'), port: 0, logger: silentLogger });
+  central = await runCentral({ dataDir: join(dir.path, 'central'), port: 0, logger: pino({}, centralLog) });
   await admin('POST', '/departments', { code: 'SCJG', name: '市场监督管理局' });
   await admin('POST', '/windows', { code: 'W01', name: '1号窗口', departmentCode: 'SCJG' });
   await admin('POST', '/staff', { staffNo: '1001', name: '王丽', departmentCode: 'SCJG', pin: '246810' });
@@ -71,6 +75,15 @@ afterAll(async () => {
   await kiosk.close();
   await central.stop();
   dir.remove();
+});
+
+it('warns at start that the embedded database does not fsync', () => {
+  const warnings = centralLines
+    .map((l) => JSON.parse(l) as { level: number; msg: string })
+    .filter((l) => l.level === 40);
+  expect(warnings.map((w) => w.msg)).toContainEqual(
+    expect.stringMatching(/does not fsync.*PostgreSQL \(DATABASE_URL\)/),
+  );
 });
 
 const held = async (ids: string[]) =>
