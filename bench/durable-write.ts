@@ -48,10 +48,11 @@ export async function benchDurableWrite(writes = 5000): Promise<DurableWriteResu
     const bare = openBareCommits(dir.path);
     const hcp: number[] = [];
     const floor: number[] = [];
+    const perRound = Math.ceil(writes / ROUNDS);
     for (let round = 0; round < ROUNDS; round++) {
       await flushDisk();
-      hcp.push(...(await timeRatingWrites(service, Math.ceil(writes / ROUNDS))));
-      floor.push(...bare.time(Math.ceil(writes / ROUNDS)));
+      hcp.push(...(await timeRatingWrites(service, perRound)));
+      floor.push(...bare.time(perRound));
     }
     await service.close();
     bare.close();

@@ -2,9 +2,8 @@
  * Queue growth: the durable rating write (rating + outbox row in one transaction, fsynced) with 0, 100,000 and
  * 1,000,000 records waiting in the outbox, 5,000 writes each, timed in rounds across the sizes. The write must not
  * grow with the queue (target: p99 flat within ±20 %; 5,000 writes, so that the p99 is not decided by a handful of
- * fsyncs). The waiting records are
- * written straight into the outbox in one transaction (their content does not matter to the cost of the next
- * write; their number and the indexes over them do).
+ * fsyncs). The waiting records are written straight into the outbox in one transaction (their content does not
+ * matter to the cost of the next write; their number and the indexes over them do).
  *
  * The peer: PouchDB's synced `put` (see pouchdb-peer.ts) with 0 and 100,000 documents not yet replicated (filled
  * with `bulkDocs`). Not with 1,000,000: filling that took PouchDB 66 s here, longer than the rest of this row.

@@ -75,7 +75,7 @@ const zh = {
   'error.default': '操作未成功（{code}），请重试；如仍失败请联系技术人员。',
 };
 
-export type Key = keyof typeof zh;
+type Key = keyof typeof zh;
 
 /** True when `key` has words in the dictionaries (codes from the service may not). */
 export function isKey(key: string): key is Key {
