@@ -45,8 +45,9 @@ const BENCHES: Record<string, () => Promise<Section>> = {
     title: '2. Press to acknowledgement over a real pty',
     note:
       'A real kiosk process and the simulated evaluator on the two ends of a socat pty pair: KEY frame sent → ACK ' +
-      'received, 1,000 presses. The floor is a pty round trip to a process that only echoes plus one bare commit. ' +
-      'No peer: PouchDB has no evaluator.',
+      'received, 1,000 presses, each 20 ms after its PROMPT. The floor is the same round trip, paced the same, to a ' +
+      'process that only commits one row durably and answers; kiosk and floor take turns in five rounds. No peer: ' +
+      'PouchDB has no evaluator.',
     run: () => benchPressToAck(1000),
     format: formatPressToAck,
     summary: pressToAckSummary,

@@ -1,7 +1,7 @@
 /**
  * A serial port on Linux and macOS read and written straight from the event loop. serialport's stream does each
  * read and write as a round trip through libuv's thread pool; measured over a pty that costs ~0.2 ms at p50 and
- * ~3 ms at p99 per echo, against ~0.09 ms and ~0.8 ms here (bench/press-to-ack.ts). The evaluator's frames are a
+ * ~3 ms at p99 per echo, against ~0.09 ms and ~0.8 ms here (bench/pty-round-trip.ts). The evaluator's frames are a
  * few bytes, so a non-blocking write almost always completes at once; when it cannot, the rest waits for
  * `writable`. The port is opened and configured (8N1, no flow control, exclusive) by serialport's own bindings.
  * Runs in Node.
@@ -49,6 +49,10 @@ export function unixSerialTransport(path: string, baudRate: number): OpenTranspo
         if (n === 0) return finish(new Error('the serial line hung up'));
         receive(Buffer.from(chunk.subarray(0, n)));
         if (done) return;
+        // A short read has emptied the line: asking again would only throw EAGAIN, which costs ~0.06 ms and would
+        // come before the microtasks that ACK a press. The poller is level-triggered: bytes that came meanwhile
+        // wake it at once.
+        if (n < chunk.length) break;
       }
       port.poller.once('readable', (error) => (error ? finish(error) : read()));
     };
