@@ -93,11 +93,58 @@ const header = (headers: SignedRequest['headers'], name: string) => {
   return Array.isArray(value) ? value[0] : value;
 };
 
+/** How long a device is known without asking the database again. */
+export const DEVICE_CACHE_MS = 10_000;
+
+interface KnownDevice {
+  device: DeviceRow;
+  key: KeyObject;
+  until: number;
+}
+
+/**
+ * The devices requests come from, kept in memory: a request is checked without a query, which on PGlite would wait
+ * behind the batch being stored and leave the database idle while this thread then checks the request. Of what a
+ * request needs, only revocation ever changes: `forget` it when revoking through this centre, and it counts from
+ * the next request; a revocation by another process on the same database counts within DEVICE_CACHE_MS.
+ */
+export class KnownDevices {
+  private readonly known = new Map<string, KnownDevice>();
+  /** Bumped by `forget`: a lookup that began before it does not keep what it read. */
+  private generation = 0;
+
+  constructor(private readonly db: Queryable) {}
+
+  async find(id: string, now: number): Promise<KnownDevice | undefined> {
+    const hit = this.known.get(id);
+    if (hit && hit.until > now) return hit;
+    const generation = this.generation;
+    const [device] = await this.db.query<DeviceRow>(
+      `SELECT id, mode, window_code AS "windowCode", name, revoked_at AS "revokedAt", public_key AS "publicKey"
+         FROM devices WHERE id = $1`,
+      [id],
+    );
+    if (!device) return undefined;
+    const known = { device, key: parsePublicKey(device.publicKey), until: now + DEVICE_CACHE_MS };
+    if (generation === this.generation) this.known.set(id, known);
+    return known;
+  }
+
+  forget(id: string): void {
+    this.known.delete(id);
+    this.generation += 1;
+  }
+}
+
 /**
  * Checks a device request's signature (src/shared/device-auth.ts) and returns the device. Every failure is the
  * same 401 to the caller, with the reason in its message for the technician.
  */
-export async function authenticateDevice(db: Queryable, request: SignedRequest, now = Date.now()): Promise<DeviceRow> {
+export async function authenticateDevice(
+  devices: KnownDevices,
+  request: SignedRequest,
+  now = Date.now(),
+): Promise<DeviceRow> {
   const deviceId = header(request.headers, 'x-hcp-device');
   const timestamp = header(request.headers, 'x-hcp-timestamp');
   const signature = header(request.headers, 'x-hcp-signature');
@@ -108,18 +155,13 @@ export async function authenticateDevice(db: Queryable, request: SignedRequest, 
     throw refuse('the request timestamp is more than 5 minutes off the server clock');
   }
   if (!/^[0-9a-f-]{36}$/.test(deviceId)) throw refuse('unknown device');
-  const [device] = await db.query<DeviceRow>(
-    `SELECT id, mode, window_code AS "windowCode", name, revoked_at AS "revokedAt", public_key AS "publicKey"
-       FROM devices WHERE id = $1`,
-    [deviceId],
-  );
-  if (!device) throw refuse('unknown device');
-  if (device.revokedAt) throw refuse('this device has been revoked');
+  const known = await devices.find(deviceId, now);
+  if (!known) throw refuse('unknown device');
+  if (known.device.revokedAt) throw refuse('this device has been revoked');
   const digest = createHash('sha256').update(request.rawBody).digest('hex');
   const signed = canonicalRequest(request.method, request.url, timestamp, digest);
-  const ok = verify(null, Buffer.from(signed), parsePublicKey(device.publicKey), Buffer.from(signature, 'base64'));
-  if (!ok) throw refuse('bad signature');
-  return device;
+  if (!verify(null, Buffer.from(signed), known.key, Buffer.from(signature, 'base64'))) throw refuse('bad signature');
+  return known.device;
 }
 
 export async function heartbeat(db: Queryable, device: DeviceRow, body: HeartbeatRequest) {

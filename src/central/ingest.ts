@@ -9,7 +9,7 @@
  */
 import type { Sealer } from '../common/data-key.js';
 import { recordDay, WireRecord, type RecordBatch, type RecordResult } from '../shared/wire-records.js';
-import type { CentralDb, Queryable } from './db/database.js';
+import type { CentralDb, Statement } from './db/database.js';
 
 type Wire = WireRecord;
 type Of<K extends Wire['kind']> = Extract<Wire, { kind: K }>;
@@ -81,46 +81,30 @@ async function writeBatch(
     seen.add(one.record.id);
   }
   const records = unique.map((v) => v.record);
-  await db.transaction(async (tx) => {
-    const fresh = await writeRecords(tx, sealer, deviceId, clockOffsetMs, records);
-    for (const { index, record } of unique) {
-      results[index] = { id: record.id, status: fresh.has(record.id) ? 'accepted' : 'duplicate' };
-    }
-    if (clockOffsetMs !== null) {
-      await tx.query('UPDATE devices SET clock_offset_ms = $2 WHERE id = $1', [deviceId, clockOffsetMs]);
-    }
-  });
+  const statements = recordStatements(sealer, deviceId, clockOffsetMs, records);
+  if (clockOffsetMs !== null) {
+    statements.push({
+      sql: 'UPDATE devices SET clock_offset_ms = $2 WHERE id = $1',
+      params: [deviceId, clockOffsetMs],
+    });
+  }
+  // Each kind's statement returns its new ids; the UPDATE returns nothing.
+  const fresh = new Set((await db.batch<{ id: string }>(statements)).flat().map((row) => row.id));
+  for (const { index, record } of unique) {
+    results[index] = { id: record.id, status: fresh.has(record.id) ? 'accepted' : 'duplicate' };
+  }
 }
 
 /**
  * One statement per kind: the ids go into the `records` ledger, and only those new there (`fresh`) into the kind's
- * own table. `$1` is the device, `$2` the ids, `$3` their days; `insert` reads its columns from `$4` on, as
- * `unnest($2::uuid[], $4…) AS r (id, …) JOIN fresh USING (id)`. Returns the ids that were new.
+ * own table, which returns them. `$1` is the device, `$2` the ids, `$3` their days; `insert` reads its columns from
+ * `$4` on, as `unnest($2::uuid[], $4…) AS r (id, …) JOIN fresh USING (id)`.
  */
-async function ledgered(tx: Queryable, kind: Wire['kind'], insert: string, params: unknown[]): Promise<string[]> {
-  const rows = await tx.query<{ id: string }>(
-    `WITH fresh AS (
-       INSERT INTO records (id, device_id, kind, day)
-       SELECT id, $1, '${kind}', day FROM unnest($2::uuid[], $3::date[]) AS r (id, day)
-       ON CONFLICT (id) DO NOTHING RETURNING id)
-     ${insert}
-     RETURNING id::text AS id`,
-    params,
-  );
-  return rows.map((r) => r.id);
-}
-
-async function writeRecords(
-  tx: Queryable,
-  sealer: Sealer,
-  deviceId: string,
-  offset: number | null,
-  records: Wire[],
-): Promise<Set<string>> {
-  const fresh = new Set<string>();
+function recordStatements(sealer: Sealer, deviceId: string, offset: number | null, records: Wire[]): Statement[] {
+  const statements: Statement[] = [];
   const of = <K extends Wire['kind']>(kind: K) => records.filter((r): r is Of<K> => r.kind === kind);
   const seal = (value: unknown, id: string) => (value === null ? null : sealer.seal(value, id).toString('base64'));
-  const write = async <K extends Wire['kind']>(
+  const write = <K extends Wire['kind']>(
     kind: K,
     insert: string,
     columns: ((r: Of<K>) => unknown)[],
@@ -129,11 +113,18 @@ async function writeRecords(
     const rows = of(kind);
     if (rows.length === 0) return;
     const arrays = columns.map((column) => rows.map(column));
-    const params = [deviceId, rows.map((r) => r.id), rows.map((r) => recordDay(r.id)), ...arrays, ...scalars];
-    for (const id of await ledgered(tx, kind, insert, params)) fresh.add(id);
+    statements.push({
+      sql: `WITH fresh AS (
+              INSERT INTO records (id, device_id, kind, day)
+              SELECT id, $1, '${kind}', day FROM unnest($2::uuid[], $3::date[]) AS r (id, day)
+              ON CONFLICT (id) DO NOTHING RETURNING id)
+            ${insert}
+            RETURNING id::text AS id`,
+      params: [deviceId, rows.map((r) => r.id), rows.map((r) => recordDay(r.id)), ...arrays, ...scalars],
+    });
   };
 
-  await write(
+  write(
     'evaluation',
     `INSERT INTO evaluations (id, device_id, clock_offset_ms, channel, mode, outcome, satisfaction, source, invited_at,
        expires_at, ended_at, shift_id, staff_no, window_code, department_code, service_item_code, case_no, ticket_no,
@@ -168,7 +159,7 @@ async function writeRecords(
   );
 
   // text[][] cannot hold ragged rows: reason tags travel as JSON and are unpacked in SQL.
-  await write(
+  write(
     'followup',
     `INSERT INTO followups (id, device_id, evaluation_id, reason_tags, callback_phone_sealed, comment, at)
      SELECT id, $1, evaluation_id, ARRAY(SELECT jsonb_array_elements_text(tags::jsonb)), decode(phone, 'base64'),
@@ -185,7 +176,7 @@ async function writeRecords(
     ],
   );
 
-  await write(
+  write(
     'shift_event',
     `INSERT INTO shift_events (id, device_id, shift_id, type, staff_no, window_code, reason, at)
      SELECT id, $1, shift_id, type, staff_no, window_code, reason, at
@@ -195,7 +186,7 @@ async function writeRecords(
     [(r) => r.shiftId, (r) => r.type, (r) => r.staffNo, (r) => r.windowCode, (r) => r.reason, (r) => r.at],
   );
 
-  await write(
+  write(
     'stray_press',
     `INSERT INTO stray_presses (id, device_id, satisfaction, key, source, shift_id, staff_no, at)
      SELECT id, $1, satisfaction, key, source, shift_id, staff_no, at
@@ -204,5 +195,5 @@ async function writeRecords(
        JOIN fresh USING (id)`,
     [(r) => r.satisfaction, (r) => r.key, (r) => r.source, (r) => r.shiftId, (r) => r.staffNo, (r) => r.at],
   );
-  return fresh;
+  return statements;
 }

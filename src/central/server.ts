@@ -14,6 +14,7 @@ import type { CentralDb } from './db/database.js';
 import { buildDeviceConfig, configEtag, type DeviceRow } from './device-config.js';
 import {
   authenticateDevice,
+  KnownDevices,
   createEnrollment,
   enroll,
   heartbeat,
@@ -45,6 +46,7 @@ declare module 'fastify' {
 
 export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
   const { db, sealer } = options;
+  const devices = new KnownDevices(db);
   const logger: FastifyBaseLogger = (options.logger ?? silentLogger).child(
     { module: 'central-api' },
     { level: 'warn' },
@@ -111,6 +113,7 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
       admin.post<{ Params: { id: string } }>('/devices/:id/revoke', async (request) => {
         if (!/^[0-9a-f-]{36}$/.test(request.params.id)) throw new HttpError(404, 'not_found', 'no such device');
         await revokeDevice(db, request.params.id);
+        devices.forget(request.params.id);
         return { revoked: true };
       });
       admin.get('/evaluations', async (request) => listEvaluations(db, parseBody(EvaluationQuery, request.query)));
@@ -130,7 +133,7 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
   void app.register(
     async (device) => {
       device.addHook('preHandler', async (request) => {
-        request.device = await authenticateDevice(db, {
+        request.device = await authenticateDevice(devices, {
           method: request.method,
           url: request.url,
           headers: request.headers,

@@ -43,9 +43,7 @@ export function streamSerialTransport(path: string, baudRate: BaudRate = 9600): 
     const { SerialPort } = await import('serialport');
     return new Promise((resolve, reject) => {
       const port = new SerialPort({ path, baudRate, ...LINE_SETTINGS, autoOpen: false });
-      port.open((error) => {
-        if (error) return reject(error);
-        port.flush(); // stale bytes from before the port was opened: see unix-serial.ts
+      const opened = () => {
         let closed: ((error?: Error) => void) | undefined;
         let done = false;
         const finish = (e?: Error) => {
@@ -68,6 +66,12 @@ export function streamSerialTransport(path: string, baudRate: BaudRate = 9600): 
           onData: (receive) => port.on('data', receive),
           onClose: (cb) => (closed = cb),
         });
+      };
+      port.open((error) => {
+        if (error) return reject(error);
+        // Stale bytes from before the port was opened go (see unix-serial.ts) before the line is handed over: a
+        // flush still on its way would drop the first bytes the other end sends (a test lost a burst so, under load).
+        port.flush(() => opened());
       });
     });
   };

@@ -1,0 +1,63 @@
+/**
+ * Unit: the centre's memory of devices asks the database once per DEVICE_CACHE_MS, forgets a device at once when
+ * told (revocation), and never keeps what a lookup read before it was told to forget.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { Queryable } from './db/database.js';
+import { DEVICE_CACHE_MS, KnownDevices } from './devices.js';
+
+const ID = '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
+const publicKey = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+
+/** A database whose devices table holds one device; counts its queries and can hold them until released. */
+function fakeDb() {
+  const state = { queries: 0, revokedAt: null as string | null, hold: undefined as Promise<void> | undefined };
+  const db: Queryable = {
+    query: async <R>() => {
+      state.queries += 1;
+      const revokedAt = state.revokedAt; // read when the query runs, answered when released
+      await state.hold;
+      return [{ id: ID, mode: 'window', windowCode: 'W01', name: 'k', revokedAt, publicKey }] as R[];
+    },
+  };
+  return { db, state };
+}
+
+describe('KnownDevices', () => {
+  it('asks the database once within DEVICE_CACHE_MS and again after it', async () => {
+    const { db, state } = fakeDb();
+    const devices = new KnownDevices(db);
+    expect((await devices.find(ID, 1_000))?.device.id).toBe(ID);
+    await devices.find(ID, 1_000 + DEVICE_CACHE_MS - 1);
+    expect(state.queries).toBe(1);
+    state.revokedAt = '2026-11-25T06:00:00Z';
+    expect((await devices.find(ID, 1_000 + DEVICE_CACHE_MS))?.device.revokedAt).toBe('2026-11-25T06:00:00Z');
+    expect(state.queries).toBe(2);
+  });
+
+  it('reads a forgotten device afresh at once', async () => {
+    const { db, state } = fakeDb();
+    const devices = new KnownDevices(db);
+    await devices.find(ID, 0);
+    state.revokedAt = '2026-11-25T06:00:00Z';
+    devices.forget(ID);
+    expect((await devices.find(ID, 1))?.device.revokedAt).toBe('2026-11-25T06:00:00Z');
+  });
+
+  it('does not keep a lookup that began before a forget', async () => {
+    const { db, state } = fakeDb();
+    const devices = new KnownDevices(db);
+    let release!: () => void;
+    state.hold = new Promise((resolve) => (release = resolve));
+    const stale = devices.find(ID, 0); // reads "not revoked", answers later
+    await Promise.resolve();
+    state.revokedAt = '2026-11-25T06:00:00Z';
+    devices.forget(ID);
+    release();
+    expect((await stale)?.device.revokedAt).toBeNull();
+    state.hold = undefined;
+    expect((await devices.find(ID, 1))?.device.revokedAt).toBe('2026-11-25T06:00:00Z');
+    expect(state.queries).toBe(2);
+  });
+});
