@@ -2,8 +2,8 @@
  * Exactly-once ingest of kiosk records. A batch is checked record by record (a bad record is `rejected` with a
  * code and never blocks the others), then written in one transaction, one statement per kind: the ids go into the
  * `records` ledger with `ON CONFLICT DO NOTHING`, and only the ids that were new there are written to their own
- * tables. Sending the same
- * batch twice, or two overlapping batches at once, changes nothing the second time: those records are `duplicate`.
+ * tables. Sending the same batch twice, or two overlapping batches at once, changes nothing the second time: those
+ * records are `duplicate`.
  * Personal data (rater identity, callback number) is sealed under the centre's data key before it is stored.
  * Runs in Node.
  */

@@ -14,10 +14,10 @@ import type { CentralDb } from './db/database.js';
 import { buildDeviceConfig, configEtag, type DeviceRow } from './device-config.js';
 import {
   authenticateDevice,
-  KnownDevices,
   createEnrollment,
   enroll,
   heartbeat,
+  KnownDevices,
   listDevices,
   revokeDevice,
   tally,
