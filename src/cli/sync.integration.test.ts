@@ -127,10 +127,24 @@ describe('kiosk and central system, end to end', () => {
       const rated = new Map<string, Satisfaction>();
       let done = false;
       let restarts = 0;
+      const faultModes = ['refuse', 'reset', 'cut_response', 'http_503'] as const;
+      const everyFaultInjected = () => [...faultModes, 'stall' as const].every((m) => proxy.injected[m] > 0);
+      /** Holds a fault until it has hit a request (or 2 s went by), so each kind is injected whatever the timing. */
+      const holdFault = async (mode: FaultMode) => {
+        const before = proxy.injected[mode];
+        await proxy.set(mode);
+        const until = Date.now() + 2000;
+        while (proxy.injected[mode] === before && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+        if (mode === 'stall') await new Promise((r) => setTimeout(r, 1500));
+        await proxy.set('pass');
+      };
       const faults = (async () => {
-        const modes: FaultMode[] = ['pass', 'pass', 'refuse', 'reset', 'cut_response', 'http_503', 'pass'];
+        // The faults take turns with the network working; the loop outlasts the ratings (bounded) until each kind of
+        // fault has been injected at least once, the kiosk's heartbeats giving it traffic once the queue is empty.
+        const giveUpAt = Date.now() + 180_000;
+        let turn = 0;
         let stalled = false;
-        while (!done) {
+        while ((!done || !everyFaultInjected()) && Date.now() < giveUpAt) {
           const progress = rated.size / RATINGS_UNDER_FAULTS;
           if ((progress > 0.3 && restarts === 0) || (progress > 0.6 && restarts === 1)) {
             await central.kill('SIGKILL');
@@ -139,10 +153,9 @@ describe('kiosk and central system, end to end', () => {
             restarts += 1;
           } else if (progress > 0.45 && !stalled) {
             stalled = true;
-            await proxy.set('stall');
-            await new Promise((r) => setTimeout(r, 1500));
+            await holdFault('stall');
           } else {
-            await proxy.set(modes[Math.floor(Math.random() * modes.length)]!);
+            await holdFault(faultModes[turn++ % faultModes.length]!);
           }
           await new Promise((r) => setTimeout(r, 200 + Math.random() * 400));
         }
