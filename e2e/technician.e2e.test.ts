@@ -114,6 +114,8 @@ describe('technician mode: first-run wizard and diagnostics', () => {
       '重发',
       '重新连接',
     ]);
+    // A kiosk set up from a provision file, with no central system: said as such, not as `not_enrolled`.
+    expect(await tech.locator('[data-diag="sync"] p').first().textContent()).toBe('中心系统：未接入');
     await tech.waitForSelector('pre.frames >> text=KEY');
     await tech.screenshot({ path: join(SCREENSHOTS, 'tech-1920x1080-diagnostics.png') });
     const [download] = await Promise.all([
