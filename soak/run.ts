@@ -133,16 +133,25 @@ async function soak(minutes: number, seed: number): Promise<boolean> {
     const end = Date.now() + minutes * 60_000;
     let n = 0;
     let nextReport = Date.now() + 30_000;
-    while (Date.now() < end && !driver.failed) {
-      // The kiosk may be dead or restarting right now: that is the point. Try again in a moment.
-      await serveOne(rig, ledger, n++, random).catch(() => sleep(100));
-      await sleep(random() * 50);
-      if (Date.now() > nextReport) {
-        nextReport += 30_000;
-        log(`${ledger.acked} ratings acknowledged so far`);
+    const serveWhile = async (going: () => boolean) => {
+      while (going()) {
+        // The kiosk may be dead or restarting right now: that is the point. Try again in a moment.
+        await serveOne(rig, ledger, n++, random).catch(() => sleep(100));
+        await sleep(random() * 50);
+        if (Date.now() > nextReport) {
+          nextReport += 30_000;
+          log(`${ledger.acked} ratings acknowledged so far`);
+        }
       }
-    }
-    await driver.stop();
+    };
+    await serveWhile(() => Date.now() < end && !driver.failed);
+    // The fault in progress may need ratings to finish (a disk fills up only as they are written): citizens keep
+    // coming until it has, and no new fault starts.
+    let faultsStopped = false;
+    const stopped = driver.stop().finally(() => (faultsStopped = true));
+    stopped.catch(() => undefined); // awaited below: a failure meanwhile is not an unhandled one
+    await serveWhile(() => !faultsStopped);
+    await stopped;
     log('faults stopped; waiting for the queue to drain');
     await waitForDrain(rig, 180_000);
     await rig.kiosk.kill('SIGTERM');
