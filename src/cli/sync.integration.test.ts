@@ -143,7 +143,6 @@ describe('kiosk and central system, end to end', () => {
         // fault has been injected at least once, the kiosk's heartbeats giving it traffic once the queue is empty.
         const giveUpAt = Date.now() + 180_000;
         let turn = 0;
-        let stalled = false;
         while ((!done || !everyFaultInjected()) && Date.now() < giveUpAt) {
           const progress = rated.size / RATINGS_UNDER_FAULTS;
           if ((progress > 0.3 && restarts === 0) || (progress > 0.6 && restarts === 1)) {
@@ -151,9 +150,8 @@ describe('kiosk and central system, end to end', () => {
             await new Promise((r) => setTimeout(r, 500));
             central = await startCentral();
             restarts += 1;
-          } else if (progress > 0.45 && !stalled) {
-            stalled = true;
-            await holdFault('stall');
+          } else if (progress > 0.45 && proxy.injected.stall === 0) {
+            await holdFault('stall'); // until one request is held: each holds its connection 10 s
           } else {
             await holdFault(faultModes[turn++ % faultModes.length]!);
           }
