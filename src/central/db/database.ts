@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
 /** Something that runs parameterised SQL ($1, $2, …) and returns rows. */
@@ -78,7 +78,11 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
  * (structured clone); PGlite's own lock still puts every statement outside a transaction after it, as on one thread.
  */
 export async function openPglite(dataDir: string, { inWorker = true } = {}): Promise<CentralDb> {
-  if (!inWorker) return pgliteDb(await PGlite.create(dataDir));
+  if (!inWorker) {
+    // Loaded only here: the worker loads its own, and a PostgreSQL centre needs none.
+    const { PGlite } = await import('@electric-sql/pglite');
+    return pgliteDb(await PGlite.create(dataDir));
+  }
   const worker = new Worker(PGLITE_WORKER, {
     eval: true,
     workerData: { pglite: createRequire(import.meta.url).resolve('@electric-sql/pglite'), dataDir },
