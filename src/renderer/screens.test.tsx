@@ -141,6 +141,14 @@ describe('staff panel', () => {
     expect(screen.getByRole('alert').textContent).toContain('工号或密码不正确');
   });
 
+  it('tells the staff in words when the disk is full', async () => {
+    const f = fake({ status: { ...STATUS, storage: { full: true } }, view: VIEW });
+    render(<StaffPanel store={createStaffStore(f.client, 60_000)} />);
+    f.connect();
+    await flush();
+    expect(screen.getByRole('alert').textContent).toBe('本机存储空间已满，评价无法保存。请联系技术人员清理磁盘。');
+  });
+
   it('shows a shift summary of counts only', async () => {
     const shift = { id: 's', staffNo: '1001', name: '王丽', since: '', paused: false, pauseReason: null };
     const summary = {
