@@ -11,6 +11,9 @@ import { DarwinBinding, LinuxBinding } from '@serialport/bindings-cpp';
 import { LINE_SETTINGS, type OpenTransport, type Transport } from './transport.js';
 
 const RETRY = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINTR']);
+/** libuv's poll events, as bindings-cpp's poller takes them. */
+const UV_READABLE = 1;
+const UV_WRITABLE = 2;
 
 export function unixSerialTransport(path: string, baudRate: number): OpenTransport {
   return async () => {
@@ -26,6 +29,16 @@ export function unixSerialTransport(path: string, baudRate: number): OpenTranspo
     let closed: ((error?: Error) => void) | undefined;
     let done = false;
     let waitingWritable = false;
+
+    /**
+     * Waits for the line to be readable or writable. bindings-cpp's poller polls for the event last asked for
+     * alone (poller.cpp starts libuv's poll with only the new event), so while a write waits for room a read would
+     * stop being noticed, or the other way round: while both wait, both are asked for again.
+     */
+    const wait = (event: 'readable' | 'writable', then: () => void) => {
+      port.poller.once(event, (error) => (error ? finish(error) : then()));
+      if (waitingWritable) port.poller.poll(UV_READABLE | UV_WRITABLE);
+    };
 
     const finish = (error?: Error) => {
       if (done) return;
@@ -54,7 +67,7 @@ export function unixSerialTransport(path: string, baudRate: number): OpenTranspo
         // wake it at once.
         if (n < chunk.length) break;
       }
-      port.poller.once('readable', (error) => (error ? finish(error) : read()));
+      wait('readable', read);
     };
 
     const writePending = () => {
@@ -74,7 +87,7 @@ export function unixSerialTransport(path: string, baudRate: number): OpenTranspo
         }
         pending[0] = head.subarray(n);
         waitingWritable = true;
-        port.poller.once('writable', (error) => (error ? finish(error) : writePending()));
+        wait('writable', writePending);
         return;
       }
     };
