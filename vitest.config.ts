@@ -7,7 +7,9 @@ export default defineConfig({
     // Integration tests start real processes and servers; two cores, so keep parallelism modest.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: CI machines can be many times slower than a developer's. Waits inside tests poll for a condition
+    // and end as soon as it holds, so a long limit costs nothing when things work.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
   },
 });

@@ -52,14 +52,14 @@ const FAULTS = {
     await rig.kiosk.kill('SIGKILL');
     const pages = rig.kioskPages();
     await rig.startKiosk(pages + 24);
-    const until = Date.now() + 30_000;
+    const until = Date.now() + 120_000;
     for (;;) {
       const status = await rig.kiosk
         .api('GET', '/status')
         .then((r) => r.body as StatusView)
         .catch(() => null);
       if (status?.storage.full) break;
-      if (Date.now() > until) throw new Error(`the kiosk capped at ${pages + 24} pages did not fill up in 30 s`);
+      if (Date.now() > until) throw new Error(`the kiosk capped at ${pages + 24} pages did not fill up in 120 s`);
       await sleep(100);
     }
     await sleep(1000 + random() * 2000);
@@ -81,7 +81,10 @@ export interface FaultDriver {
   readonly injected: Record<FaultName, number>;
   /** A fault could not be injected or mended (a part of the rig would not come back). */
   readonly failed: boolean;
-  /** Lets the fault in progress finish (the rig is whole again afterwards) and injects no more. */
+  /**
+   * Lets the fault in progress finish (the rig is whole again afterwards) and injects no more, once every kind has
+   * been injected at least once (on a slow machine the first round can outlast the time).
+   */
   stop(): Promise<void>;
 }
 
@@ -95,7 +98,7 @@ export function driveFaults(rig: Rig, random: Random, log: (line: string) => voi
       const round = [...FAULT_NAMES].sort(() => random() - 0.5);
       for (const name of round) {
         await sleep(2000 + random() * 4000);
-        if (stopping) return;
+        if (stopping && FAULT_NAMES.every((kind) => injected[kind] > 0)) return;
         log(`fault: ${name}`);
         await FAULTS[name](rig, random);
         injected[name] += 1;

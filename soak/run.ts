@@ -146,7 +146,7 @@ async function soak(minutes: number, seed: number): Promise<boolean> {
     };
     await serveWhile(() => Date.now() < end && !driver.failed);
     // The fault in progress may need ratings to finish (a disk fills up only as they are written): citizens keep
-    // coming until it has, and no new fault starts.
+    // coming until it has, and no new fault starts once every kind has been injected.
     let faultsStopped = false;
     const stopped = driver.stop().finally(() => (faultsStopped = true));
     stopped.catch(() => undefined); // awaited below: a failure meanwhile is not an unhandled one

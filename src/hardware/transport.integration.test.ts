@@ -135,7 +135,7 @@ describe('a vanished line over a real pty', () => {
       open: silentClose,
       onKey: async () => undefined,
       log: { info: () => undefined, warn: () => undefined },
-      timings: { silenceMs: 600, watchdogTickMs: 100, resendMs: 100, maxResends: 2, reconnectMinMs: 60_000 },
+      timings: { silenceMs: 600, watchdogTickMs: 100, resendMs: 500, maxResends: 6, reconnectMinMs: 60_000 },
     });
     driver.start();
     try {

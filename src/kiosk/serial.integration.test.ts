@@ -6,7 +6,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvaluatorSimulator } from '../hardware/evaluator-simulator.js';
-import { encodeFrame, FrameType } from '../hardware/frame-codec.js';
+import { encodeFrame, FrameType, type DecodedFrame } from '../hardware/frame-codec.js';
+import { parseAck } from '../hardware/messages.js';
 import { startPtyPair, type PtyPair } from '../hardware/test-support/pty-pair.js';
 import { serialTransport } from '../hardware/transport.js';
 import type { StatusView } from '../shared/local-api.js';
@@ -32,7 +33,9 @@ const status = async () => (await kiosk.api('GET', '/status')).body as StatusVie
 const evaluatorState = async (state: string) => ((await status()).evaluator.state === state ? true : undefined);
 
 function startSimulator(): Promise<void> {
-  sim = new EvaluatorSimulator({ open: serialTransport(pty.devicePath) });
+  // Up to 20 sends of a KEY (5 s), not a real device's 4: a busy test machine can hold the kiosk longer than 1 s.
+  // The kiosk takes a resend (same SEQ) once, so more sends change nothing else.
+  sim = new EvaluatorSimulator({ open: serialTransport(pty.devicePath), keySends: 20 });
   return sim.start();
 }
 
@@ -96,7 +99,7 @@ describe('serial evaluator over a real pty', () => {
     expect(prompt.seconds).toBeGreaterThanOrEqual(19);
 
     const press = await sim.press(2); // key 2 = 满意 (4) by default
-    expect(press).toMatchObject({ acked: true, sends: 1 });
+    expect(press.acked).toBe(true);
     await thanked;
     expect(sim.view.lastSpoken).toBe('谢谢您的评价');
     expect(await stateOf(id)).toBe('rated');
@@ -108,11 +111,19 @@ describe('serial evaluator over a real pty', () => {
     const id = await invite();
     await prompted;
     const before = ratingsInDatabase().length;
+    let acks = 0;
+    const countAcks = (frame: DecodedFrame) => {
+      if (frame.type === FrameType.ACK && parseAck(frame.payload) === 200) acks++;
+    };
+    sim.on('frame', countAcks);
     const key = encodeFrame({ type: FrameType.KEY, seq: 200, payload: Buffer.from([5]) });
     for (let i = 0; i < 4; i++) {
       sim.writeRaw(key);
       await new Promise((r) => setTimeout(r, 250));
     }
+    // Every send is ACKed, the resends too: once all four are, the kiosk has taken all four.
+    await waitFor('an ACK for each of the four sends', () => acks >= 4 || undefined);
+    sim.off('frame', countAcks);
     expect(await stateOf(id)).toBe('rated');
     expect(ratingsInDatabase().length).toBe(before + 1);
     expect(ratingsInDatabase().find((r) => r.id === id)?.satisfaction).toBe(1);

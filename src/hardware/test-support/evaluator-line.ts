@@ -15,7 +15,8 @@ export interface EvaluatorLine {
 
 export async function startEvaluatorLine(dir: string): Promise<EvaluatorLine> {
   const pty = await startPtyPair(dir);
-  const sim = new EvaluatorSimulator({ open: serialTransport(pty.devicePath) });
+  // Up to 20 sends of a KEY (5 s), not a real device's 4: a busy test machine can hold the kiosk longer than 1 s.
+  const sim = new EvaluatorSimulator({ open: serialTransport(pty.devicePath), keySends: 20 });
   await sim.start();
   return {
     pty,

@@ -33,11 +33,11 @@ export async function startPtyPair(dir: string): Promise<PtyPair> {
       socat!.once('error', (e) => reject(new Error(`socat could not start (apt-get install socat): ${e.message}`))),
     );
     const ready = (async () => {
-      for (let i = 0; i < 200; i++) {
+      for (let i = 0; i < 1000; i++) {
         if (existsSync(hostPath) && existsSync(devicePath)) return;
         await new Promise((r) => setTimeout(r, 10));
       }
-      throw new Error('socat did not create the pty pair within 2 s');
+      throw new Error('socat did not create the pty pair within 10 s');
     })();
     await Promise.race([ready, failed]);
   };

@@ -39,12 +39,12 @@ afterEach(async () => {
 async function call(command: unknown): Promise<Result<unknown>> {
   const id = Math.floor(Math.random() * 1e9);
   deliver({ type: 'command', id, command });
-  for (let i = 0; i < 100; i++) {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
     const reply = sent.find((m) => m.type === 'result' && m.id === id);
     if (reply?.type === 'result') return reply.result;
     await new Promise((r) => setTimeout(r, 5));
   }
-  throw new Error('no reply');
+  throw new Error('no reply in 10 s');
 }
 
 describe('UI channel', () => {
@@ -122,12 +122,12 @@ describe('UI channel roles', () => {
   async function callStaff(command: unknown): Promise<Result<unknown>> {
     const id = Math.floor(Math.random() * 1e9);
     deliverStaff({ type: 'command', id, command });
-    for (let i = 0; i < 100; i++) {
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
       const reply = staffSent.find((m) => m.type === 'result' && m.id === id);
       if (reply?.type === 'result') return reply.result;
       await new Promise((r) => setTimeout(r, 5));
     }
-    throw new Error('no reply');
+    throw new Error('no reply in 10 s');
   }
 
   it('lets the staff panel run a shift but never press a rating', async () => {
