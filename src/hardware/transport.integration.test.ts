@@ -145,7 +145,7 @@ describe('a vanished line over a real pty', () => {
       await until(
         () => driver.state !== 'connected',
         () => driver.state,
-        5000,
+        20_000,
       );
       expect(driver.state).toBe('not_responding');
     } finally {

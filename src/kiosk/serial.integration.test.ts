@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvaluatorSimulator } from '../hardware/evaluator-simulator.js';
 import { encodeFrame, FrameType, type DecodedFrame } from '../hardware/frame-codec.js';
 import { parseAck } from '../hardware/messages.js';
+import { TEST_KEY_SENDS } from '../hardware/test-support/evaluator-line.js';
 import { startPtyPair, type PtyPair } from '../hardware/test-support/pty-pair.js';
 import { serialTransport } from '../hardware/transport.js';
 import type { StatusView } from '../shared/local-api.js';
@@ -33,9 +34,7 @@ const status = async () => (await kiosk.api('GET', '/status')).body as StatusVie
 const evaluatorState = async (state: string) => ((await status()).evaluator.state === state ? true : undefined);
 
 function startSimulator(): Promise<void> {
-  // Up to 20 sends of a KEY (5 s), not a real device's 4: a busy test machine can hold the kiosk longer than 1 s.
-  // The kiosk takes a resend (same SEQ) once, so more sends change nothing else.
-  sim = new EvaluatorSimulator({ open: serialTransport(pty.devicePath), keySends: 20 });
+  sim = new EvaluatorSimulator({ open: serialTransport(pty.devicePath), keySends: TEST_KEY_SENDS });
   return sim.start();
 }
 

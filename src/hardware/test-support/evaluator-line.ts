@@ -13,10 +13,15 @@ export interface EvaluatorLine {
   stop(): Promise<void>;
 }
 
+/**
+ * How often a simulated evaluator in a test sends a KEY: up to 20 times (5 s), not a real device's 4, since a busy
+ * test machine can hold the kiosk longer than 1 s. The kiosk takes a resend (same SEQ) once, so nothing else changes.
+ */
+export const TEST_KEY_SENDS = 20;
+
 export async function startEvaluatorLine(dir: string): Promise<EvaluatorLine> {
   const pty = await startPtyPair(dir);
-  // Up to 20 sends of a KEY (5 s), not a real device's 4: a busy test machine can hold the kiosk longer than 1 s.
-  const sim = new EvaluatorSimulator({ open: serialTransport(pty.devicePath), keySends: 20 });
+  const sim = new EvaluatorSimulator({ open: serialTransport(pty.devicePath), keySends: TEST_KEY_SENDS });
   await sim.start();
   return {
     pty,

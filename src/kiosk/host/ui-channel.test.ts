@@ -36,16 +36,23 @@ afterEach(async () => {
   dir.remove();
 });
 
-async function call(command: unknown): Promise<Result<unknown>> {
+/** Sends a command over a channel and waits for its result among the messages the channel sent back. */
+async function callOver(
+  send: (raw: unknown) => void,
+  sentBack: UiMessage[],
+  command: unknown,
+): Promise<Result<unknown>> {
   const id = Math.floor(Math.random() * 1e9);
-  deliver({ type: 'command', id, command });
+  send({ type: 'command', id, command });
   for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
-    const reply = sent.find((m) => m.type === 'result' && m.id === id);
+    const reply = sentBack.find((m) => m.type === 'result' && m.id === id);
     if (reply?.type === 'result') return reply.result;
     await new Promise((r) => setTimeout(r, 5));
   }
   throw new Error('no reply in 10 s');
 }
+
+const call = (command: unknown) => callOver(deliver, sent, command);
 
 describe('UI channel', () => {
   it('takes a press from the screen, rates the open invitation and pushes the events', async () => {
@@ -119,16 +126,7 @@ describe('UI channel roles', () => {
   });
   afterEach(() => stopStaff());
 
-  async function callStaff(command: unknown): Promise<Result<unknown>> {
-    const id = Math.floor(Math.random() * 1e9);
-    deliverStaff({ type: 'command', id, command });
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
-      const reply = staffSent.find((m) => m.type === 'result' && m.id === id);
-      if (reply?.type === 'result') return reply.result;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    throw new Error('no reply in 10 s');
-  }
+  const callStaff = (command: unknown) => callOver(deliverStaff, staffSent, command);
 
   it('lets the staff panel run a shift but never press a rating', async () => {
     expect(await callStaff({ name: 'login', request: { staffNo: '1001', pin: PIN_1001 } })).toMatchObject({ ok: true });
