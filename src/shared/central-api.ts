@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { codeSchema, nameSchema, PIN_PATTERN, RATING_WINDOW_SECONDS, type DeviceConfig } from './device-config.js';
 import type { EvaluatorStatus } from './local-api.js';
-import { SatisfactionSchema } from './ui-contract.js';
+import { KeyMapInForce, KeyMapSchema } from './key-map.js';
 
 export const CENTRAL_DEFAULT_PORT = 8720;
 
@@ -31,10 +31,7 @@ export const StaffPatch = z.strictObject({ name, departmentCode: code, pin, acti
 export const SettingsPatch = z
   .strictObject({
     ratingWindowSeconds: z.number().int().min(RATING_WINDOW_SECONDS.min).max(RATING_WINDOW_SECONDS.max),
-    keyMap: z
-      .array(SatisfactionSchema)
-      .length(5)
-      .refine((m) => new Set(m).size === 5, 'each level exactly once'),
+    keyMap: KeyMapSchema,
     /** The kiosks' update feed (electron-updater, generic provider). */
     updateFeedUrl: z.url({ protocol: /^https?$/ }).max(300),
   })
@@ -64,6 +61,11 @@ export interface EnrollResponse {
   deviceId: string;
   config: DeviceConfig;
   configVersion: number;
+  /**
+   * The centre's Ed25519 public key (base64 of its SPKI DER encoding). The kiosk pins it at enrolment (or takes it
+   * from its provision file) and from then on refuses any configuration whose signature does not verify under it.
+   */
+  centralPublicKey: string;
 }
 
 export const HeartbeatRequest = z.strictObject({
@@ -77,6 +79,10 @@ export const HeartbeatRequest = z.strictObject({
     firmware: z.string().max(32).optional(),
     serial: z.string().max(32).optional(),
   }),
+  /** The key map in force and where it came from (a technician's local override is shown in the fleet list). */
+  keyMap: KeyMapInForce.optional(),
+  /** When the kiosk's last reconciliation with the centre succeeded; null if never. Absent from older kiosks. */
+  lastReconciledAt: z.iso.datetime({ offset: true }).nullable().optional(),
 });
 export type HeartbeatRequest = z.infer<typeof HeartbeatRequest> & { evaluator: EvaluatorStatus };
 

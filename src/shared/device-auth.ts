@@ -13,3 +13,17 @@ export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 export function canonicalRequest(method: string, path: string, timestamp: string, bodySha256Hex: string): string {
   return `${method.toUpperCase()}\n${path}\n${timestamp}\n${bodySha256Hex}`;
 }
+
+/**
+ * The centre signs every configuration it answers (the enrolment answer and `GET /api/v1/device/config`) with its
+ * own Ed25519 key, so that nobody on the hall network can rewrite a kiosk's configuration or its update feed:
+ *   X-HCP-Config-Signature: base64 Ed25519 signature of canonicalConfig(deviceId, hex(SHA-256(body)))
+ * over the exact bytes of the response body. Binding the device id stops one kiosk's configuration (another window,
+ * another department) being replayed to another. The kiosk verifies it under the key it pinned at enrolment or
+ * provisioning and refuses the configuration otherwise.
+ */
+export const CONFIG_SIGNATURE_HEADER = 'x-hcp-config-signature';
+
+export function canonicalConfig(deviceId: string, bodySha256Hex: string): string {
+  return `hcp-config\n${deviceId}\n${bodySha256Hex}`;
+}

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_REASON_TAGS } from './reason-tags.js';
-import { SATISFACTION_LEVELS } from './satisfaction.js';
+import { DEFAULT_KEY_MAP, KeyMapSchema } from './key-map.js';
 
 /** 第九条: a counter window rates service and staff once per visit; a self-service terminal rates once per item. */
 export const KIOSK_MODES = ['window', 'terminal'] as const;
@@ -75,11 +75,7 @@ export const DeviceConfig = z
       .max(300)
       .optional(),
     /** Level of each physical key, left to right (vendors order keys differently). Default: 非常满意 first. */
-    keyMap: z
-      .array(z.union(SATISFACTION_LEVELS.map((l) => z.literal(l))))
-      .length(5)
-      .refine((m) => new Set(m).size === 5, 'each level exactly once')
-      .default([5, 4, 3, 2, 1]),
+    keyMap: KeyMapSchema.default([...DEFAULT_KEY_MAP]),
   })
   .superRefine((c, ctx) => {
     if (c.mode === 'window' && !c.window) {

@@ -37,6 +37,8 @@ export interface EvaluationRecord {
   caseNo: string | null;
   ticketNo: string | null;
   rater: Sealed | null;
+  /** The technician's local key map, when one was in force (it overrides the centre's). */
+  localKeyMap?: Satisfaction[] | null;
 }
 
 /** What a rater added after a 差评: reason tags, a callback number for the return visit (第十四条), a comment. */
@@ -71,7 +73,28 @@ export interface StrayPressRecord {
   shiftId: string | null;
   staffNo: string | null;
   at: string;
+  /** The technician's local key map, when one was in force (it overrides the centre's). */
+  localKeyMap?: Satisfaction[] | null;
 }
 
-export type SyncRecord = EvaluationRecord | FollowUpRecord | ShiftEventRecord | StrayPressRecord;
+/**
+ * How a key test ended: the technician ended it, it ran out (a key test ends by itself after
+ * KEY_TEST_MAX_MS), or its screen went away (closed).
+ */
+export const KEY_TEST_END_REASONS = ['technician', 'timeout', 'closed'] as const;
+export type KeyTestEndReason = (typeof KEY_TEST_END_REASONS)[number];
+/** A key test ends by itself after this long, so a forgotten one never blocks the counter. */
+export const KEY_TEST_MAX_MS = 2 * 60_000;
+
+/** One key-test session in technician mode: its presses were never ratings, so the session itself is on record. */
+export interface KeyTestRecord {
+  kind: 'key_test';
+  id: string;
+  startedAt: string;
+  endedAt: string;
+  endedBy: KeyTestEndReason;
+  presses: number;
+}
+
+export type SyncRecord = EvaluationRecord | FollowUpRecord | ShiftEventRecord | StrayPressRecord | KeyTestRecord;
 export type SyncRecordKind = SyncRecord['kind'];

@@ -2,6 +2,8 @@
  * The five rating levels of 第八条, numbered as the national 好差评 data interface numbers `satisfaction`.
  * Runs everywhere (pure).
  */
+import { z } from 'zod';
+
 export const SATISFACTION_LEVELS = [5, 4, 3, 2, 1] as const;
 
 /** 5 = 非常满意, 4 = 满意, 3 = 基本满意, 2 = 不满意, 1 = 非常不满意. */
@@ -18,6 +20,9 @@ export const SATISFACTION_LABELS: Readonly<Record<Satisfaction, { zh: string; en
 /** 第八条: the level a service gets when its rater gives none within this many days. */
 export const DEFAULT_SATISFACTION: Satisfaction = 3;
 export const DEFAULT_SATISFACTION_AFTER_DAYS = 7;
+
+/** A level on the wire or in a command: one of the five, nothing else. */
+export const SatisfactionSchema = z.union(SATISFACTION_LEVELS.map((l) => z.literal(l)));
 
 export function isSatisfaction(value: unknown): value is Satisfaction {
   return typeof value === 'number' && (SATISFACTION_LEVELS as readonly number[]).includes(value);

@@ -9,13 +9,15 @@ import { z } from 'zod';
 import type { KioskEvent } from './kiosk-events.js';
 import { InvitationRequest, LoginRequest, PauseRequest } from './local-api.js';
 import type { Result } from './result.js';
-import { SATISFACTION_LEVELS } from './satisfaction.js';
+import { UuidSchema } from './ids.js';
+import { KeyMapSchema } from './key-map.js';
+import { SatisfactionSchema } from './satisfaction.js';
 
-export const SatisfactionSchema = z.union(SATISFACTION_LEVELS.map((l) => z.literal(l)));
+export { SatisfactionSchema };
 
 export const FollowUpRequest = z
   .strictObject({
-    invitationId: z.string().uuid(),
+    invitationId: UuidSchema,
     reasonTags: z.array(z.string().min(1).max(64)).max(20),
     callbackPhone: z
       .string()
@@ -45,7 +47,7 @@ export const UiCommand = z.discriminatedUnion('name', [
   z.strictObject({ name: z.literal('pause'), request: PauseRequest }),
   z.strictObject({ name: z.literal('resume') }),
   z.strictObject({ name: z.literal('invite'), request: InvitationRequest.omit({ rater: true }) }),
-  z.strictObject({ name: z.literal('cancelInvitation'), id: z.string().uuid() }),
+  z.strictObject({ name: z.literal('cancelInvitation'), id: UuidSchema }),
   // technician mode (all but techStatus, setAdminPin and unlock need an unlocked session)
   z.strictObject({ name: z.literal('techStatus') }),
   z.strictObject({ name: z.literal('setAdminPin'), pin: z.string().regex(/^\d{6,8}$/, '6 to 8 digits') }),
@@ -62,7 +64,7 @@ export const UiCommand = z.discriminatedUnion('name', [
       z.strictObject({ kind: z.literal('keyboard') }),
       z.strictObject({ kind: z.literal('touch') }),
     ]),
-    keyMap: z.array(SatisfactionSchema).length(5).optional(),
+    keyMap: KeyMapSchema.optional(),
   }),
   z.strictObject({ name: z.literal('keyTest'), on: z.boolean() }),
   z.strictObject({ name: z.literal('enroll'), centralUrl: z.string().url().max(200), code: z.string().min(4).max(32) }),

@@ -8,11 +8,14 @@ import { z } from 'zod';
 import { CHANNELS } from './channels.js';
 import { KIOSK_MODES } from './device-config.js';
 import { RaterIdentity } from './local-api.js';
-import { SatisfactionSchema } from './ui-contract.js';
+import { UuidV7Schema } from './ids.js';
+import { KeyMapSchema } from './key-map.js';
+import { KEY_TEST_END_REASONS } from './records.js';
+import { SatisfactionSchema } from './satisfaction.js';
 
 export const MAX_RECORDS_PER_BATCH = 1000;
 
-const id = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'a UUIDv7');
+const id = UuidV7Schema;
 const time = z.iso.datetime({ offset: true });
 const code = z.string().min(1).max(64);
 const source = z.enum(['serial', 'keyboard', 'touch']);
@@ -37,6 +40,11 @@ export const WireEvaluation = z
     caseNo: code.nullable(),
     ticketNo: z.string().min(1).max(32).nullable(),
     rater: RaterIdentity.nullable(),
+    /**
+     * Set only when a technician's local key map was in force at the kiosk (it overrides the centre's): the map
+     * the press was read with, so the centre can see which ratings it touched. Absent from older kiosks.
+     */
+    localKeyMap: KeyMapSchema.nullable().optional(),
   })
   .refine((e) => (e.outcome === 'rated') === (e.satisfaction !== null && e.source !== null), {
     message: 'a rated evaluation has a level and a source; an unrated or cancelled one has neither',
@@ -73,9 +81,30 @@ export const WireStrayPress = z.strictObject({
   shiftId: id.nullable(),
   staffNo: code.nullable(),
   at: time,
+  /** As on an evaluation: the technician's local key map, when one was in force. */
+  localKeyMap: KeyMapSchema.nullable().optional(),
 });
 
-export const WireRecord = z.discriminatedUnion('kind', [WireEvaluation, WireFollowUp, WireShiftEvent, WireStrayPress]);
+/**
+ * One key-test session in technician mode (第四条: presses in a key test are never ratings, so each session is on
+ * record): when it started and ended, how it ended, and how many presses it took. Never which keys.
+ */
+export const WireKeyTest = z.strictObject({
+  kind: z.literal('key_test'),
+  id,
+  startedAt: time,
+  endedAt: time,
+  endedBy: z.enum(KEY_TEST_END_REASONS),
+  presses: z.number().int().min(0).max(1_000_000),
+});
+
+export const WireRecord = z.discriminatedUnion('kind', [
+  WireEvaluation,
+  WireFollowUp,
+  WireShiftEvent,
+  WireStrayPress,
+  WireKeyTest,
+]);
 export type WireRecord = z.infer<typeof WireRecord>;
 export type WireEvaluation = z.infer<typeof WireEvaluation>;
 
