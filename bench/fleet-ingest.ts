@@ -153,6 +153,8 @@ export async function benchFleetIngest(
       dataDir: join(dir.path, 'central'),
       port: await freePort(),
       databaseUrl: await createTestDatabase(cluster.url, 'bench_fleet'),
+      // The whole fleet enrols from this one address at once.
+      enrollPerMinute: options.kiosks + 10,
     });
     try {
       await seedHall((method, path, body) => central.admin(method, path, body));

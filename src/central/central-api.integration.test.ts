@@ -15,6 +15,7 @@ import { recordDay } from '../shared/wire-records.js';
 import { openPglite, openPostgres, type CentralDb } from './db/database.js';
 import { migrateCentral } from './db/migrate.js';
 import { buildCentralApi } from './server.js';
+import { CentralSigningKey } from './signing-key.js';
 import { createTestDatabase } from './test-support/pg-cluster.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
@@ -91,7 +92,12 @@ describe.each(backends)('central API on %s', (_name, open) => {
     dir = tempDir('hcp-central-');
     db = await open(dir.path);
     await migrateCentral(db);
-    app = buildCentralApi({ db, adminToken: TOKEN, sealer: Sealer.fromFile(join(dir.path, 'data.key')) });
+    app = buildCentralApi({
+      db,
+      adminToken: TOKEN,
+      sealer: Sealer.fromFile(join(dir.path, 'data.key')),
+      signingKey: CentralSigningKey.generate(),
+    });
     expect((await admin('POST', '/departments', { code: 'SCJG', name: '市场监督管理局' })).statusCode).toBe(201);
     expect((await admin('POST', '/windows', { code: 'W01', name: '1号窗口', departmentCode: 'SCJG' })).statusCode).toBe(
       201,

@@ -6,8 +6,15 @@ import { createHash, createPublicKey, randomInt, verify, type KeyObject } from '
 import { HttpError } from '../common/http.js';
 import { uuidv7 } from '../common/ids.js';
 import { tallyOf } from '../common/tally.js';
-import type { EnrollRequest, HeartbeatRequest, TallyResponse } from '../shared/central-api.js';
-import { canonicalRequest, MAX_CLOCK_SKEW_MS } from '../shared/device-auth.js';
+import type { EnrollRequest, FleetDevice, HeartbeatRequest, TallyResponse } from '../shared/central-api.js';
+import {
+  canonicalRequest,
+  DEVICE_HEADER,
+  MAX_CLOCK_SKEW_MS,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+} from '../shared/device-auth.js';
+import { isUuid } from '../shared/ids.js';
 import type { CentralDb, Queryable } from './db/database.js';
 import { buildDeviceConfig, currentConfigVersion, type DeviceRow } from './device-config.js';
 
@@ -136,6 +143,38 @@ export class KnownDevices {
   }
 }
 
+/** An Ed25519 signature is 64 bytes: 88 characters of base64. */
+const SIGNATURE_PATTERN = /^[A-Za-z0-9+/]{86}==$/;
+
+/**
+ * What can be told of a device request from its headers alone, before its body is read: the three headers there
+ * and well formed, the timestamp within MAX_CLOCK_SKEW_MS. Returns the device id, or throws the 401 of
+ * `authenticateDevice`. Cheap and without a query: it runs on every request, signed or not.
+ */
+export function checkDeviceHeaders(headers: SignedRequest['headers'], now = Date.now()): string {
+  const deviceId = header(headers, DEVICE_HEADER);
+  const timestamp = header(headers, TIMESTAMP_HEADER);
+  const signature = header(headers, SIGNATURE_HEADER);
+  if (!deviceId || !timestamp || !signature)
+    throw refuse('device requests must be signed (X-HCP-Device, X-HCP-Timestamp, X-HCP-Signature)');
+  if (!/^\d{1,16}$/.test(timestamp) || Math.abs(now - Number(timestamp)) > MAX_CLOCK_SKEW_MS) {
+    throw refuse('the request timestamp is more than 5 minutes off the server clock');
+  }
+  if (!isUuid(deviceId)) throw refuse('unknown device');
+  if (!SIGNATURE_PATTERN.test(signature)) throw refuse('bad signature');
+  return deviceId;
+}
+
+const refuse = (why: string) => new HttpError(401, 'unauthorized', why);
+
+/** The device a request claims to be from, known and not revoked: before its body is read. */
+export async function knownDevice(devices: KnownDevices, deviceId: string, now = Date.now()): Promise<KnownDevice> {
+  const known = await devices.find(deviceId, now);
+  if (!known) throw refuse('unknown device');
+  if (known.device.revokedAt) throw refuse('this device has been revoked');
+  return known;
+}
+
 /**
  * Checks a device request's signature (src/shared/device-auth.ts) and returns the device. Every failure is the
  * same 401 to the caller, with the reason in its message for the technician.
@@ -145,30 +184,39 @@ export async function authenticateDevice(
   request: SignedRequest,
   now = Date.now(),
 ): Promise<DeviceRow> {
-  const deviceId = header(request.headers, 'x-hcp-device');
-  const timestamp = header(request.headers, 'x-hcp-timestamp');
-  const signature = header(request.headers, 'x-hcp-signature');
-  const refuse = (why: string) => new HttpError(401, 'unauthorized', why);
-  if (!deviceId || !timestamp || !signature)
-    throw refuse('device requests must be signed (X-HCP-Device, X-HCP-Timestamp, X-HCP-Signature)');
-  if (!/^\d{1,16}$/.test(timestamp) || Math.abs(now - Number(timestamp)) > MAX_CLOCK_SKEW_MS) {
-    throw refuse('the request timestamp is more than 5 minutes off the server clock');
-  }
-  if (!/^[0-9a-f-]{36}$/.test(deviceId)) throw refuse('unknown device');
-  const known = await devices.find(deviceId, now);
-  if (!known) throw refuse('unknown device');
-  if (known.device.revokedAt) throw refuse('this device has been revoked');
+  const deviceId = checkDeviceHeaders(request.headers, now);
+  const known = await knownDevice(devices, deviceId, now);
+  const timestamp = header(request.headers, TIMESTAMP_HEADER)!;
+  const signature = header(request.headers, SIGNATURE_HEADER)!;
   const digest = createHash('sha256').update(request.rawBody).digest('hex');
   const signed = canonicalRequest(request.method, request.url, timestamp, digest);
   if (!verify(null, Buffer.from(signed), known.key, Buffer.from(signature, 'base64'))) throw refuse('bad signature');
   return known.device;
 }
 
+/**
+ * Keeps what the kiosk reports. The key map in force and the last reconciliation are absent from older kiosks:
+ * then what the centre knew stays.
+ */
 export async function heartbeat(db: Queryable, device: DeviceRow, body: HeartbeatRequest) {
   await db.query(
-    `UPDATE devices SET version = $2, last_heartbeat_at = now(), queue_depth = $3, oldest_pending_at = $4, evaluator = $5
+    `UPDATE devices SET version = $2, last_heartbeat_at = now(), queue_depth = $3, oldest_pending_at = $4, evaluator = $5,
+            key_map = CASE WHEN $6 THEN $7::smallint[] ELSE key_map END,
+            key_map_source = CASE WHEN $6 THEN $8 ELSE key_map_source END,
+            last_reconciled_at = CASE WHEN $9 THEN $10::timestamptz ELSE last_reconciled_at END
       WHERE id = $1`,
-    [device.id, body.version, body.queueDepth, body.oldestPendingAt, body.evaluator],
+    [
+      device.id,
+      body.version,
+      body.queueDepth,
+      body.oldestPendingAt,
+      body.evaluator,
+      body.keyMap !== undefined,
+      body.keyMap?.map ?? null,
+      body.keyMap?.source ?? null,
+      body.lastReconciledAt !== undefined,
+      body.lastReconciledAt ?? null,
+    ],
   );
   return { serverTime: new Date().toISOString(), configVersion: await currentConfigVersion(db) };
 }
@@ -192,11 +240,31 @@ export async function revokeDevice(db: Queryable, id: string): Promise<void> {
   if (rows.length === 0) throw new HttpError(404, 'not_found', `no device ${id}`);
 }
 
-export async function listDevices(db: Queryable) {
-  return db.query(
-    `SELECT id, mode, window_code AS "windowCode", name, version, enrolled_at AS "enrolledAt", revoked_at AS "revokedAt",
-            last_heartbeat_at AS "lastHeartbeatAt", queue_depth AS "queueDepth", oldest_pending_at AS "oldestPendingAt",
-            evaluator, clock_offset_ms AS "clockOffsetMs"
-       FROM devices ORDER BY enrolled_at`,
+/**
+ * The fleet. Besides what each device last reported: how many of its records were refused (all codes, and per
+ * code), how many of its evaluations named a staff number the centre did not know, and its last key test.
+ */
+export async function listDevices(db: Queryable): Promise<FleetDevice[]> {
+  const rows = await db.query<FleetDevice & { rejectedByCode: Record<string, number> | null }>(
+    `SELECT d.id, d.mode, d.window_code AS "windowCode", d.name, d.version, d.enrolled_at AS "enrolledAt",
+            d.revoked_at AS "revokedAt", d.last_heartbeat_at AS "lastHeartbeatAt", d.queue_depth AS "queueDepth",
+            d.oldest_pending_at AS "oldestPendingAt", d.evaluator, d.clock_offset_ms AS "clockOffsetMs",
+            d.key_map AS "keyMap", d.key_map_source AS "keyMapSource", d.last_reconciled_at AS "lastReconciledAt",
+            (SELECT jsonb_object_agg(code, count) FROM device_rejections r WHERE r.device_id = d.id)
+              AS "rejectedByCode",
+            (SELECT count(*) FROM evaluations e WHERE e.device_id = d.id AND e.staff_unknown)
+              AS "unknownStaffEvaluations",
+            (SELECT jsonb_build_object('startedAt', k.started_at, 'endedAt', k.ended_at, 'endedBy', k.ended_by,
+                                       'presses', k.presses)
+               FROM key_tests k WHERE k.device_id = d.id ORDER BY k.ended_at DESC LIMIT 1) AS "lastKeyTest"
+       FROM devices d ORDER BY d.enrolled_at, d.id`,
   );
+  return rows.map((row) => {
+    const byCode = Object.fromEntries(Object.entries(row.rejectedByCode ?? {}).map(([k, v]) => [k, Number(v)]));
+    return {
+      ...row,
+      rejectedByCode: byCode,
+      rejectedRecords: Object.values(byCode).reduce((sum, n) => sum + n, 0),
+    };
+  });
 }

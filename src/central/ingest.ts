@@ -1,33 +1,43 @@
 /**
  * Exactly-once ingest of kiosk records. A batch is checked record by record (a bad record is `rejected` with a
- * code and never blocks the others), then written in one transaction, one statement per kind: the ids go into the
- * `records` ledger with `ON CONFLICT DO NOTHING`, and only the ids that were new there are written to their own
- * tables. Sending the same batch twice, or two overlapping batches at once, changes nothing the second time: those
- * records are `duplicate`.
+ * code and never blocks the others): first against the schema, then against what the device may deliver
+ * (scope.ts: its window, department, mode and channel, from a catalogue held in memory, so no query per record).
+ * Then it is written in one transaction, one statement per kind: the ids go into the `records` ledger with
+ * `ON CONFLICT DO NOTHING`, and only the ids that were new there are written to their own tables. Sending the same
+ * batch twice, or two overlapping batches at once, changes nothing the second time: those records are `duplicate`.
+ * A rejected record is stored nowhere (the kiosk quarantines it); only its code is counted per device
+ * (`device_rejections`), for the fleet list.
  * Personal data (rater identity, callback number) is sealed under the centre's data key before it is stored.
  * Runs in Node.
  */
 import type { Sealer } from '../common/data-key.js';
 import { recordDay, WireRecord, type RecordBatch, type RecordResult } from '../shared/wire-records.js';
 import type { CentralDb, Statement } from './db/database.js';
+import type { DeviceRow } from './device-config.js';
+import { checkScope, deviceDepartment, isStaffUnknown, type Catalogue, type CatalogueCache } from './scope.js';
 
 type Wire = WireRecord;
 type Of<K extends Wire['kind']> = Extract<Wire, { kind: K }>;
+type Device = Pick<DeviceRow, 'id' | 'mode' | 'windowCode'>;
+
+/** A refusal that rests on the catalogue is checked again on one read less than this old before it stands. */
+const RECHECK_OLDER_THAN_MS = 1000;
 
 export async function ingestBatch(
   db: CentralDb,
   sealer: Sealer,
-  deviceId: string,
+  device: Device,
   batch: RecordBatch,
+  catalogues: CatalogueCache,
 ): Promise<RecordResult[]> {
   const results: RecordResult[] = new Array<RecordResult>(batch.records.length);
-  const valid: { index: number; record: Wire }[] = [];
+  const parsed: { index: number; record: Wire }[] = [];
   batch.records.forEach((raw, index) => {
-    const parsed = WireRecord.safeParse(raw);
-    if (parsed.success) {
-      valid.push({ index, record: parsed.data });
+    const one = WireRecord.safeParse(raw);
+    if (one.success) {
+      parsed.push({ index, record: one.data });
     } else {
-      const issue = parsed.error.issues[0]!;
+      const issue = one.error.issues[0]!;
       const id = typeof raw.id === 'string' ? raw.id : null;
       results[index] = {
         id,
@@ -38,24 +48,55 @@ export async function ingestBatch(
     }
   });
 
-  if (valid.length === 0) return results;
-  try {
-    await writeBatch(db, sealer, deviceId, batch.clockOffsetMs, valid, results);
-  } catch (error) {
-    // A record the schema let through but the database refuses (a constraint, an out-of-range value) must not hold
-    // up the others: take the batch one record at a time, and reject only the one that fails.
-    if (!isDataError(error)) throw error;
-    for (const one of valid) {
-      try {
-        await writeBatch(db, sealer, deviceId, batch.clockOffsetMs, [one], results);
-      } catch (inner) {
-        if (!isDataError(inner)) throw inner;
-        const message = (inner as Error).message;
-        results[one.index] = { id: one.record.id, status: 'rejected', code: 'invalid_record', message };
+  let catalogue = await catalogues.get();
+  let refusals = parsed.map(({ record }) => checkScope(device, record, catalogue));
+  if (refusals.some(Boolean) && catalogue.readAt < Date.now() - RECHECK_OLDER_THAN_MS) {
+    // A window or department created a moment ago, by another central process: read the catalogue again, once.
+    catalogue = await catalogues.fresherThan(Date.now() - RECHECK_OLDER_THAN_MS);
+    refusals = parsed.map(({ record }) => checkScope(device, record, catalogue));
+  }
+  const valid: { index: number; record: Wire }[] = [];
+  parsed.forEach((one, i) => {
+    const refusal = refusals[i];
+    if (refusal) results[one.index] = { id: one.record.id, status: 'rejected', ...refusal };
+    else valid.push(one);
+  });
+
+  if (valid.length > 0) {
+    const write = (some: typeof valid) => writeBatch(db, sealer, device, catalogue, batch.clockOffsetMs, some, results);
+    try {
+      await write(valid);
+    } catch (error) {
+      // A record the schema let through but the database refuses (a constraint, an out-of-range value) must not
+      // hold up the others: take the batch one record at a time, and reject only the one that fails.
+      if (!isDataError(error)) throw error;
+      for (const one of valid) {
+        try {
+          await write([one]);
+        } catch (inner) {
+          if (!isDataError(inner)) throw inner;
+          const message = (inner as Error).message;
+          results[one.index] = { id: one.record.id, status: 'rejected', code: 'invalid_record', message };
+        }
       }
     }
   }
+  await countRejections(db, device.id, results);
   return results;
+}
+
+/** Adds this batch's rejections to the device's counts, one statement for all codes (none when there are none). */
+async function countRejections(db: CentralDb, deviceId: string, results: RecordResult[]): Promise<void> {
+  const counts = new Map<string, number>();
+  for (const r of results) if (r.status === 'rejected') counts.set(r.code, (counts.get(r.code) ?? 0) + 1);
+  if (counts.size === 0) return;
+  await db.query(
+    `INSERT INTO device_rejections (device_id, code, count, last_at)
+     SELECT $1, code, n, now() FROM unnest($2::text[], $3::bigint[]) AS r (code, n)
+     ON CONFLICT (device_id, code) DO UPDATE
+       SET count = device_rejections.count + excluded.count, last_at = excluded.last_at`,
+    [deviceId, [...counts.keys()], [...counts.values()]],
+  );
 }
 
 /** SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation). */
@@ -67,7 +108,8 @@ function isDataError(error: unknown): boolean {
 async function writeBatch(
   db: CentralDb,
   sealer: Sealer,
-  deviceId: string,
+  device: Device,
+  catalogue: Catalogue,
   clockOffsetMs: number | null,
   valid: { index: number; record: Wire }[],
   results: RecordResult[],
@@ -81,11 +123,11 @@ async function writeBatch(
     seen.add(one.record.id);
   }
   const records = unique.map((v) => v.record);
-  const statements = recordStatements(sealer, deviceId, clockOffsetMs, records);
+  const statements = recordStatements(sealer, device, catalogue, clockOffsetMs, records);
   if (clockOffsetMs !== null) {
     statements.push({
       sql: 'UPDATE devices SET clock_offset_ms = $2 WHERE id = $1',
-      params: [deviceId, clockOffsetMs],
+      params: [device.id, clockOffsetMs],
     });
   }
   // Each kind's statement returns its new ids; the UPDATE returns nothing.
@@ -100,8 +142,18 @@ async function writeBatch(
  * own table, which returns them. `$1` is the device, `$2` the ids, `$3` their days; `insert` reads its columns from
  * `$4` on, as `unnest($2::uuid[], $4…) AS r (id, …) JOIN fresh USING (id)`.
  */
-function recordStatements(sealer: Sealer, deviceId: string, offset: number | null, records: Wire[]): Statement[] {
+function recordStatements(
+  sealer: Sealer,
+  device: Device,
+  catalogue: Catalogue,
+  offset: number | null,
+  records: Wire[],
+): Statement[] {
+  const deviceId = device.id;
+  const department = deviceDepartment(device, catalogue);
   const statements: Statement[] = [];
+  // smallint[] per row cannot go through unnest (a 2-D array is not ragged, nor partly null): as array literals.
+  const keyMap = (map: number[] | null | undefined) => (map ? `{${map.join(',')}}` : null);
   const of = <K extends Wire['kind']>(kind: K) => records.filter((r): r is Of<K> => r.kind === kind);
   const seal = (value: unknown, id: string) => (value === null ? null : sealer.seal(value, id).toString('base64'));
   const write = <K extends Wire['kind']>(
@@ -128,14 +180,16 @@ function recordStatements(sealer: Sealer, deviceId: string, offset: number | nul
     'evaluation',
     `INSERT INTO evaluations (id, device_id, clock_offset_ms, channel, mode, outcome, satisfaction, source, invited_at,
        expires_at, ended_at, shift_id, staff_no, window_code, department_code, service_item_code, case_no, ticket_no,
-       rater_sealed)
-     SELECT id, $1, $20, channel, mode, outcome, satisfaction, source, invited_at, expires_at, ended_at, shift_id,
-            staff_no, window_code, department_code, service_item_code, case_no, ticket_no, decode(rater, 'base64')
+       rater_sealed, staff_unknown, local_key_map)
+     SELECT id, $1, $22, channel, mode, outcome, satisfaction, source, invited_at, expires_at, ended_at, shift_id,
+            staff_no, window_code, department_code, service_item_code, case_no, ticket_no, decode(rater, 'base64'),
+            staff_unknown, local_key_map::smallint[]
        FROM unnest($2::uuid[], $4::text[], $5::text[], $6::text[], $7::smallint[], $8::text[], $9::timestamptz[],
                    $10::timestamptz[], $11::timestamptz[], $12::uuid[], $13::text[], $14::text[], $15::text[],
-                   $16::text[], $17::text[], $18::text[], $19::text[])
+                   $16::text[], $17::text[], $18::text[], $19::text[], $20::boolean[], $21::text[])
          AS r (id, channel, mode, outcome, satisfaction, source, invited_at, expires_at, ended_at, shift_id, staff_no,
-               window_code, department_code, service_item_code, case_no, ticket_no, rater)
+               window_code, department_code, service_item_code, case_no, ticket_no, rater, staff_unknown,
+               local_key_map)
        JOIN fresh USING (id)`,
     [
       (r) => r.channel,
@@ -154,6 +208,8 @@ function recordStatements(sealer: Sealer, deviceId: string, offset: number | nul
       (r) => r.caseNo,
       (r) => r.ticketNo,
       (r) => seal(r.rater, r.id),
+      (r) => isStaffUnknown(r.staffNo, r.departmentCode, catalogue),
+      (r) => keyMap(r.localKeyMap),
     ],
     offset,
   );
@@ -186,14 +242,39 @@ function recordStatements(sealer: Sealer, deviceId: string, offset: number | nul
     [(r) => r.shiftId, (r) => r.type, (r) => r.staffNo, (r) => r.windowCode, (r) => r.reason, (r) => r.at],
   );
 
+  // A stray press names no window or department: the device's own are written with it, for the reports.
   write(
     'stray_press',
-    `INSERT INTO stray_presses (id, device_id, satisfaction, key, source, shift_id, staff_no, at)
-     SELECT id, $1, satisfaction, key, source, shift_id, staff_no, at
-       FROM unnest($2::uuid[], $4::smallint[], $5::smallint[], $6::text[], $7::uuid[], $8::text[], $9::timestamptz[])
-         AS r (id, satisfaction, key, source, shift_id, staff_no, at)
+    `INSERT INTO stray_presses (id, device_id, satisfaction, key, source, shift_id, staff_no, at, staff_unknown,
+       local_key_map, window_code, department_code)
+     SELECT id, $1, satisfaction, key, source, shift_id, staff_no, at, staff_unknown, local_key_map::smallint[],
+            $12, $13
+       FROM unnest($2::uuid[], $4::smallint[], $5::smallint[], $6::text[], $7::uuid[], $8::text[], $9::timestamptz[],
+                   $10::boolean[], $11::text[])
+         AS r (id, satisfaction, key, source, shift_id, staff_no, at, staff_unknown, local_key_map)
        JOIN fresh USING (id)`,
-    [(r) => r.satisfaction, (r) => r.key, (r) => r.source, (r) => r.shiftId, (r) => r.staffNo, (r) => r.at],
+    [
+      (r) => r.satisfaction,
+      (r) => r.key,
+      (r) => r.source,
+      (r) => r.shiftId,
+      (r) => r.staffNo,
+      (r) => r.at,
+      (r) => isStaffUnknown(r.staffNo, department, catalogue),
+      (r) => keyMap(r.localKeyMap),
+    ],
+    device.windowCode,
+    department,
+  );
+
+  write(
+    'key_test',
+    `INSERT INTO key_tests (id, device_id, started_at, ended_at, ended_by, presses)
+     SELECT id, $1, started_at, ended_at, ended_by, presses
+       FROM unnest($2::uuid[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::integer[])
+         AS r (id, started_at, ended_at, ended_by, presses)
+       JOIN fresh USING (id)`,
+    [(r) => r.startedAt, (r) => r.endedAt, (r) => r.endedBy, (r) => r.presses],
   );
   return statements;
 }

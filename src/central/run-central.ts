@@ -1,6 +1,7 @@
 /**
  * Starts the central system: opens its database (the PostgreSQL server at DATABASE_URL, or embedded PGlite in
- * DATA/pgdata), applies migrations, loads the admin token and the data key, and serves the API. Runs in Node.
+ * DATA/pgdata), applies migrations, loads the admin token, the data key and the configuration-signing key, and
+ * serves the API (over TLS when given a certificate). Runs in Node.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,8 @@ import type { Logger } from '../common/logger.js';
 import { CENTRAL_DEFAULT_PORT } from '../shared/central-api.js';
 import { openPglite, openPostgres, type CentralDb } from './db/database.js';
 import { migrateCentral } from './db/migrate.js';
-import { buildCentralApi } from './server.js';
+import { buildCentralApi, type CentralApiOptions, type RateLimits } from './server.js';
+import { CentralSigningKey } from './signing-key.js';
 
 export interface RunCentralOptions {
   /** Folder for the admin token, the data key and (without a database URL) the embedded database. */
@@ -21,6 +23,11 @@ export interface RunCentralOptions {
   host?: string;
   port?: number;
   logger: Logger;
+  /** PEM files of the centre's TLS certificate (with its chain) and key: the API is served over HTTPS. */
+  tls?: { certFile: string; keyFile: string };
+  /** Behind a reverse proxy: Fastify's `trustProxy` (e.g. the proxy's address), so rate limits see client IPs. */
+  trustProxy?: CentralApiOptions['trustProxy'];
+  rateLimits?: Partial<RateLimits>;
 }
 
 export interface RunningCentral {
@@ -30,6 +37,8 @@ export interface RunningCentral {
   adminToken: string;
   /** Where the generated admin token is kept, or null when it came from HCP_ADMIN_TOKEN. */
   adminTokenFile: string | null;
+  /** The key that signs every configuration answer (DATA/central-signing.key). */
+  signingKey: CentralSigningKey;
   stop(): Promise<void>;
 }
 
@@ -42,9 +51,21 @@ export async function runCentral(options: RunCentralOptions): Promise<RunningCen
     await migrateCentral(db);
     const { token, file } = adminToken(options.dataDir);
     const sealer = Sealer.fromFile(join(options.dataDir, 'data.key'));
-    const app = buildCentralApi({ db, adminToken: token, sealer, logger: options.logger });
+    const signingKey = CentralSigningKey.loadOrCreate(options.dataDir);
+    const app = buildCentralApi({
+      db,
+      adminToken: token,
+      sealer,
+      signingKey,
+      logger: options.logger,
+      ...(options.tls
+        ? { https: { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) } }
+        : {}),
+      ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+      ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    });
     const url = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? CENTRAL_DEFAULT_PORT });
-    options.logger.info({ url, database: db.kind }, 'central system ready');
+    options.logger.info({ url, database: db.kind, signingKey: signingKey.fingerprint() }, 'central system ready');
     if (db.kind === 'pglite') {
       // PGlite's Node file system never calls fsync (electric-sql/pglite#1107): fine for a laptop or a trial.
       options.logger.warn(
@@ -58,6 +79,7 @@ export async function runCentral(options: RunCentralOptions): Promise<RunningCen
       app,
       adminToken: token,
       adminTokenFile: file,
+      signingKey,
       stop: () =>
         (stopping ??= (async () => {
           await app.close();

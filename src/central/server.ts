@@ -1,58 +1,133 @@
 /**
  * The central system's HTTP API (Fastify): the admin API for the centre's staff (bearer token) and the device API
  * for kiosks (Ed25519-signed requests). See docs/central-api.md. Runs in Node.
+ *
+ * The unauthenticated surface is kept small and checked before anything large is read: every route has its own
+ * body limit (enrolment a few KiB, admin 64 KiB, a device's records 4 MiB); a device request's headers are checked
+ * (well formed, timestamp in range) and its device looked up (known, not revoked) before its body is read, and its
+ * signature over the exact bytes after. Enrolment is rate-limited per IP, device routes per device. Security
+ * headers come from @fastify/helmet. Every id is a UuidSchema, every day a DaySchema (src/shared/ids.ts), and a
+ * database refusal that input could still cause is a 4xx (pg-errors.ts), never a 500.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import secureJson from 'secure-json-parse';
+import { z } from 'zod';
 import type { Sealer } from '../common/data-key.js';
 import { HttpError, installJsonErrors, parseBody, requireBearer } from '../common/http.js';
 import { silentLogger, type Logger } from '../common/logger.js';
-import { EnrollmentCreate, EnrollRequest, HeartbeatRequest, SettingsPatch } from '../shared/central-api.js';
+import {
+  EnrollmentCreate,
+  EnrollRequest,
+  HeartbeatRequest,
+  SettingsPatch,
+  type EnrollResponse,
+  type SigningKeyResponse,
+} from '../shared/central-api.js';
+import { CONFIG_SIGNATURE_HEADER, DEVICE_HEADER } from '../shared/device-auth.js';
+import { codeSchema } from '../shared/device-config.js';
+import { DaySchema, isUuid } from '../shared/ids.js';
 import { RecordBatch } from '../shared/wire-records.js';
 import { bumpConfigVersion, CATALOG, createEntry, getEntry, listEntries, patchEntry } from './catalog.js';
 import type { CentralDb } from './db/database.js';
 import { buildDeviceConfig, configEtag, type DeviceRow } from './device-config.js';
 import {
   authenticateDevice,
+  checkDeviceHeaders,
   createEnrollment,
   enroll,
   heartbeat,
   KnownDevices,
+  knownDevice,
   listDevices,
   revokeDevice,
   tally,
 } from './devices.js';
 import { ingestBatch } from './ingest.js';
+import { postgresInputError } from './pg-errors.js';
 import { EvaluationQuery, evaluationStats, listEvaluations, StatsQuery } from './reports.js';
+import { CatalogueCache } from './scope.js';
+import type { CentralSigningKey } from './signing-key.js';
+
+/** Requests per minute: enrolment per client IP, device routes per device (and IP). */
+export interface RateLimits {
+  /** A hall enrols a handful of kiosks at a time; a guesser of enrolment codes gets this many tries a minute. */
+  enrollPerMinute: number;
+  /**
+   * A kiosk delivering a backlog sends batches of 1,000 records two at a time, as fast as the centre takes them,
+   * and a heartbeat every 30 s: 50 a second is far above what one kiosk needs and bounds what one key can cost.
+   */
+  devicePerMinute: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = { enrollPerMinute: 10, devicePerMinute: 3000 };
 
 export interface CentralApiOptions {
   db: CentralDb;
   adminToken: string;
   /** Seals personal data (rater identity, callback numbers) before it is stored. */
   sealer: Sealer;
+  /** Signs every configuration answer (enrolment, GET /api/v1/device/config). */
+  signingKey: CentralSigningKey;
   logger?: Logger;
+  /** TLS, with Fastify's own `https` options (`key`, `cert`, …); plain HTTP without. */
+  https?: { key: Buffer | string; cert: Buffer | string };
+  /** Behind a reverse proxy: whose X-Forwarded-For to believe (Fastify's `trustProxy`), for the rate limits' IPs. */
+  trustProxy?: FastifyServerOptions['trustProxy'];
+  rateLimits?: Partial<RateLimits>;
 }
 
 /** 1,000 records of ~1 KiB each, with room to spare. */
 export const DEVICE_BODY_LIMIT = 4 * 1024 * 1024;
-const ADMIN_BODY_LIMIT = 64 * 1024;
+export const ADMIN_BODY_LIMIT = 64 * 1024;
+/** An enrolment request is a code, a public key and a few short strings. */
+export const ENROLL_BODY_LIMIT = 4 * 1024;
+/** A heartbeat: a few counters and the evaluator's status. */
+export const HEARTBEAT_BODY_LIMIT = 16 * 1024;
 
 declare module 'fastify' {
   interface FastifyRequest {
     rawBody?: Buffer;
+    /** The id a device request claims, from its headers (checked for form only). */
+    deviceId?: string;
     device?: DeviceRow;
   }
 }
 
+const KeyParam = z.strictObject({ key: codeSchema });
+const TallyQuery = z.strictObject({ day: DaySchema });
+
 export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
-  const { db, sealer } = options;
+  const { db, sealer, signingKey } = options;
+  const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
   const devices = new KnownDevices(db);
+  const catalogues = new CatalogueCache(db);
   const logger: FastifyBaseLogger = (options.logger ?? silentLogger).child(
     { module: 'central-api' },
     { level: 'warn' },
   );
-  const app = Fastify({ loggerInstance: logger, bodyLimit: DEVICE_BODY_LIMIT, return503OnClosing: true });
-  installJsonErrors(app, { service: 'central system' });
+  const app = Fastify({
+    loggerInstance: logger,
+    // The default for every route; the device routes that need more say so, before their body is read.
+    bodyLimit: ADMIN_BODY_LIMIT,
+    return503OnClosing: true,
+    ...(options.https ? { https: options.https } : {}),
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+  }) as unknown as FastifyInstance;
+  installJsonErrors(app, { service: 'central system', translate: postgresInputError });
+  void app.register(helmet);
+  void app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(429, 'rate_limited', `too many requests: at most ${context.max} per ${context.after}`),
+  });
 
   // Device signatures cover the exact bytes sent, so JSON bodies are kept raw as well as parsed.
   app.removeContentTypeParser('application/json');
@@ -66,24 +141,39 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
     }
   });
 
+  /** A configuration answer: serialized once, so that the bytes signed are the bytes sent. */
+  const sendSigned = (reply: FastifyReply, deviceId: string, status: number, payload: unknown) => {
+    const body = JSON.stringify(payload);
+    return reply
+      .code(status)
+      .header(CONFIG_SIGNATURE_HEADER, signingKey.signConfig(deviceId, body))
+      .type('application/json; charset=utf-8')
+      .send(body);
+  };
+
   // ---- admin API -------------------------------------------------------------------------------------------------
   void app.register(
     async (admin) => {
       admin.addHook('onRequest', requireBearer(options.adminToken));
-      admin.addHook('preValidation', async (request) => {
-        if ((request.rawBody?.length ?? 0) > ADMIN_BODY_LIMIT) {
-          throw new HttpError(413, 'payload_too_large', `admin bodies are at most ${ADMIN_BODY_LIMIT} bytes`);
-        }
-      });
+      const keyOf = (request: FastifyRequest) => {
+        const parsed = KeyParam.safeParse(request.params);
+        // A key no code can be (too long, a NUL, a slash) names nothing.
+        if (!parsed.success) throw new HttpError(404, 'not_found', 'no such entry');
+        return parsed.data.key;
+      };
       for (const entity of CATALOG) {
         admin.get(`/${entity.path}`, async () => listEntries(db, entity));
-        admin.get<{ Params: { key: string } }>(`/${entity.path}/:key`, async (r) => getEntry(db, entity, r.params.key));
-        admin.post(`/${entity.path}`, async (request, reply) =>
-          reply.code(201).send(await createEntry(db, entity, parseBody(entity.create, request.body))),
-        );
-        admin.patch<{ Params: { key: string } }>(`/${entity.path}/:key`, async (request) =>
-          patchEntry(db, entity, request.params.key, parseBody(entity.patch, request.body)),
-        );
+        admin.get(`/${entity.path}/:key`, async (r) => getEntry(db, entity, keyOf(r)));
+        admin.post(`/${entity.path}`, async (request, reply) => {
+          const row = await createEntry(db, entity, parseBody(entity.create, request.body));
+          catalogues.invalidate();
+          return reply.code(201).send(row);
+        });
+        admin.patch(`/${entity.path}/:key`, async (request) => {
+          const row = await patchEntry(db, entity, keyOf(request), parseBody(entity.patch, request.body));
+          catalogues.invalidate();
+          return row;
+        });
       }
       admin.get('/settings', async () =>
         Object.fromEntries(
@@ -111,27 +201,51 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
       );
       admin.get('/devices', async () => listDevices(db));
       admin.post<{ Params: { id: string } }>('/devices/:id/revoke', async (request) => {
-        if (!/^[0-9a-f-]{36}$/.test(request.params.id)) throw new HttpError(404, 'not_found', 'no such device');
+        if (!isUuid(request.params.id)) throw new HttpError(404, 'not_found', 'no such device');
         await revokeDevice(db, request.params.id);
         devices.forget(request.params.id);
         return { revoked: true };
       });
       admin.get('/evaluations', async (request) => listEvaluations(db, parseBody(EvaluationQuery, request.query)));
       admin.get('/stats', async (request) => evaluationStats(db, parseBody(StatsQuery, request.query)));
+      admin.get('/signing-key', async (): Promise<SigningKeyResponse> => ({
+        publicKey: signingKey.publicKey,
+        fingerprint: signingKey.fingerprint(),
+      }));
     },
     { prefix: '/api/v1/admin' },
   );
 
-  /** For technicians checking the connection: no data, no authentication. */
-  app.get('/api/v1/health', async () => ({ ok: true, service: 'hcp-central' }));
+  // ---- unauthenticated -------------------------------------------------------------------------------------------
+  void app.register(async (open) => {
+    /** For technicians checking the connection: no data, no authentication. */
+    open.get('/api/v1/health', async () => ({ ok: true, service: 'hcp-central' }));
+
+    open.post(
+      '/api/v1/devices/enroll',
+      {
+        bodyLimit: ENROLL_BODY_LIMIT,
+        config: { rateLimit: { max: limits.enrollPerMinute, timeWindow: 60_000 } },
+      },
+      async (request, reply) => {
+        const enrolled = await enroll(db, parseBody(EnrollRequest, request.body));
+        const body: EnrollResponse = { ...enrolled, centralPublicKey: signingKey.publicKey };
+        return sendSigned(reply, enrolled.deviceId, 201, body);
+      },
+    );
+  });
 
   // ---- device API ------------------------------------------------------------------------------------------------
-  app.post('/api/v1/devices/enroll', async (request, reply) =>
-    reply.code(201).send(await enroll(db, parseBody(EnrollRequest, request.body))),
-  );
-
   void app.register(
     async (device) => {
+      // Before anything else, and before the body is read: the headers must look like a signed request.
+      device.addHook('onRequest', async (request) => {
+        request.deviceId = checkDeviceHeaders(request.headers);
+      });
+      // After the rate limit (a route hook), still before the body: the device must be known and not revoked.
+      device.addHook('preParsing', async (request) => {
+        await knownDevice(devices, request.deviceId!);
+      });
       device.addHook('preHandler', async (request) => {
         request.device = await authenticateDevice(devices, {
           method: request.method,
@@ -140,27 +254,29 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
           rawBody: request.rawBody ?? Buffer.alloc(0),
         });
       });
-      device.get('/config', async (request, reply) => {
+      // Per device, and per IP as well: nobody can use up a kiosk's allowance by naming its id from elsewhere.
+      const rateLimit = {
+        max: limits.devicePerMinute,
+        timeWindow: 60_000,
+        keyGenerator: (request: FastifyRequest) => `${String(request.headers[DEVICE_HEADER])}@${request.ip}`,
+      };
+      device.get('/config', { config: { rateLimit } }, async (request, reply) => {
         const config = await buildDeviceConfig(db, request.device!);
         const etag = configEtag(config);
         reply.header('etag', etag);
         if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-        return config;
+        return sendSigned(reply, request.device!.id, 200, config);
       });
-      device.post('/records', async (request) => {
+      device.post('/records', { bodyLimit: DEVICE_BODY_LIMIT, config: { rateLimit } }, async (request) => {
         const batch = parseBody(RecordBatch, request.body);
-        return { results: await ingestBatch(db, sealer, request.device!.id, batch) };
+        return { results: await ingestBatch(db, sealer, request.device!, batch, catalogues) };
       });
-      device.post('/heartbeat', async (request) =>
+      device.post('/heartbeat', { bodyLimit: HEARTBEAT_BODY_LIMIT, config: { rateLimit } }, async (request) =>
         heartbeat(db, request.device!, parseBody(HeartbeatRequest, request.body)),
       );
-      device.get<{ Querystring: { day?: string } }>('/tally', async (request) => {
-        const day = request.query.day ?? '';
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day))) {
-          throw new HttpError(400, 'invalid_request', 'day: YYYY-MM-DD');
-        }
-        return tally(db, request.device!, day);
-      });
+      device.get('/tally', { config: { rateLimit } }, async (request) =>
+        tally(db, request.device!, parseBody(TallyQuery, request.query).day),
+      );
     },
     { prefix: '/api/v1/device' },
   );

@@ -15,6 +15,7 @@ import { CENTRAL_DEFAULT_PORT } from '../shared/central-api.js';
 import { BAUD_RATES, listSerialPorts, type BaudRate } from '../hardware/transport.js';
 import { hashPin } from '../common/pin-hash.js';
 import { APP_VERSION } from '../kiosk/version.js';
+import { centralCommand } from './central-command.js';
 
 // The central system, the demo and the simulator are loaded by their own commands only: a kiosk service does not
 // carry the central system's code in its memory or its start-up time.
@@ -183,30 +184,7 @@ export function buildCli(): Command {
       });
     });
 
-  program
-    .command('central')
-    .description('run the central system (PostgreSQL at DATABASE_URL, or embedded in --data)')
-    .option('--data <dir>', 'data folder: admin token, data key, embedded database', defaultCentralDir())
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'port to listen on', port, CENTRAL_DEFAULT_PORT)
-    .action(async (options: { data: string; host: string; port: number }) => {
-      const logger = createRootLogger();
-      const { runCentral } = await import('../central/run-central.js');
-      const central = await runCentral({
-        dataDir: options.data,
-        databaseUrl: process.env.DATABASE_URL,
-        host: options.host,
-        port: options.port,
-        logger,
-      });
-      process.stdout.write(
-        `central system listening on ${central.url} (database: ${central.db.kind})\n` +
-          (central.adminTokenFile ? `admin token: ${central.adminTokenFile}\n` : 'admin token: from HCP_ADMIN_TOKEN\n'),
-      );
-      const stop = () => void central.stop().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+  program.addCommand(centralCommand(defaultCentralDir()));
 
   program
     .command('sim')

@@ -164,6 +164,7 @@ describe('sync agent against a real central system', () => {
       db: central.db,
       adminToken: central.adminToken,
       sealer: Sealer.fromFile(join(dir.path, 'central', 'data.key')),
+      signingKey: central.signingKey,
     });
     await revived.listen({ port: Number(new URL(central.url).port), host: '127.0.0.1' });
     await until('delivery after the outage', () => kiosk.status().queue.pending === 0, 20_000);

@@ -32,8 +32,11 @@ export const SettingsPatch = z
   .strictObject({
     ratingWindowSeconds: z.number().int().min(RATING_WINDOW_SECONDS.min).max(RATING_WINDOW_SECONDS.max),
     keyMap: KeyMapSchema,
-    /** The kiosks' update feed (electron-updater, generic provider). */
-    updateFeedUrl: z.url({ protocol: /^https?$/ }).max(300),
+    /**
+     * The kiosks' update feed (electron-updater, generic provider). https only: what it serves decides what code
+     * every Electron kiosk runs, so it must never travel where the hall network could rewrite it.
+     */
+    updateFeedUrl: z.url({ protocol: /^https$/ }).max(300),
   })
   .partial();
 
@@ -99,3 +102,61 @@ export interface TallyResponse {
 }
 
 export const EVALUATION_GROUPS = ['department', 'window', 'staff', 'serviceItem'] as const;
+
+/**
+ * Why the centre refuses a record (`RecordResult.code` of a `rejected` one). A refused record is stored nowhere: the
+ * kiosk quarantines it, and the fleet list counts it per device and code.
+ * - `invalid_record`: not a record this API knows (schema), or one the database refuses.
+ * - `scope_mode`, `scope_channel`: the record claims another kiosk mode, or a channel the device cannot produce
+ *   (src/shared/channels.ts KIOSK_CHANNEL).
+ * - `scope_window`: a window other than the device's own (a terminal's records name no window).
+ * - `scope_department`: a window-mode device's record for a department other than its window's.
+ * - `unknown_department`: a terminal's record for a department the centre's catalogue does not hold.
+ */
+export const REJECTION_CODES = [
+  'invalid_record',
+  'scope_mode',
+  'scope_channel',
+  'scope_window',
+  'scope_department',
+  'unknown_department',
+] as const;
+export type RejectionCode = (typeof REJECTION_CODES)[number];
+
+/** One device of `GET /api/v1/admin/devices`. */
+export interface FleetDevice {
+  id: string;
+  mode: 'window' | 'terminal';
+  windowCode: string | null;
+  name: string;
+  version: string | null;
+  enrolledAt: string;
+  revokedAt: string | null;
+  lastHeartbeatAt: string | null;
+  queueDepth: number | null;
+  oldestPendingAt: string | null;
+  evaluator: unknown;
+  clockOffsetMs: number | null;
+  /** The key map in force at its last heartbeat, and where it came from (`local`: a technician's override). */
+  keyMap: number[] | null;
+  keyMapSource: 'central' | 'local' | null;
+  /** Its last successful reconciliation, as its last heartbeat reported it. */
+  lastReconciledAt: string | null;
+  /** Records refused from it, all codes together, and per code. */
+  rejectedRecords: number;
+  rejectedByCode: Partial<Record<RejectionCode, number>>;
+  /** Its evaluations whose staff number the centre did not know (accepted, flagged). */
+  unknownStaffEvaluations: number;
+  /** Its last key-test session, or null if it never ran one. */
+  lastKeyTest: { startedAt: string; endedAt: string; endedBy: string; presses: number } | null;
+}
+
+/** The centre's configuration-signing key, for a technician to compare with what a kiosk pinned. */
+export interface SigningKeyResponse {
+  /** base64 of the SPKI DER encoding, as EnrollResponse.centralPublicKey. */
+  publicKey: string;
+  /** SHA-256 of the SPKI DER, in hex groups (src/common/key-fingerprint.ts). */
+  fingerprint: string;
+}
+
+export const EVALUATION_OUTCOMES = ['rated', 'unrated', 'cancelled'] as const;

@@ -16,6 +16,16 @@ export const CHANNELS = [
 export type Channel = (typeof CHANNELS)[number];
 
 /**
+ * The one channel a kiosk of each mode produces: its evaluator or screen at a counter window, or a self-service
+ * terminal. The centre refuses a kiosk's record that claims any other (a kiosk cannot rate on the online platform,
+ * the hotline or by SMS, nor be the system default of 第八条).
+ */
+export const KIOSK_CHANNEL = { window: 'hall_window', terminal: 'hall_terminal' } as const satisfies Record<
+  'window' | 'terminal',
+  Channel
+>;
+
+/**
  * National `pf` code of each channel. A system default rating (第八条: no rating in 7 days) has no channel of its
  * own: it is reported with the `pf` of the channel the service was delivered on, so it maps to `null` here.
  */

@@ -20,13 +20,24 @@ export async function startCentralProcess(options: {
   port: number;
   databaseUrl?: string;
   adminToken?: string;
+  /** Enrolments a minute per client IP (`--enroll-per-minute`): a benchmark enrolling a fleet needs more than 10. */
+  enrollPerMinute?: number;
 }): Promise<CentralProcess> {
   const adminToken = options.adminToken ?? 'central-admin-token-for-tests';
   // HCP_CENTRAL_NODE_ARGS: flags for the centre's Node (--cpu-prof when profiling a bench).
   const nodeArgs = process.env.HCP_CENTRAL_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(
     process.execPath,
-    [...nodeArgs, HCP_BIN, 'central', '--data', options.dataDir, '--port', String(options.port)],
+    [
+      ...nodeArgs,
+      HCP_BIN,
+      'central',
+      '--data',
+      options.dataDir,
+      '--port',
+      String(options.port),
+      ...(options.enrollPerMinute ? ['--enroll-per-minute', String(options.enrollPerMinute)] : []),
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {

@@ -1,0 +1,141 @@
+/**
+ * Integration (real PostgreSQL and embedded PGlite): the centre takes from a device only the records within its
+ * enrolment (issue 13, item 7): its own window and department, its own channel and mode; a terminal names no window
+ * and only the hall's departments. A refused record is stored nowhere and counted per device in the fleet list; a
+ * staff number the centre does not know is taken and flagged.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from '../common/ids.js';
+import type { FleetDevice } from '../shared/central-api.js';
+import {
+  batch,
+  evaluation,
+  outcomes,
+  startHarness,
+  strayPress,
+  type Harness,
+  type Kiosk,
+} from './test-support/api-harness.js';
+
+describe.each(['PostgreSQL', 'PGlite'] as const)('device scope on %s', (backend) => {
+  let h: Harness;
+  let terminal: Kiosk;
+
+  beforeAll(async () => {
+    h = await startHarness(backend);
+    terminal = await h.enrol({ mode: 'terminal', name: '自助区 1号' });
+  });
+  afterAll(() => h.close());
+
+  const fleet = async (id: string) =>
+    (await h.admin('GET', '/devices')).json<FleetDevice[]>().find((d) => d.id === id)!;
+  const stored = async (ids: string[]) => h.count(`records WHERE id = ANY('{${ids.join(',')}}'::uuid[])`);
+
+  it("refuses a W01 kiosk's records for window W99, another department, another channel or mode, stores none and counts them", async () => {
+    const foreign = [
+      evaluation({ windowCode: 'W99' }),
+      evaluation({ windowCode: 'W02', departmentCode: 'GA' }),
+      evaluation({ departmentCode: 'GA' }),
+      evaluation({ windowCode: null }),
+      evaluation({ departmentCode: null }),
+      evaluation({ channel: 'hotline' }),
+      evaluation({ channel: 'hall_terminal' }),
+      evaluation({ mode: 'terminal', channel: 'hall_terminal' }),
+      {
+        kind: 'shift_event',
+        id: uuidv7(),
+        shiftId: uuidv7(),
+        type: 'login',
+        staffNo: '1001',
+        windowCode: 'W02',
+        reason: null,
+        at: new Date().toISOString(),
+      },
+    ];
+    const good = evaluation();
+    const before = await fleet(h.kiosk.id);
+    const res = await h.device('POST', '/api/v1/device/records', batch([good, ...foreign]));
+    expect(res.statusCode).toBe(200);
+    expect(outcomes(res)).toEqual([
+      'accepted',
+      'rejected:scope_window',
+      'rejected:scope_window',
+      'rejected:scope_department',
+      'rejected:scope_window',
+      'rejected:scope_department',
+      'rejected:scope_channel',
+      'rejected:scope_channel',
+      'rejected:scope_mode',
+      'rejected:scope_window',
+    ]);
+    expect(await stored([good.id])).toBe(1);
+    expect(await stored(foreign.map((r) => r.id))).toBe(0);
+    expect(await h.count(`evaluations WHERE window_code = 'W99' OR department_code = 'GA'`)).toBe(0);
+    const after = await fleet(h.kiosk.id);
+    expect(after.rejectedRecords - before.rejectedRecords).toBe(9);
+    expect(after.rejectedByCode).toMatchObject({
+      scope_window: (before.rejectedByCode.scope_window ?? 0) + 4,
+      scope_department: (before.rejectedByCode.scope_department ?? 0) + 2,
+      scope_channel: (before.rejectedByCode.scope_channel ?? 0) + 2,
+      scope_mode: (before.rejectedByCode.scope_mode ?? 0) + 1,
+    });
+    // Refused again when sent again (a technician's retry), and counted again: it is never stored.
+    const again = await h.device('POST', '/api/v1/device/records', batch([foreign[0]]));
+    expect(outcomes(again)).toEqual(['rejected:scope_window']);
+    expect((await fleet(h.kiosk.id)).rejectedByCode.scope_window).toBe(after.rejectedByCode.scope_window! + 1);
+  });
+
+  it('takes a staff number the centre does not know, flags it, and shows it in the list and the fleet', async () => {
+    const before = (await fleet(h.kiosk.id)).unknownStaffEvaluations;
+    const ghost = evaluation({ staffNo: 'NOBODY' });
+    const otherDepartment = evaluation({ staffNo: '3001' });
+    const known = evaluation();
+    const res = await h.device(
+      'POST',
+      '/api/v1/device/records',
+      batch([ghost, otherDepartment, known, strayPress({ staffNo: 'NOBODY' })]),
+    );
+    expect(outcomes(res)).toEqual(['accepted', 'accepted', 'accepted', 'accepted']);
+    const items = (await h.admin('GET', '/evaluations?limit=1000')).json<{
+      items: { id: string; staffUnknown: boolean }[];
+    }>().items;
+    const flag = (id: string) => items.find((i) => i.id === id)?.staffUnknown;
+    expect([flag(ghost.id), flag(otherDepartment.id), flag(known.id)]).toEqual([true, true, false]);
+    expect((await fleet(h.kiosk.id)).unknownStaffEvaluations).toBe(before + 2);
+    const flagged = (await h.admin('GET', '/evaluations?staffUnknown=true&limit=1000')).json<{
+      items: { id: string }[];
+    }>().items;
+    expect(flagged.map((i) => i.id)).toEqual(expect.arrayContaining([ghost.id, otherDepartment.id]));
+    expect(flagged.map((i) => i.id)).not.toContain(known.id);
+    expect(await h.count("stray_presses WHERE staff_no = 'NOBODY' AND staff_unknown")).toBe(1);
+  });
+
+  it("takes a terminal's records of no window and of a catalogue department, and refuses the rest", async () => {
+    const t = { mode: 'terminal', channel: 'hall_terminal', staffNo: null, windowCode: null };
+    const records = [
+      evaluation({ ...t, departmentCode: null }),
+      evaluation({ ...t, departmentCode: 'GA' }),
+      evaluation({ ...t, departmentCode: 'NOPE' }),
+      evaluation({ ...t, windowCode: 'W01', departmentCode: 'SCJG' }),
+      evaluation({ ...t, channel: 'hall_window' }),
+      evaluation({ ...t, channel: 'web' }),
+    ];
+    const res = await h.device('POST', '/api/v1/device/records', batch(records), terminal);
+    expect(outcomes(res)).toEqual([
+      'accepted',
+      'accepted',
+      'rejected:unknown_department',
+      'rejected:scope_window',
+      'rejected:scope_channel',
+      'rejected:scope_channel',
+    ]);
+    expect((await fleet(terminal.id)).rejectedRecords).toBe(4);
+  });
+
+  it('knows a department or window created a moment ago through the admin API', async () => {
+    expect((await h.admin('POST', '/departments', { code: 'SW', name: '税务局' })).statusCode).toBe(201);
+    const t = { mode: 'terminal', channel: 'hall_terminal', staffNo: null, windowCode: null, departmentCode: 'SW' };
+    const res = await h.device('POST', '/api/v1/device/records', batch([evaluation(t)]), terminal);
+    expect(outcomes(res)).toEqual(['accepted']);
+  });
+});

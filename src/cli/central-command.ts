@@ -1,0 +1,90 @@
+/**
+ * `hcp central`: runs the central system, and `hcp central key` prints its configuration-signing key for a
+ * technician to compare with what a kiosk pinned. The central code is loaded only when one of them runs. Runs in
+ * Node.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { createRootLogger } from '../common/logger.js';
+import { CENTRAL_DEFAULT_PORT } from '../shared/central-api.js';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a whole number 0–65535');
+  return n;
+}
+
+function perMinute(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of requests, 1 or more');
+  return n;
+}
+
+/** Fastify's `trustProxy`: `true` (any), or the proxies' addresses (comma-separated, CIDR allowed). */
+function trustProxy(value: string): boolean | string[] {
+  if (value === 'true') return true;
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+interface CentralCliOptions {
+  data: string;
+  host: string;
+  port: number;
+  tlsCert?: string;
+  tlsKey?: string;
+  trustProxy?: boolean | string[];
+  enrollPerMinute?: number;
+}
+
+export function centralCommand(defaultDataDir: string): Command {
+  const central = new Command('central')
+    .description('run the central system (PostgreSQL at DATABASE_URL, or embedded in --data)')
+    .option('--data <dir>', 'data folder: admin token, data key, signing key, embedded database', defaultDataDir)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', port, CENTRAL_DEFAULT_PORT)
+    .option('--tls-cert <file>', 'serve HTTPS: the certificate (PEM, with its chain)')
+    .option('--tls-key <file>', 'serve HTTPS: the certificate’s private key (PEM)')
+    .option('--trust-proxy <proxies>', 'behind a reverse proxy: its addresses (comma-separated), or true', trustProxy)
+    .option('--enroll-per-minute <n>', 'enrolment requests per minute and client IP (default 10)', perMinute)
+    .action(async (options: CentralCliOptions) => {
+      if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
+        throw new InvalidArgumentError('--tls-cert and --tls-key go together');
+      }
+      const logger = createRootLogger();
+      const { runCentral } = await import('../central/run-central.js');
+      const central = await runCentral({
+        dataDir: options.data,
+        databaseUrl: process.env.DATABASE_URL,
+        host: options.host,
+        port: options.port,
+        logger,
+        ...(options.tlsCert && options.tlsKey ? { tls: { certFile: options.tlsCert, keyFile: options.tlsKey } } : {}),
+        ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+        ...(options.enrollPerMinute ? { rateLimits: { enrollPerMinute: options.enrollPerMinute } } : {}),
+      });
+      process.stdout.write(
+        `central system listening on ${central.url} (database: ${central.db.kind})\n` +
+          (central.adminTokenFile
+            ? `admin token: ${central.adminTokenFile}\n`
+            : 'admin token: from HCP_ADMIN_TOKEN\n') +
+          `configuration signing key: ${central.signingKey.fingerprint()}\n`,
+      );
+      const stop = () => void central.stop().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  central
+    .command('key')
+    .description('print the fingerprint and public key that sign configurations (made on first use)')
+    .option('--data <dir>', 'the central system’s data folder', defaultDataDir)
+    .action(async (options: { data: string }) => {
+      const { mkdirSync } = await import('node:fs');
+      const { CentralSigningKey } = await import('../central/signing-key.js');
+      mkdirSync(options.data, { recursive: true, mode: 0o700 });
+      const key = CentralSigningKey.loadOrCreate(options.data);
+      process.stdout.write(`fingerprint: ${key.fingerprint()}\npublic key:  ${key.publicKey}\n`);
+    });
+  return central;
+}
