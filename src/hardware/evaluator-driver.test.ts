@@ -236,6 +236,41 @@ describe('evaluator driver', () => {
     expect(driver.counters.reconnects).toBeGreaterThanOrEqual(9);
   });
 
+  it('keeps no key in its frame log or its log lines: a KEY frame is logged as KEY with payload and CRC masked', async () => {
+    const lines: string[] = [];
+    const recording = {
+      info: (o: object, m: string) => lines.push(JSON.stringify(o) + m),
+      warn: (o: object, m: string) => lines.push(JSON.stringify(o) + m),
+    };
+    Object.assign(log, recording);
+    try {
+      await setup();
+      const sent: Buffer[] = [];
+      for (const k of [1, 2, 3, 4, 5]) {
+        const bytes = encodeFrame({ type: FrameType.KEY, seq: 100 + k, payload: Buffer.from([k]) });
+        sent.push(bytes);
+        sim.writeRaw(bytes);
+        await advance(10);
+      }
+      sim.writeRaw(encodeFrame({ type: FrameType.KEY, seq: 120, payload: Buffer.from([9, 9]) })); // not a key
+      await advance(10);
+      expect(keys).toEqual([1, 2, 3, 4, 5]);
+      const keyFrames = driver.frames().filter((f) => f.type === 'KEY');
+      expect(keyFrames).toHaveLength(6);
+      for (const bytes of sent) {
+        const header = bytes.subarray(0, 6).toString('hex');
+        expect(keyFrames.map((f) => f.hex)).toContain(`${header}••••••`);
+        // Neither the payload with its CRC nor the CRC alone (which names the key among five) is anywhere.
+        const text = JSON.stringify(driver.frames()) + lines.join('\n');
+        expect(text).not.toContain(bytes.subarray(6).toString('hex'));
+        expect(text).not.toContain(bytes.subarray(7).toString('hex'));
+      }
+      expect(lines.join('\n')).not.toContain('0909');
+    } finally {
+      Object.assign(log, { info: () => undefined, warn: () => undefined });
+    }
+  });
+
   it('keeps the last 200 frames for diagnostics', async () => {
     await setup();
     await advance(2_000 * 250);

@@ -11,6 +11,9 @@ import { encodeFrame, FRAME_TYPE_NAMES, FrameDecoder, FrameType, type DecodedFra
 import { parseAck, parseHello, parseKey, parseNak, type DeviceInfo } from './messages.js';
 import type { OpenTransport, Transport } from './transport.js';
 
+/** AA 55, VER, TYPE, SEQ, LEN: what of a KEY frame the frame log keeps. */
+const FRAME_HEADER_BYTES = 6;
+
 /** Minimal logger shape (pino-compatible). */
 export interface DriverLogger {
   info(obj: object, msg: string): void;
@@ -71,10 +74,16 @@ export interface PressTiming {
 
 const PRESS_SAMPLES = 1000;
 
+/**
+ * One frame as the diagnostics show it. The key of a KEY frame is a rating's level in all but name, so it is never
+ * kept: its payload is masked (`••` a byte), and so is its CRC, which with the SEQ and LEN beside it would name the
+ * key among five candidates. Its length and the fact that it passed the CRC (it would not be logged otherwise) stay.
+ */
 export interface FrameLogEntry {
   at: string;
   dir: 'in' | 'out';
   type: string;
+  /** The frame's bytes in hex; a KEY frame's payload and CRC as `••` a byte. */
   hex: string;
 }
 
@@ -382,7 +391,8 @@ export class EvaluatorDriver extends EventEmitter<{ state: [EvaluatorState]; con
     const key = parseKey(frame.payload);
     if (key === null) {
       // Not a key 1–5: never a rating. Left unacknowledged (the protocol gives the host no NAK).
-      this.options.log.warn({ payload: frame.payload.toString('hex') }, 'KEY frame with a bad payload');
+      // Its length only: the payload of a KEY frame is never logged, not even a malformed one.
+      this.options.log.warn({ length: frame.payload.length }, 'KEY frame with a bad payload');
       return;
     }
     const entry: RecentKey = { seq: frame.seq, at: now, acked: false };
@@ -443,8 +453,13 @@ export class EvaluatorDriver extends EventEmitter<{ state: [EvaluatorState]; con
       at: new Date().toISOString(),
       dir,
       type: FRAME_TYPE_NAMES[type] ?? `0x${type.toString(16).padStart(2, '0')}`,
-      hex: bytes.toString('hex'),
+      hex: type === FrameType.KEY ? maskedKeyFrame(bytes) : bytes.toString('hex'),
     });
     if (this.frameLog.length > FRAME_LOG_SIZE) this.frameLog.shift();
   }
+}
+
+/** A KEY frame's header in hex, then `••` for each byte of its payload and CRC (see FrameLogEntry). */
+export function maskedKeyFrame(bytes: Buffer): string {
+  return bytes.subarray(0, FRAME_HEADER_BYTES).toString('hex') + '••'.repeat(bytes.length - FRAME_HEADER_BYTES);
 }

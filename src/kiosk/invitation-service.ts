@@ -9,6 +9,7 @@
  * input may acknowledge the press to the rater (the evaluator's ACK, the screen's thanks) as soon as it returns.
  * Runs in Node.
  */
+import { DEFAULT_KEY_MAP, type KeyMapInForce } from '../shared/key-map.js';
 import { KioskError } from '../shared/kiosk-errors.js';
 import type { InvitationRequest, InvitationView } from '../shared/local-api.js';
 import type { EvaluationRecord, FollowUpRecord, PressSource, StrayPressRecord } from '../shared/records.js';
@@ -35,6 +36,19 @@ export type PressOutcome =
   /** Technician mode's key test: seen, shown to the technician, not recorded. */
   | { kind: 'test' };
 
+/** What the invitation service asks the rest of the kiosk. */
+export interface InvitationHooks {
+  /** True while technician mode's key test is on: no invitation opens then (src/kiosk/key-test.ts). */
+  keyTestOn(): boolean;
+  /** The key map in force: a technician's local one is written into every record a press makes under it. */
+  keyMapInForce(): KeyMapInForce;
+}
+
+const NO_HOOKS: InvitationHooks = {
+  keyTestOn: () => false,
+  keyMapInForce: () => ({ map: [...DEFAULT_KEY_MAP], source: 'central' }),
+};
+
 export function invitationView(row: Pick<InvitationRow, 'id' | 'state' | 'expiresAt'>): InvitationView {
   return { id: row.id, state: row.state, expiresAt: iso(row.expiresAt) };
 }
@@ -42,7 +56,10 @@ export function invitationView(row: Pick<InvitationRow, 'id' | 'state' | 'expire
 export class InvitationService {
   private expiryTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly ctx: KioskContext) {}
+  constructor(
+    private readonly ctx: KioskContext,
+    private readonly hooks: InvitationHooks = NO_HOOKS,
+  ) {}
 
   /** Ends an invitation left open by a previous run whose window has passed, or re-arms its timer. */
   recover(): void {
@@ -52,6 +69,9 @@ export class InvitationService {
 
   open(request: InvitationRequest): InvitationView {
     const { ctx } = this;
+    if (this.hooks.keyTestOn()) {
+      throw new KioskError('key_test_on', 'a technician is testing the evaluator keys: invite when the test ends');
+    }
     // Never prompt a citizen for a rating there may be no room to store.
     if (!hasRoom(ctx)) throw new KioskError('storage_full', 'the kiosk is out of storage space: no new invitations');
     const row = transact(ctx, () => {
@@ -153,6 +173,7 @@ export class InvitationService {
         shiftId: shift?.id ?? null,
         staffNo: shift?.staffNo ?? null,
         at: iso(now),
+        ...this.localKeyMap(),
       };
       ctx.invitations.insertStrayPress({
         id: record.id,
@@ -255,9 +276,16 @@ export class InvitationService {
       caseNo: row.caseNo,
       ticketNo: row.ticketNo,
       rater: row.raterSealed ? { sealed: row.raterSealed.toString('base64') } : null,
+      ...(press ? this.localKeyMap() : {}),
     };
     this.ctx.outbox.append(record, endedAt);
     return true;
+  }
+
+  /** `localKeyMap` for a record a press made: set only while a technician's local key map is in force. */
+  private localKeyMap(): { localKeyMap?: Satisfaction[] } {
+    const inForce = this.hooks.keyMapInForce();
+    return inForce.source === 'local' ? { localKeyMap: [...inForce.map] } : {};
   }
 
   private armExpiry(row: Pick<InvitationRow, 'id' | 'expiresAt'>): void {

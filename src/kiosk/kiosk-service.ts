@@ -7,10 +7,13 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DeviceConfig } from '../shared/device-config.js';
-import { DEFAULT_KEY_MAP } from '../shared/key-map.js';
+import { DEFAULT_KEY_MAP, KeyMapSchema, type KeyMap, type KeyMapInForce } from '../shared/key-map.js';
 import { KioskError } from '../shared/kiosk-errors.js';
 import type { KioskEvent } from '../shared/kiosk-events.js';
 import type { EvaluatorStatus, StatusView } from '../shared/local-api.js';
+import type { QuarantinedEntry } from './store/outbox-repo.js';
+import type { EvaluatorInputSetting, Settings } from './store/settings-repo.js';
+import { KeyTests, type EndKeyTest } from './key-test.js';
 import type { ScreenView } from '../shared/ui-contract.js';
 import { createContext, hasRoom, transact, type KioskContext } from './context.js';
 import { uuidv7 } from '../common/ids.js';
@@ -40,12 +43,16 @@ export class KioskService {
   private readonly events = new EventEmitter<{ event: [KioskEvent] }>();
   private readonly inputs: RaterInput[] = [];
   private sync: SyncAgent | undefined;
-  private keyTests = 0;
+  private readonly keyTests: KeyTests;
+  /** The key map in force, read (and checked) once after each change; see keyMapInForce. */
+  private keyMapCache: KeyMapInForce | undefined;
 
   private constructor(db: Database, sealer: Sealer, log: Logger) {
     this.ctx = createContext(db, sealer, log, (event) => this.dispatch(event));
-    this.shifts = new ShiftService(this.ctx);
-    this.invitations = new InvitationService(this.ctx);
+    this.keyTests = new KeyTests(this.ctx);
+    const keyTestOn = () => this.keyTests.on();
+    this.shifts = new ShiftService(this.ctx, keyTestOn);
+    this.invitations = new InvitationService(this.ctx, { keyTestOn, keyMapInForce: () => this.keyMapInForce() });
   }
 
   static open(options: KioskServiceOptions): KioskService {
@@ -57,6 +64,7 @@ export class KioskService {
     const { ctx } = service;
     if (!ctx.settings.get('deviceId')) transact(ctx, () => ctx.settings.set('deviceId', uuidv7()));
     service.invitations.recover();
+    service.keyTests.recover();
     return service;
   }
 
@@ -66,20 +74,114 @@ export class KioskService {
 
   /** The level of each evaluator key, left to right: the technician's order, else the configuration's. */
   keyMap(): readonly number[] {
-    return this.ctx.settings.get('keyMapOverride') ?? this.ctx.settings.get('keyMap') ?? DEFAULT_KEY_MAP;
+    return this.keyMapInForce().map;
   }
 
   /**
-   * Technician mode's key test: while on (for any technician screen), presses are shown to technicians and not
-   * recorded, neither as ratings nor as stray presses. Returns the function that ends this screen's test.
+   * The key map in force and where it came from: a technician's local override, else the centre's configuration.
+   * Both are read back through KeyMapSchema: a row altered in the database (say [5,5,5,5,5]) is not trusted, it is
+   * logged and ignored (a bad override falls back to the centre's map, a bad centre map to the default). The
+   * heartbeat reports it, and records a press makes under a local map carry it (`localKeyMap`).
    */
-  startKeyTest(): () => void {
-    this.keyTests += 1;
-    let on = true;
-    return () => {
-      if (on) this.keyTests -= 1;
-      on = false;
+  keyMapInForce(): KeyMapInForce {
+    if (this.keyMapCache) return this.keyMapCache;
+    const { settings, log } = this.ctx;
+    const read = (key: 'keyMapOverride' | 'keyMap'): KeyMap | undefined => {
+      const stored = settings.get(key);
+      if (stored === undefined || stored === null) return undefined;
+      const parsed = KeyMapSchema.safeParse(stored);
+      if (parsed.success) return parsed.data;
+      log.error({ setting: key }, 'a stored key map is not a permutation of the five levels: ignored');
+      return undefined;
     };
+    const local = read('keyMapOverride');
+    this.keyMapCache = local
+      ? { map: local, source: 'local' }
+      : { map: read('keyMap') ?? [...DEFAULT_KEY_MAP], source: 'central' };
+    return this.keyMapCache;
+  }
+
+  /**
+   * Starts technician mode's key test (src/kiosk/key-test.ts): refused while a staff member is logged in or an
+   * invitation is open; while on, presses are shown to technicians and counted, never recorded as ratings or stray
+   * presses, and no invitation opens and no one logs in. Returns the function that ends this session.
+   */
+  startKeyTest(): EndKeyTest {
+    return this.keyTests.start();
+  }
+
+  /** The rater input chosen in technician mode, if any. */
+  evaluatorInput(): EvaluatorInputSetting | undefined {
+    return this.ctx.settings.get('evaluatorInput');
+  }
+
+  /**
+   * Technician mode: the rater input, and the key order. `keyMap` undefined keeps the order in force; null clears a
+   * local override (back to the centre's map); a map the same as the centre's clears it too. Anything but a
+   * permutation of the five levels is refused.
+   */
+  setEvaluatorInput(input: EvaluatorInputSetting, keyMap?: KeyMap | null): void {
+    const { ctx } = this;
+    let override: KeyMap | null | undefined = keyMap;
+    if (keyMap) {
+      const parsed = KeyMapSchema.safeParse(keyMap);
+      if (!parsed.success) {
+        throw new KioskError('invalid_request', `keyMap: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      }
+      const central = KeyMapSchema.safeParse(ctx.settings.get('keyMap'));
+      const same = central.success && central.data.every((level, i) => level === parsed.data[i]);
+      override = same ? null : parsed.data;
+    }
+    const before = this.keyMapInForce();
+    transact(ctx, () => {
+      ctx.settings.set('evaluatorInput', input);
+      if (override !== undefined) ctx.settings.set('keyMapOverride', override);
+    });
+    this.keyMapCache = undefined;
+    const after = this.keyMapInForce();
+    if (after.source !== before.source || after.map.some((level, i) => level !== before.map[i])) {
+      // An audit line: a key order set at the counter changes what every key means.
+      ctx.log.warn({ keyMap: after.map, source: after.source }, 'evaluator key map changed in technician mode');
+      this.dispatch({ type: 'config.changed' });
+    }
+  }
+
+  /** The scrypt hash of the technician's admin PIN, once set. */
+  adminPinHash(): string | undefined {
+    return this.ctx.settings.get('adminPinHash');
+  }
+
+  /** Sets the admin PIN's hash, at first run only. */
+  setAdminPinHash(hash: string): void {
+    const { ctx } = this;
+    transact(ctx, () => {
+      if (ctx.settings.get('adminPinHash')) throw new KioskError('invalid_request', 'the admin PIN is set already');
+      ctx.settings.set('adminPinHash', hash);
+    });
+  }
+
+  /** Where the central system is and who this device is there, once enrolled. */
+  enrolment(): Settings['enrolment'] | undefined {
+    return this.ctx.settings.get('enrolment');
+  }
+
+  /** The update feed the central configuration names, for the Electron shell. */
+  updateFeedUrl(): string | null {
+    return this.ctx.settings.get('updateFeedUrl') ?? null;
+  }
+
+  /** Records the centre refused, as the counter may see them (follow-ups left out: OutboxRepo.quarantined). */
+  quarantined(): QuarantinedEntry[] {
+    return this.ctx.outbox.quarantined();
+  }
+
+  /** Puts every quarantined record back in the queue (after the cause was fixed at the centre) and sends now. */
+  retryQuarantined(): { requeued: number } {
+    const { ctx } = this;
+    const requeued = transact(ctx, () => ctx.outbox.retryQuarantined());
+    ctx.log.info({ requeued }, 'quarantined records sent again');
+    this.sync?.nudge();
+    return { requeued };
   }
 
   /** Listens to everything the service does; returns the unsubscribe function. */
@@ -114,7 +216,7 @@ export class KioskService {
       ctx.settings.set('department', config.department ?? null);
       ctx.settings.set('terminalName', config.terminalName ?? null);
       ctx.settings.set('ratingWindowSeconds', config.ratingWindowSeconds);
-      ctx.settings.set('keyMap', config.keyMap);
+      ctx.settings.set('keyMap', KeyMapSchema.parse(config.keyMap));
       ctx.settings.set('updateFeedUrl', config.updateFeedUrl ?? null);
       ctx.settings.set('provisionedAt', new Date(ctx.now()).toISOString());
       ctx.roster.replaceAll(
@@ -123,6 +225,7 @@ export class KioskService {
         config.reasonTags,
       );
     });
+    this.keyMapCache = undefined;
     ctx.log.info({ mode: config.mode, staff: staff.length, items: config.serviceItems.length }, 'provisioned');
     this.dispatch({ type: 'config.changed' });
   }
@@ -147,7 +250,9 @@ export class KioskService {
 
   /** Takes a press from any input. See InvitationService.press for the durability contract. */
   press(press: Press): PressOutcome {
-    if (this.keyTests > 0) {
+    if (this.keyTests.on()) {
+      // No shift and no invitation can be open now (key-test.ts): this press is no one's rating.
+      this.keyTests.countPress();
       this.dispatch({ type: 'evaluator.key', key: press.key ?? null, level: press.level, source: press.source });
       return { kind: 'test' };
     }
@@ -179,7 +284,8 @@ export class KioskService {
       shift: shift ? shiftView(shift) : null,
       invitation: this.invitations.current(),
       evaluator: this.evaluatorStatus(),
-      queue: ctx.outbox.status(),
+      // Follow-ups counted within their evaluations: the counter must not learn that a rating was a 差评.
+      queue: ctx.outbox.counterStatus(),
       central: this.sync
         ? { state: this.sync.status().state, lastError: this.sync.status().lastError }
         : { state: 'not_enrolled', lastError: null },
@@ -245,13 +351,17 @@ export class KioskService {
 
   async close(): Promise<void> {
     this.invitations.close();
+    this.keyTests.close();
     await this.sync?.stop();
     await Promise.allSettled(this.inputs.map((i) => i.stop()));
     this.ctx.checkpoints.stop();
     this.ctx.db.close();
   }
 
-  /** Test and diagnostics access to the context (repositories, clock). */
+  /**
+   * For tests only (and the sync agent and enrolment, which are the service's own parts): the repositories and the
+   * clock. Transports (local API, UI channel, technician mode) call the methods above instead.
+   */
   get context(): KioskContext {
     return this.ctx;
   }

@@ -69,7 +69,7 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
     });
     await service.addInput(serial);
   };
-  const configured = service.context.settings.get('evaluatorInput');
+  const configured = service.evaluatorInput();
   if (options.evaluatorLine) {
     serial = new SerialInput({
       open: options.evaluatorLine,
@@ -115,7 +115,7 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
   // central configuration names (now and whenever the configuration changes).
   if (parentPort) {
     const tellFeed = () =>
-      parentPort.postMessage({ type: 'update-feed', url: service.context.settings.get('updateFeedUrl') ?? null });
+      parentPort.postMessage({ type: 'update-feed', url: service.updateFeedUrl() });
     tellFeed();
     service.subscribe((event) => event.type === 'config.changed' && tellFeed());
     acceptWindows(parentPort, (windowTransport, role) =>
@@ -161,7 +161,7 @@ export function syncAgentFor(
   timings?: Partial<SyncTimings>,
   deviceKeyPem?: string,
 ): SyncAgent | null {
-  const enrolment = service.context.settings.get('enrolment');
+  const enrolment = service.enrolment();
   const identity = DeviceIdentity.load(dataDir) ?? (deviceKeyPem ? DeviceIdentity.fromPem(deviceKeyPem) : null);
   if (!enrolment || !identity) return null;
   return new SyncAgent({
@@ -170,7 +170,7 @@ export function syncAgentFor(
     log: logger.child({ module: 'sync' }),
     version: APP_VERSION,
     applyConfig: (config) => service.provision(config),
-    report: () => ({ evaluator: service.evaluatorStatus() }),
+    report: () => ({ evaluator: service.evaluatorStatus(), keyMap: service.keyMapInForce() }),
     timings,
   });
 }

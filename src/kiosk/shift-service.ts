@@ -26,7 +26,11 @@ export function shiftView(row: ShiftRow): ShiftView {
 }
 
 export class ShiftService {
-  constructor(private readonly ctx: KioskContext) {}
+  constructor(
+    private readonly ctx: KioskContext,
+    /** True while technician mode's key test is on: no one logs in then (src/kiosk/key-test.ts). */
+    private readonly keyTestOn: () => boolean = () => false,
+  ) {}
 
   current(): ShiftRow | undefined {
     return this.ctx.shifts.current();
@@ -36,6 +40,7 @@ export class ShiftService {
     const { ctx } = this;
     this.requireWindowMode();
     this.assertNotLocked(staffNo);
+    this.assertNoKeyTest();
     if (ctx.shifts.current()) throw new KioskError('shift_open', 'a staff member is already logged in at this window');
 
     const staff = ctx.roster.staff(staffNo);
@@ -59,6 +64,8 @@ export class ShiftService {
         attemptsLeft: MAX_FAILED_PINS - failure.failed,
       });
     }
+    // The PIN check yielded: a key test may have started meanwhile (it ends its sessions outside a transaction).
+    this.assertNoKeyTest();
     const view = transact(ctx, () => {
       const now = ctx.now();
       this.assertNotLocked(staffNo);
@@ -78,6 +85,12 @@ export class ShiftService {
     });
     ctx.emit({ type: 'shift.started', shift: view });
     return view;
+  }
+
+  private assertNoKeyTest(): void {
+    if (this.keyTestOn()) {
+      throw new KioskError('key_test_on', 'a technician is testing the evaluator keys: log in when the test ends');
+    }
   }
 
   pause(reason: string): ShiftView {

@@ -9,8 +9,8 @@ import { statfsSync } from 'node:fs';
 import { hashPin, verifyPin } from '../common/pin-hash.js';
 import { listSerialPorts, type PortInfo } from '../hardware/transport.js';
 import { DeviceConfig } from '../shared/device-config.js';
+import type { KeyMap, KeyMapInForce } from '../shared/key-map.js';
 import { KioskError } from '../shared/kiosk-errors.js';
-import { transact } from './context.js';
 import type { KioskService } from './kiosk-service.js';
 import type { EvaluatorInputSetting } from './store/settings-repo.js';
 import { enrollKiosk } from './sync/enroll.js';
@@ -26,6 +26,8 @@ export interface TechStatus {
   mode: 'window' | 'terminal' | null;
   evaluatorInput: EvaluatorInputSetting;
   keyMap: number[];
+  /** Where the key map in force comes from: the centre's configuration, or a local override set here. */
+  keyMapSource: KeyMapInForce['source'];
 }
 
 export class TechnicianService {
@@ -44,23 +46,24 @@ export class TechnicianService {
   ) {}
 
   status(): TechStatus {
-    const { settings } = this.service.context;
+    const { service } = this;
+    const status = service.status();
+    const keyMap = service.keyMapInForce();
     return {
-      adminPinSet: settings.get('adminPinHash') !== undefined,
-      provisioned: settings.get('mode') !== undefined,
-      enrolled: settings.get('enrolment') !== undefined,
-      mode: settings.get('mode') ?? null,
-      evaluatorInput: settings.get('evaluatorInput') ?? { kind: 'touch' },
-      keyMap: [...this.service.keyMap()],
+      adminPinSet: service.adminPinHash() !== undefined,
+      provisioned: status.enrolment.provisioned,
+      enrolled: status.enrolment.enrolled,
+      mode: status.mode,
+      evaluatorInput: service.evaluatorInput() ?? { kind: 'touch' },
+      keyMap: [...keyMap.map],
+      keyMapSource: keyMap.source,
     };
   }
 
   /** First run only: once set, the PIN is changed by a technician who knows it (not built yet) or by a re-install. */
   async setAdminPin(pin: string): Promise<void> {
-    const ctx = this.service.context;
-    if (ctx.settings.get('adminPinHash')) throw new KioskError('invalid_request', 'the admin PIN is set already');
-    const hash = await hashPin(pin);
-    transact(ctx, () => ctx.settings.set('adminPinHash', hash));
+    if (this.service.adminPinHash()) throw new KioskError('invalid_request', 'the admin PIN is set already');
+    this.service.setAdminPinHash(await hashPin(pin));
   }
 
   /** True when `pin` is the admin PIN. Five wrong tries lock technician mode for five minutes. */
@@ -70,7 +73,7 @@ export class TechnicianService {
         retryAt: new Date(this.lockedUntil).toISOString(),
       });
     }
-    const stored = this.service.context.settings.get('adminPinHash');
+    const stored = this.service.adminPinHash();
     if (!stored) throw new KioskError('not_provisioned', 'set the admin PIN first');
     if (await verifyPin(pin, stored)) {
       this.failures = 0;
@@ -91,12 +94,13 @@ export class TechnicianService {
     return listSerialPorts();
   }
 
-  async setInput(input: EvaluatorInputSetting, keyMap?: number[]): Promise<TechStatus> {
-    const ctx = this.service.context;
-    transact(ctx, () => {
-      ctx.settings.set('evaluatorInput', input);
-      if (keyMap) ctx.settings.set('keyMapOverride', keyMap);
-    });
+  /**
+   * Chooses the rater input and, with `keyMap`, the key order (a permutation of the five levels, else refused):
+   * null goes back to the centre's map. A local order is reported to the centre (heartbeat, and the records rated
+   * under it).
+   */
+  async setInput(input: EvaluatorInputSetting, keyMap?: KeyMap | null): Promise<TechStatus> {
+    this.service.setEvaluatorInput(input, keyMap);
     await this.applyInput(input);
     return this.status();
   }
@@ -123,7 +127,7 @@ export class TechnicianService {
 
   /** Can the central system be reached? Uses the enrolment's URL unless one is given. */
   async checkCentral(centralUrl?: string): Promise<{ reachable: boolean; url: string | null; message: string }> {
-    const url = centralUrl ?? this.service.context.settings.get('enrolment')?.centralUrl ?? null;
+    const url = centralUrl ?? this.service.enrolment()?.centralUrl ?? null;
     if (!url) return { reachable: false, url: null, message: 'no central system configured' };
     try {
       const res = await fetch(new URL('/api/v1/health', url), { signal: AbortSignal.timeout(5000) });
@@ -133,7 +137,11 @@ export class TechnicianService {
     }
   }
 
-  /** Everything a technician needs to see, and nothing personal: no rater, no callback number, no rating. */
+  /**
+   * Everything a technician needs to see, and nothing personal: no rater, no callback number, no rating. Whoever
+   * holds the export is at the counter, so it follows the counter's rule: the frame log keeps no key (KEY frames
+   * masked), the queue counts follow-ups within their evaluations, and quarantined follow-ups are left out.
+   */
   diagnostics() {
     const { service } = this;
     const status = service.status();
@@ -154,7 +162,7 @@ export class TechnicianService {
         window: status.window,
       },
       evaluator: { status: status.evaluator, ...service.evaluatorDiagnostics() },
-      sync: { central: status.central, queue: status.queue, quarantined: service.context.outbox.quarantined() },
+      sync: { central: status.central, queue: status.queue, quarantined: service.quarantined() },
       storage: { ...status.storage, disk },
     };
   }

@@ -14,6 +14,8 @@ export const KIOSK_ERROR_CODES = [
   'paused',
   'not_paused',
   'invitation_open',
+  /** Technician mode's key test is on: no invitation opens and no one logs in until it ends. */
+  'key_test_on',
   'invitation_closed',
   'followup_not_allowed',
   'unknown_reason_tag',

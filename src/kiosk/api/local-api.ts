@@ -52,6 +52,7 @@ const STATUS: Record<KioskErrorCode, number> = {
   paused: 409,
   not_paused: 409,
   invitation_open: 409,
+  key_test_on: 409,
   invitation_closed: 409,
   followup_not_allowed: 409,
   storage_full: 507,
@@ -109,16 +110,20 @@ export function buildLocalApi(options: LocalApiOptions): FastifyInstance {
   app.post(`${p}/sync/reconcile`, async () => {
     const sync = agent();
     try {
-      return { days: await sync.reconcile() };
+      // Whether each day matched, not its counts: a day's tally counts follow-ups, so two calls around a rating
+      // would tell the counter that it was a 差评.
+      const days = await sync.reconcile();
+      return {
+        days: days.map((d) => ({ day: d.day, matched: d.central === d.local, requeued: d.requeued > 0 })),
+      };
     } catch (error) {
       throw new HttpError(503, 'central_unreachable', `reconciliation failed: ${(error as Error).message}`);
     }
   });
-  app.get(`${p}/sync/quarantine`, async () => ({ records: service.context.outbox.quarantined() }));
+  app.get(`${p}/sync/quarantine`, async () => ({ records: service.quarantined() }));
   app.post(`${p}/sync/quarantine/retry`, async () => {
-    const requeued = service.context.outbox.retryQuarantined();
-    agent().nudge();
-    return { requeued };
+    agent(); // not enrolled: 404, as before
+    return service.retryQuarantined();
   });
   app.post(`${p}/shift/login`, async (request) => service.shifts.login(parseBody(LoginRequest, request.body)));
   app.post(`${p}/shift/pause`, async (request) => service.shifts.pause(parseBody(PauseRequest, request.body).reason));

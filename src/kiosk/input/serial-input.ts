@@ -60,7 +60,8 @@ export class SerialInput implements RaterInput {
       timings: this.options.timings,
       onKey: async (key) => {
         const level = levelForKey(key, this.options.keyMap());
-        if (level === null) throw new Error(`key ${key} has no level in the key map`);
+        // The driver logs this message: it names no key (a key is a rating's level in all but name).
+        if (level === null) throw new Error('a key has no level in the key map');
         const outcome = await onPress({ level, source: 'serial', key });
         // The rating has committed: the driver ACKs now, and THANKS follows the ACK.
         return outcome.kind === 'rated' ? () => void driver.send(FrameType.THANKS) : undefined;

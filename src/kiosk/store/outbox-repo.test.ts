@@ -30,11 +30,11 @@ function append(at: number): { id: string; seq: number } {
 }
 
 describe('the outbox', () => {
-  it('indexes only what a rating must write: the pending queue (quarantine is all but empty)', () => {
+  it('indexes only what a rating must write: the pending queue (quarantine and follow-ups are all but empty)', () => {
     const indexes = db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' ORDER BY name")
       .all() as { name: string }[];
-    expect(indexes.map((i) => i.name)).toEqual(['outbox_pending', 'outbox_quarantined']);
+    expect(indexes.map((i) => i.name)).toEqual(['outbox_pending', 'outbox_pending_followups', 'outbox_quarantined']);
   });
 
   it('gives reconciliation every record of the days asked, across chunks, in seq order, none quarantined', () => {
@@ -66,5 +66,34 @@ describe('the outbox', () => {
     expect(outbox.requeue([a.seq, c.seq])).toBe(1); // c was still waiting
     expect(outbox.pending(10).map((e) => e.seq)).toEqual([a.seq, c.seq]);
     expect(outbox.requeue([])).toBe(0);
+  });
+
+  // Last: uuidv7 never goes back, so ids made here would move the days of the tests above.
+  it('counts, for the counter, a follow-up within its evaluation, and keeps the whole queue for the centre', () => {
+    const evaluation = append(T0);
+    outbox.append(
+      {
+        kind: 'followup',
+        id: uuidv7(T0 + 1),
+        evaluationId: evaluation.id,
+        reasonTags: ['attitude'],
+        callbackPhone: null,
+        comment: null,
+        at: new Date(T0 + 1).toISOString(),
+      },
+      T0 + 1,
+    );
+    expect(outbox.status().pending).toBe(2);
+    expect(outbox.counterStatus()).toMatchObject({ pending: 1, oldestPendingAt: new Date(T0).toISOString() });
+    // The evaluation went out, its follow-up not yet: the counter sees an empty queue, not a follow-up waiting.
+    outbox.markDelivered([evaluation.seq], T0 + 2);
+    expect(outbox.status().pending).toBe(1);
+    expect(outbox.counterStatus()).toEqual({ pending: 0, quarantined: 0, oldestPendingAt: null });
+    // Quarantined, it is not listed at the counter either; a retry sends it again with the rest.
+    outbox.quarantine(outbox.pending(10)[0]!.seq, 'invalid_record: test', T0 + 3);
+    expect(outbox.status().quarantined).toBe(1);
+    expect(outbox.counterStatus().quarantined).toBe(0);
+    expect(outbox.quarantined()).toEqual([]);
+    expect(outbox.retryQuarantined()).toBe(1);
   });
 });

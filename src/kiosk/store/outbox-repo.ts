@@ -55,12 +55,38 @@ export class OutboxRepo {
     });
   }
 
+  /**
+   * The whole queue, every kind of record: what the centre is told (the heartbeat's depth). Never shown at the
+   * counter, where `counterStatus` is.
+   */
   status(): QueueStatus {
     const row = this.sql(
       `SELECT (SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND quarantined_at IS NULL) AS pending,
               (SELECT count(*) FROM outbox WHERE quarantined_at IS NOT NULL) AS quarantined,
               (SELECT created_at FROM outbox WHERE delivered_at IS NULL AND quarantined_at IS NULL
                 ORDER BY seq LIMIT 1) AS oldest`,
+    ).get() as { pending: number; quarantined: number; oldest: number | null };
+    return {
+      pending: row.pending,
+      quarantined: row.quarantined,
+      oldestPendingAt: row.oldest === null ? null : new Date(row.oldest).toISOString(),
+    };
+  }
+
+  /**
+   * The queue as the counter may see it (the staff panel's 待上传, the status, the technician's diagnostics): a
+   * 差评's follow-up is counted within its evaluation, not as a record of its own, which would tell the staff that
+   * the last rating was bad. Pending follow-ups are subtracted through their own partial index (written only for
+   * them), so the count stays index-only.
+   */
+  counterStatus(): QueueStatus {
+    const row = this.sql(
+      `SELECT (SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND quarantined_at IS NULL)
+            - (SELECT count(*) FROM outbox
+                WHERE kind = 'followup' AND delivered_at IS NULL AND quarantined_at IS NULL) AS pending,
+              (SELECT count(*) FROM outbox WHERE quarantined_at IS NOT NULL AND kind <> 'followup') AS quarantined,
+              (SELECT created_at FROM outbox WHERE delivered_at IS NULL AND quarantined_at IS NULL
+                AND kind <> 'followup' ORDER BY seq LIMIT 1) AS oldest`,
     ).get() as { pending: number; quarantined: number; oldest: number | null };
     return {
       pending: row.pending,
@@ -94,10 +120,14 @@ export class OutboxRepo {
     );
   }
 
+  /**
+   * Quarantined records as the counter may see them: follow-ups left out (a follow-up's id dates a 差评; the centre,
+   * which refused it, holds the reason). `retryQuarantined` sends them again with the rest.
+   */
   quarantined(limit = 100): QuarantinedEntry[] {
     return this.sql(
       `SELECT seq, record_id AS recordId, kind, quarantined_at AS quarantinedAt, last_error AS lastError
-         FROM outbox WHERE quarantined_at IS NOT NULL ORDER BY seq LIMIT ?`,
+         FROM outbox WHERE quarantined_at IS NOT NULL AND kind <> 'followup' ORDER BY seq LIMIT ?`,
     ).all(limit) as QuarantinedEntry[];
   }
 

@@ -11,6 +11,7 @@ export interface Settings {
   department: { code: string; name: string } | null;
   terminalName: string | null;
   ratingWindowSeconds: number;
+  /** The centre's key map. Read back through KeyMapSchema (KioskService.keyMapInForce): a row is not trusted. */
   keyMap: number[];
   provisionedAt: string;
   /** Set by `hcp kiosk enroll`: where the central system is and who this device is there. */
@@ -22,8 +23,11 @@ export interface Settings {
   clockOffsetMs: number;
   /** The rater input chosen in technician mode (a serial port given on the command line wins). */
   evaluatorInput: EvaluatorInputSetting;
-  /** The technician's key order, when it differs from the central configuration's. */
-  keyMapOverride: number[];
+  /**
+   * The technician's key order, when it differs from the central configuration's; null once cleared. Read back
+   * through KeyMapSchema, like `keyMap`.
+   */
+  keyMapOverride: number[] | null;
   /** scrypt hash of the technician's admin PIN, set at first run. */
   adminPinHash: string;
   /** The update feed the central configuration names, for the Electron shell. */

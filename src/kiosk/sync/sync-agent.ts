@@ -17,6 +17,7 @@ import type { Logger } from '../../common/logger.js';
 import { tallyOf } from '../../common/tally.js';
 import type { HeartbeatResponse, TallyResponse } from '../../shared/central-api.js';
 import { DeviceConfig } from '../../shared/device-config.js';
+import type { KeyMapInForce } from '../../shared/key-map.js';
 import type { EvaluatorStatus } from '../../shared/local-api.js';
 import type { SyncRecord } from '../../shared/records.js';
 import { MAX_RECORDS_PER_BATCH, type RecordResult } from '../../shared/wire-records.js';
@@ -65,8 +66,8 @@ export interface SyncAgentOptions {
   version: string;
   /** Applies a configuration from the centre (KioskService.provision). */
   applyConfig: (config: DeviceConfig) => Promise<void>;
-  /** What the heartbeat reports about the evaluator and the queue. */
-  report: () => { evaluator: EvaluatorStatus };
+  /** What the heartbeat reports about the evaluator, and the key map in force (a local override is reported). */
+  report: () => { evaluator: EvaluatorStatus; keyMap?: KeyMapInForce };
   timings?: Partial<SyncTimings>;
 }
 
@@ -289,7 +290,7 @@ export class SyncAgent {
         version: this.o.version,
         queueDepth: queue.pending,
         oldestPendingAt: queue.oldestPendingAt,
-        evaluator: this.o.report().evaluator,
+        ...this.o.report(),
       });
       if (res.status !== 200) throw new RetryLater(`heartbeat answered ${res.status}`);
       const receivedAt = Date.now();
