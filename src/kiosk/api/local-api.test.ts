@@ -94,6 +94,18 @@ describe('local API: the walk-through', () => {
     });
   });
 
+  it('answers 409 key_test_on to a login or an invitation while a technician tests the keys', async () => {
+    const end = service.startKeyTest();
+    try {
+      const refused = await login();
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json()).toMatchObject({ error: 'key_test_on' });
+    } finally {
+      end();
+    }
+    expect((await login()).statusCode).toBe(200);
+  });
+
   it('answers a wrong PIN with 401 and a locked staff number with 423 and retryAt', async () => {
     const wrong = await post('/shift/login', { staffNo: '1002', pin: '000000' });
     expect([wrong.statusCode, wrong.json<{ error: string }>().error]).toEqual([401, 'bad_credentials']);
