@@ -4,7 +4,7 @@
  * go through `app.inject`: the whole Fastify stack, no sockets.
  */
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { inject } from 'vitest';
 import { Sealer } from '../../common/data-key.js';
 import { DeviceIdentity } from '../../common/device-identity.js';
@@ -31,9 +31,9 @@ export interface Harness {
   signingKey: CentralSigningKey;
   /** A W01 kiosk (window mode, 市场监督管理局 SCJG). */
   kiosk: Kiosk;
-  admin(method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown): ReturnType<FastifyInstance['inject']>;
+  admin(method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown): Promise<LightMyRequestResponse>;
   /** A request signed by `who` (the W01 kiosk unless told otherwise). */
-  device(method: 'GET' | 'POST', url: string, body?: unknown, who?: Kiosk): ReturnType<FastifyInstance['inject']>;
+  device(method: 'GET' | 'POST', url: string, body?: unknown, who?: Kiosk): Promise<LightMyRequestResponse>;
   enrol(enrollment: { mode: 'window' | 'terminal'; windowCode?: string; name: string }): Promise<Kiosk>;
   count(tableAndWhere: string): Promise<number>;
   close(): Promise<void>;
