@@ -10,6 +10,17 @@ import { KioskService } from '../kiosk/kiosk-service.js';
 import { createRootLogger } from '../common/logger.js';
 import { readProvisionFile, runKiosk } from '../kiosk/run-kiosk.js';
 import { enrollKiosk } from '../kiosk/sync/enroll.js';
+import { applyLocalPins } from '../kiosk/sync/local-pins.js';
+
+interface EnrolCliOptions {
+  central: string;
+  code: string;
+  data: string;
+  centralFingerprint?: string;
+  updateOrigin?: string[];
+  insecureHttp?: boolean;
+  caFile?: string;
+}
 import type { SyncTimings } from '../kiosk/sync/sync-agent.js';
 import { CENTRAL_DEFAULT_PORT } from '../shared/central-api.js';
 import { BAUD_RATES, listSerialPorts, type BaudRate } from '../hardware/transport.js';
@@ -80,6 +91,8 @@ export function buildCli(): Command {
       positiveInt,
     )
     .enablePositionalOptions()
+    .option('--insecure-http', 'allow plain http to a central system off this machine (test networks only; logged)')
+    .option('--ca-file <path>', "PEM of the hall's own certificate authority for the central system's https")
     .action(
       async (options: {
         data: string;
@@ -91,6 +104,8 @@ export function buildCli(): Command {
         maxDbPages?: number;
       }) => {
         const logger = createRootLogger();
+        insecureHttp?: boolean;
+        caFile?: string;
         const running = await runKiosk({
           dataDir: options.data,
           host: options.host,
@@ -103,6 +118,8 @@ export function buildCli(): Command {
         });
         process.stdout.write(`kiosk service listening on ${running.url} (data: ${options.data})\n`);
         const stop = () => {
+          insecureHttp: options.insecureHttp === true,
+          caFile: options.caFile,
           void running.stop().then(() => {
             logger.flush();
             process.exit(0);
@@ -120,10 +137,20 @@ export function buildCli(): Command {
     .requiredOption('--central <url>', 'the central system, e.g. https://hcp.example.gov.cn')
     .requiredOption('--code <code>', 'the enrolment code (valid 24 h, once)')
     .option('--data <dir>', 'data folder', defaultDataDir())
-    .action(async (options: { central: string; code: string; data: string }) => {
+    .option('--central-fingerprint <hex>', "the centre's key fingerprint (hcp central key): pinned only if it matches")
+    .option('--update-origin <origin...>', 'https origin(s) the kiosk app may take updates from')
+    .option('--insecure-http', 'allow plain http to a central system off this machine (test networks only; logged)')
+    .option('--ca-file <path>', "PEM of the hall's own certificate authority for the central system's https")
+    .action(async (options: EnrolCliOptions) => {
       const service = KioskService.open({ dataDir: options.data });
       try {
-        const result = await enrollKiosk(service, options.data, options.central, options.code);
+        const result = await enrollKiosk(service, options.data, options.central, options.code, {
+          centralFingerprint: options.centralFingerprint,
+          insecureHttp: options.insecureHttp === true,
+          caFile: options.caFile,
+          log: createRootLogger({ level: 'warn' }),
+        });
+        if (options.updateOrigin) applyLocalPins(service.context, { updateOrigins: options.updateOrigin });
         const where =
           result.config.mode === 'window' ? `window ${result.config.window?.code}` : 'self-service terminal';
         process.stdout.write(
@@ -151,7 +178,9 @@ export function buildCli(): Command {
     .description('set this kiosk up from a provision file (roster, window, department, service items, reason tags)')
     .requiredOption('--file <path>', 'provision file (JSON); see examples/provision-window.json')
     .option('--data <dir>', 'data folder', defaultDataDir())
-    .action(async (options: { file: string; data: string }) => {
+    .option('--central-key <base64>', "the centre's public key (hcp central key): configurations must be signed by it")
+    .option('--update-origin <origin...>', 'https origin(s) the kiosk app may take updates from')
+    .action(async (options: { file: string; data: string; centralKey?: string; updateOrigin?: string[] }) => {
       const config = await readProvisionFile(options.file);
       const service = KioskService.open({ dataDir: options.data });
       try {
@@ -162,6 +191,10 @@ export function buildCli(): Command {
       const where = config.mode === 'window' ? `window ${config.window?.code}` : 'self-service terminal';
       process.stdout.write(
         `provisioned ${where}: ${config.roster.length} staff, ${config.serviceItems.length} service items, ` +
+        applyLocalPins(service.context, {
+          centralPublicKey: options.centralKey ?? config.centralPublicKey,
+          updateOrigins: options.updateOrigin ?? config.updateOrigins,
+        });
           `${config.reasonTags.length} reason tags (data: ${options.data})\n`,
       );
     });

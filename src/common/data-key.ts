@@ -1,13 +1,17 @@
 /**
  * The device data key: 32 random bytes that seal personal data (第五条: rater identity, callback numbers) with
  * AES-256-GCM before it touches the database. It lives in its own file beside the database, mode 0600, so a copy
- * of the database alone reveals nobody. (The Electron shell will wrap this file with the OS key store.)
- * Runs in Node.
+ * of the database alone reveals nobody. Under the Electron shell the key is kept wrapped by the OS key store
+ * (`data.key.os`, src/main/key-store.ts) and handed to the service unwrapped (`Sealer.fromBase64`); the clear file
+ * is then gone. Runs in Node.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const VERSION = 1;
+/** The suffix of a key wrapped by the OS key store (the Electron shell's key-store.ts uses the same). */
+export const WRAPPED_SUFFIX = '.os';
+export const DATA_KEY_FILE = 'data.key';
 const NONCE = 12;
 const TAG = 16;
 
@@ -21,9 +25,25 @@ export class Sealer {
     if (key.length !== 32) throw new DataKeyError('the device data key must be 32 bytes');
   }
 
-  /** Loads the key at `file`, creating it (mode 0600) on first use. */
+  /** From the key as the Electron shell unwrapped it from the OS key store (base64, as the file holds it). */
+  static fromBase64(text: string): Sealer {
+    const key = Buffer.from(text.trim(), 'base64');
+    if (key.length !== 32) throw new DataKeyError('the data key handed over is not a 32-byte base64 key');
+    return new Sealer(key);
+  }
+
+  /**
+   * Loads the key at `file`, creating it (mode 0600) on first use. Refuses to make a new one beside a key the OS
+   * key store wraps (`<file>.os`): that one seals the data already, and a second key would make it unreadable.
+   */
   static fromFile(file: string): Sealer {
     if (!existsSync(file)) {
+      if (existsSync(`${file}${WRAPPED_SUFFIX}`)) {
+        throw new DataKeyError(
+          `the data key is kept by the operating system's key store (${file}${WRAPPED_SUFFIX}): ` +
+            'start the kiosk app, or give this command the key it unwraps',
+        );
+      }
       writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
     }
     chmodSync(file, 0o600);

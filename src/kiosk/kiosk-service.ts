@@ -21,7 +21,7 @@ import type { RaterInput } from './input/rater-input.js';
 import { PAUSED_TEXT, SerialInput, type DeviceView, type EvaluatorDiagnostics } from './input/serial-input.js';
 import { InvitationService, type Press, type PressOutcome } from './invitation-service.js';
 import { silentLogger, type Logger } from '../common/logger.js';
-import { Sealer } from '../common/data-key.js';
+import { DATA_KEY_FILE, Sealer } from '../common/data-key.js';
 import { hashPin } from '../common/pin-hash.js';
 import { openDatabase, type Database } from './store/database.js';
 import { ShiftService, shiftView } from './shift-service.js';
@@ -31,6 +31,8 @@ import { APP_VERSION } from './version.js';
 export interface KioskServiceOptions {
   /** Folder for the database and the device data key; created if missing. */
   dataDir: string;
+  /** The data key (base64) as the Electron shell unwrapped it from the OS key store; else DATA/data.key is used. */
+  dataKey?: string;
   logger?: Logger;
   /** SQLite `max_page_count`, to cap the database size (simulates a full disk in tests). */
   maxPageCount?: number;
@@ -59,7 +61,10 @@ export class KioskService {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     const log = (options.logger ?? silentLogger).child({ module: 'kiosk' });
     const db = openDatabase(join(options.dataDir, 'kiosk.db'), { maxPageCount: options.maxPageCount });
-    const sealer = Sealer.fromFile(join(options.dataDir, 'data.key'));
+    // Under the Electron shell the data key comes unwrapped from the OS key store; else from its file.
+    const sealer = options.dataKey
+      ? Sealer.fromBase64(options.dataKey)
+      : Sealer.fromFile(join(options.dataDir, DATA_KEY_FILE));
     const service = new KioskService(db, sealer, log);
     const { ctx } = service;
     if (!ctx.settings.get('deviceId')) transact(ctx, () => ctx.settings.set('deviceId', uuidv7()));
@@ -218,6 +223,7 @@ export class KioskService {
       ctx.settings.set('ratingWindowSeconds', config.ratingWindowSeconds);
       ctx.settings.set('keyMap', KeyMapSchema.parse(config.keyMap));
       ctx.settings.set('updateFeedUrl', config.updateFeedUrl ?? null);
+      ctx.settings.set('retentionDays', config.retentionDays ?? null);
       ctx.settings.set('provisionedAt', new Date(ctx.now()).toISOString());
       ctx.roster.replaceAll(
         staff,
@@ -287,8 +293,12 @@ export class KioskService {
       // Follow-ups counted within their evaluations: the counter must not learn that a rating was a 差评.
       queue: ctx.outbox.counterStatus(),
       central: this.sync
-        ? { state: this.sync.status().state, lastError: this.sync.status().lastError }
-        : { state: 'not_enrolled', lastError: null },
+        ? {
+            state: this.sync.status().state,
+            lastError: this.sync.status().lastError,
+            lastReconciledAt: this.sync.status().lastReconciledAt,
+          }
+        : { state: 'not_enrolled', lastError: null, lastReconciledAt: null },
       storage: { full: ctx.storage.full || !hasRoom(ctx) },
     };
   }

@@ -18,6 +18,12 @@ import { KioskService } from './kiosk-service.js';
 import { CentralClient } from './sync/central-client.js';
 import { DeviceIdentity } from '../common/device-identity.js';
 import { SyncAgent, type SyncTimings } from './sync/sync-agent.js';
+import {
+  checkCentralUrl,
+  dispatcherFor,
+  warnIfInsecure,
+  type CentralTransportOptions,
+} from './sync/central-transport.js';
 import { APP_VERSION } from './version.js';
 import type { Logger } from '../common/logger.js';
 
@@ -34,6 +40,12 @@ export interface RunKioskOptions {
   deviceKeyPem?: string;
   /** An evaluator line other than a serial port (the demo's in-memory evaluator). */
   evaluatorLine?: OpenTransport;
+  /** The data key (base64) as the Electron shell unwrapped it from the OS key store (else DATA/data.key is read). */
+  dataKey?: string;
+  /** Allow plain http to a centre off this machine (logged loudly at every start); see sync/central-transport.ts. */
+  insecureHttp?: boolean;
+  /** The hall's own certificate authority (PEM) for the centre's https: enrolment, sync and the connection check. */
+  caFile?: string;
   /** Driver timings (tests shorten them). */
   serialTimings?: Partial<DriverTimings>;
   /** Sync timings (tests and the soak shorten the backoff). */
@@ -59,6 +71,7 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
   const applyInput = async (input: EvaluatorInputSetting): Promise<void> => {
     if (serial) await service.removeInput(serial);
     serial = null;
+    dataKey: options.dataKey,
     if (input.kind !== 'serial') return;
     serial = new SerialInput({
       open: serialTransport(input.path, input.baudRate),
@@ -103,6 +116,7 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
     logger: options.logger,
     ui: { screen, tech },
   }).catch(async (error: unknown) => {
+    { insecureHttp: options.insecureHttp, caFile: options.caFile },
     await service.close();
     throw error;
   });
@@ -115,7 +129,12 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
   // central configuration names (now and whenever the configuration changes).
   if (parentPort) {
     const tellFeed = () =>
-      parentPort.postMessage({ type: 'update-feed', url: service.updateFeedUrl() });
+      parentPort.postMessage({
+        type: 'update-feed',
+        url: service.updateFeedUrl(),
+        // Pinned at installation or provisioning only (sync/local-pins.ts): the shell takes no other feed origin.
+        allowedOrigins: service.context.settings.get('updateOrigins') ?? [],
+      });
     tellFeed();
     service.subscribe((event) => event.type === 'config.changed' && tellFeed());
     acceptWindows(parentPort, (windowTransport, role) =>
@@ -149,7 +168,10 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
 /** Starts delivery to the central system if this kiosk is enrolled. */
 function startSync(service: KioskService, options: RunKioskOptions): void {
   if (service.syncAgent) return;
-  const agent = syncAgentFor(service, options.dataDir, options.logger, options.syncTimings, options.deviceKeyPem);
+  const agent = syncAgentFor(service, options.dataDir, options.logger, options.syncTimings, options.deviceKeyPem, {
+    insecureHttp: options.insecureHttp,
+    caFile: options.caFile,
+  });
   if (agent) service.attachSync(agent);
 }
 
@@ -166,8 +188,8 @@ export function syncAgentFor(
   if (!enrolment || !identity) return null;
   return new SyncAgent({
     ctx: service.context,
-    client: new CentralClient({ baseUrl: enrolment.centralUrl, deviceId: enrolment.deviceId, identity }),
-    log: logger.child({ module: 'sync' }),
+    client: new CentralClient({ baseUrl: enrolment.centralUrl, deviceId: enrolment.deviceId, identity, dispatcher }),
+    log,
     version: APP_VERSION,
     applyConfig: (config) => service.provision(config),
     report: () => ({ evaluator: service.evaluatorStatus(), keyMap: service.keyMapInForce() }),
@@ -177,10 +199,21 @@ export function syncAgentFor(
 
 export class ProvisionFileError extends Error {
   override readonly name = 'ProvisionFileError';
+  transport: CentralTransportOptions = {},
   readonly code = 'provision_file_invalid';
 }
 
 /** Reads and validates a provision file; every problem names the file and the field. */
+  const log = logger.child({ module: 'sync' });
+  let dispatcher: ReturnType<typeof dispatcherFor>;
+  try {
+    // Plain http off loopback only with --insecure-http (said loudly at every start); the hall's CA if given.
+    warnIfInsecure(checkCentralUrl(enrolment.centralUrl, transport), log);
+    dispatcher = dispatcherFor(transport);
+  } catch (error) {
+    log.error({ err: (error as Error).message }, 'delivery to the central system not started');
+    return null;
+  }
 export async function readProvisionFile(file: string): Promise<DeviceConfig> {
   let text: string;
   try {

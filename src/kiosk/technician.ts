@@ -5,6 +5,8 @@
  * the central system or load a provision file, check the connection, read diagnostics and export them without any
  * personal data. Runs in Node.
  */
+import { checkCentralUrl, dispatcherFor, type CentralTransportOptions } from './sync/central-transport.js';
+import { applyLocalPins } from './sync/local-pins.js';
 import { statfsSync } from 'node:fs';
 import { hashPin, verifyPin } from '../common/pin-hash.js';
 import { listSerialPorts, type PortInfo } from '../hardware/transport.js';
@@ -43,6 +45,8 @@ export class TechnicianService {
     private readonly onEnrolled: () => void,
     /** Leaves kiosk mode (the Electron shell quits); false where the host cannot (the browser host). */
     readonly requestExit: () => boolean = () => false,
+    /** The kiosk's --insecure-http and --ca-file: enrolment and the connection check follow the same policy. */
+    private readonly transport: CentralTransportOptions = {},
   ) {}
 
   status(): TechStatus {
@@ -106,7 +110,7 @@ export class TechnicianService {
   }
 
   async enroll(centralUrl: string, code: string) {
-    const result = await enrollKiosk(this.service, this.dataDir, centralUrl, code).catch(
+    const result = await enrollKiosk(this.service, this.dataDir, centralUrl, code, this.transport).catch(
       (error: Error & { code?: string }) => {
         throw new KioskError('invalid_request', `enrolment failed: ${error.message}`, { reason: error.code });
       },
@@ -122,6 +126,7 @@ export class TechnicianService {
       throw new KioskError('invalid_request', `provision file: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
     }
     await this.service.provision(parsed.data);
+    applyLocalPins(this.service.context, parsed.data);
     return { mode: parsed.data.mode, staff: parsed.data.roster.length, serviceItems: parsed.data.serviceItems.length };
   }
 
@@ -130,7 +135,11 @@ export class TechnicianService {
     const url = centralUrl ?? this.service.enrolment()?.centralUrl ?? null;
     if (!url) return { reachable: false, url: null, message: 'no central system configured' };
     try {
-      const res = await fetch(new URL('/api/v1/health', url), { signal: AbortSignal.timeout(5000) });
+      const dispatcher = dispatcherFor(this.transport);
+      const res = await fetch(new URL('/api/v1/health', checkCentralUrl(url, this.transport)), {
+        signal: AbortSignal.timeout(5000),
+        ...(dispatcher ? { dispatcher } : {}),
+      });
       return { reachable: res.ok, url, message: res.ok ? 'ok' : `answered ${res.status}` };
     } catch (error) {
       return { reachable: false, url, message: (error as Error).message };

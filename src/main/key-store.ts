@@ -29,7 +29,10 @@ export async function unwrapSecret(
   return { secret: result, rewrap: shouldReEncrypt ? await storage.encryptStringAsync(result) : null };
 }
 
-/** The file operations `loadDeviceKey` needs (tests give an in-memory set). */
+/**
+ * The file operations `loadDeviceKey` and `loadDataKey` need (tests give an in-memory set). `write` must be durable
+ * (the file and its folder fsynced) before it returns, and so must `remove`.
+ */
 export interface KeyFiles {
   read(path: string): Buffer | null;
   write(path: string, data: Buffer): void;
@@ -64,4 +67,49 @@ export async function loadDeviceKey(
   const { secret, rewrap } = await unwrapSecret(storage, blob);
   if (rewrap) files.write(wrapped, rewrap);
   return { pem: secret, wrapped: true };
+}
+
+export const DATA_KEY = 'data.key';
+
+/** What `loadDataKey` found: the key for the service, or null when the OS key store is not there. */
+export interface DataKeyResult {
+  /** The data key (base64, as the clear file holds it), for the service; null: the service reads the clear file. */
+  key: string | null;
+  /** Where the key came from: wrapped already, wrapped now from the clear file, made now, or left in the clear. */
+  source: 'wrapped' | 'wrapped-now' | 'created' | 'clear';
+}
+
+/**
+ * The kiosk's data key (it seals rater identities and callback numbers), kept wrapped by the OS key store like the
+ * device key. A clear `data.key` (as the service writes it without the shell) is wrapped into `data.key.os`, which is
+ * written and made durable first; only then is the clear file removed, so no crash in between can lose the key.
+ * With neither file (a new installation) a key is made here and only its wrapped form is written. Without an OS key
+ * store nothing changes and the service keeps reading the clear file. If both files exist and disagree (never by
+ * this code), nothing is removed and the wrapped key is used: the clear file is left for a technician to look at.
+ */
+export async function loadDataKey(
+  dataDir: string,
+  storage: SafeStorageLike,
+  files: KeyFiles,
+  makeKey: () => string,
+): Promise<DataKeyResult> {
+  const clearFile = `${dataDir}/${DATA_KEY}`;
+  const wrappedFile = `${clearFile}${WRAPPED_SUFFIX}`;
+  if (!(await storage.isAsyncEncryptionAvailable())) return { key: null, source: 'clear' };
+  const clear = files.read(clearFile)?.toString('utf8').trim() ?? null;
+  const blob = files.read(wrappedFile);
+  if (blob) {
+    const { secret, rewrap } = await unwrapSecret(storage, blob);
+    if (rewrap) files.write(wrappedFile, rewrap);
+    if (clear !== null && clear === secret) files.remove(clearFile); // a start cut short after wrapping it
+    return { key: secret, source: 'wrapped' };
+  }
+  if (clear !== null) {
+    files.write(wrappedFile, await wrapSecret(storage, clear));
+    files.remove(clearFile);
+    return { key: clear, source: 'wrapped-now' };
+  }
+  const key = makeKey();
+  files.write(wrappedFile, await wrapSecret(storage, key));
+  return { key, source: 'created' };
 }

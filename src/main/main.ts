@@ -4,8 +4,19 @@
  * everything: sandboxed windows, strict CSP, no navigation, no new windows, no permissions, one instance, no
  * sleeping screen, a crashed screen reloaded. Runs in Electron main.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   app,
@@ -23,7 +34,7 @@ import electronUpdater from 'electron-updater';
 import { KIOSK_NODE_FLAGS } from '../shared/kiosk-runtime.js';
 import type { UiRole } from '../shared/ui-contract.js';
 import { UI_CHANNEL, UiRelay } from './ipc-relay.js';
-import { loadDeviceKey, type KeyFiles } from './key-store.js';
+import { loadDataKey, loadDeviceKey, type KeyFiles } from './key-store.js';
 import { hardenApp, hardenSession, isAppUrl } from './security.js';
 import { checkForUpdates } from './updater.js';
 import { placeWindows, windowOptions } from './window-options.js';
@@ -33,10 +44,38 @@ const appRoot = join(here, '..');
 const rendererIndex = join(appRoot, 'renderer', 'index.html');
 const preload = join(appRoot, 'preload', 'preload.cjs');
 
+/** fsyncs a file or a folder (a folder's entry for a new or removed file is durable only once the folder is). */
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } catch {
+    // Windows cannot fsync a folder; NTFS journals the rename itself.
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Key files written and removed durably: a wrapped key is on disk before its clear file goes. */
 const nodeKeyFiles: KeyFiles = {
   read: (path) => (existsSync(path) ? readFileSync(path) : null),
-  write: (path, data) => writeFileSync(path, data, { mode: 0o600 }),
-  remove: (path) => rmSync(path, { force: true }),
+  write: (path, data) => {
+    // Written aside and renamed into place: a write cut short never leaves a half key under the real name.
+    const aside = `${path}.tmp`;
+    const fd = openSync(aside, 'w', 0o600);
+    try {
+      writeSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(aside, path);
+    fsyncPath(dirname(path));
+  },
+  remove: (path) => {
+    rmSync(path, { force: true });
+    fsyncPath(dirname(path));
+  },
 };
 
 if (!app.requestSingleInstanceLock()) app.quit();
@@ -54,18 +93,29 @@ void app.whenReady().then(async () => {
     env: { ...process.env, HCP_DATA: kioskData },
   });
   // Technician mode's exit: the service asks, the shell quits. The update feed comes from the central configuration.
-  service.on('message', (message: { type?: string; url?: unknown }) => {
+  // Only an https feed on an origin pinned at installation is used (updater.ts); a refused one is logged.
+  service.on('message', (message: { type?: string; url?: unknown; allowedOrigins?: unknown }) => {
     if (message.type === 'exit') app.quit();
     if (message.type === 'update-feed' && (typeof message.url === 'string' || message.url === null)) {
-      void checkForUpdates(electronUpdater.autoUpdater, app.isPackaged, message.url).catch(() => false);
+      const allowed = Array.isArray(message.allowedOrigins)
+        ? message.allowedOrigins.filter((o): o is string => typeof o === 'string')
+        : [];
+      void checkForUpdates(electronUpdater.autoUpdater, app.isPackaged, message.url, allowed, (line) =>
+        process.stderr.write(`hcp: ${line}\n`),
+      ).catch(() => false);
     }
   });
-  // The device key lives wrapped by the OS key store; the service gets it unwrapped, over its port.
+  // The device key and the data key live wrapped by the OS key store; the service gets them unwrapped, over its
+  // port. Without a key store (or if it fails) the service reads its files as it does without the shell.
+  mkdirSync(kioskData, { recursive: true, mode: 0o700 });
   const deviceKey = await loadDeviceKey(kioskData, safeStorage, nodeKeyFiles).catch(() => ({
     pem: null,
     wrapped: false,
   }));
-  service.postMessage({ type: 'device-key', pem: deviceKey.pem });
+  const dataKey = await loadDataKey(kioskData, safeStorage, nodeKeyFiles, () =>
+    randomBytes(32).toString('base64'),
+  ).catch(() => ({ key: null, source: 'clear' as const }));
+  service.postMessage({ type: 'device-key', pem: deviceKey.pem, dataKey: dataKey.key });
   const relay = new UiRelay((url) => isAppUrl(url, appRoot));
   ipcMain.on(UI_CHANNEL, (event, message) => relay.fromRenderer(event, message));
 

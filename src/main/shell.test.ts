@@ -4,11 +4,14 @@
  * policy, the key store, the preload's bridge, and what the main process does at start.
  */
 import { EventEmitter } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { UI_CHANNEL, UiRelay, type PortLike } from './ipc-relay.js';
-import { KeyStoreUnavailableError, loadDeviceKey, unwrapSecret, wrapSecret } from './key-store.js';
+import { KeyStoreUnavailableError, loadDataKey, loadDeviceKey, unwrapSecret, wrapSecret } from './key-store.js';
 import { CONTENT_SECURITY_POLICY, hardenContents, hardenSession, isAppUrl } from './security.js';
-import { checkForUpdates, updatesEnabled } from './updater.js';
+import { checkForUpdates, feedRefusal, updatesEnabled } from './updater.js';
 import { placeWindows, windowOptions } from './window-options.js';
 
 const APP = '/opt/hcp/resources/app/dist';
@@ -26,6 +29,7 @@ describe('window options', () => {
         webviewTag: false,
         devTools: false,
         preload: '/p.cjs',
+        disableBlinkFeatures: 'Auxclick',
       });
     }
   });
@@ -142,12 +146,37 @@ describe('IPC relay', () => {
 });
 
 describe('updater policy', () => {
+  const ALLOWED = ['https://updates.example'];
+
   it('is off unless packaged with a feed URL from the central configuration', () => {
-    expect(updatesEnabled(false, 'https://updates.example/hcp')).toBe(false);
-    expect(updatesEnabled(true, undefined)).toBe(false);
-    expect(updatesEnabled(true, 'ftp://x')).toBe(false);
-    expect(updatesEnabled(true, 'http://updates.example/')).toBe(false); // plain http only on loopback
-    expect(updatesEnabled(true, 'https://updates.example/hcp')).toBe(true);
+    expect(updatesEnabled(false, 'https://updates.example/hcp', ALLOWED)).toBe(false);
+    expect(updatesEnabled(true, undefined, ALLOWED)).toBe(false);
+    expect(updatesEnabled(true, 'ftp://x', ALLOWED)).toBe(false);
+    expect(updatesEnabled(true, 'https://updates.example/hcp', ALLOWED)).toBe(true);
+  });
+
+  it('takes only an https feed on an origin allowed at installation, never plain http, not even on loopback', () => {
+    expect(feedRefusal('http://updates.example/hcp', ALLOWED)).toBe('not https');
+    expect(feedRefusal('http://127.0.0.1:8080/hcp', ['http://127.0.0.1:8080'])).toBe('not https');
+    expect(feedRefusal('https://evil.example/hcp', ALLOWED)).toMatch(/not among the update origins allowed/);
+    expect(feedRefusal('https://updates.example:8443/hcp', ALLOWED)).toMatch(/not among/); // another origin
+    expect(feedRefusal('https://updates.example.evil.example/', ALLOWED)).toMatch(/not among/);
+    expect(updatesEnabled(true, 'https://updates.example/hcp')).toBe(false); // nothing allowed: no updates
+  });
+
+  it('logs a refused feed and never points the updater at it', async () => {
+    const updater = {
+      setFeedURL: vi.fn(),
+      autoDownload: false,
+      autoInstallOnAppQuit: false,
+      checkForUpdates: vi.fn(async () => null),
+    };
+    const logged: string[] = [];
+    expect(await checkForUpdates(updater, true, 'https://evil.example/hcp', ALLOWED, (l) => logged.push(l))).toBe(
+      false,
+    );
+    expect(updater.setFeedURL).not.toHaveBeenCalled();
+    expect(logged).toEqual([expect.stringMatching(/evil\.example.*refused/)]);
   });
 
   it('sets a generic feed, installs on quit, and checks once', async () => {
@@ -157,9 +186,9 @@ describe('updater policy', () => {
       autoInstallOnAppQuit: false,
       checkForUpdates: vi.fn(async () => null),
     };
-    expect(await checkForUpdates(updater, false, 'https://u.example')).toBe(false);
+    expect(await checkForUpdates(updater, false, 'https://u.example', ['https://u.example'])).toBe(false);
     expect(updater.checkForUpdates).not.toHaveBeenCalled();
-    expect(await checkForUpdates(updater, true, 'https://u.example')).toBe(true);
+    expect(await checkForUpdates(updater, true, 'https://u.example', ['https://u.example'])).toBe(true);
     expect(updater.setFeedURL).toHaveBeenCalledWith({ provider: 'generic', url: 'https://u.example' });
     expect(updater).toMatchObject({ autoDownload: true, autoInstallOnAppQuit: true });
   });
@@ -219,6 +248,68 @@ describe('device key in the OS key store', () => {
     expect(await loadDeviceKey('/d', storage(false), io)).toEqual({ pem: null, wrapped: false });
     expect([...files.keys()]).toEqual(['/d/device-key.pem']);
     expect(await loadDeviceKey('/e', storage(), memoryFiles({}).io)).toEqual({ pem: null, wrapped: false });
+  });
+});
+
+describe('data key in the OS key store', () => {
+  const storage = (available = true) => ({
+    isAsyncEncryptionAvailable: async () => available,
+    encryptStringAsync: async (text: string) => Buffer.from(`os:${text}`),
+    decryptStringAsync: async (b: Buffer) => ({ result: b.toString().slice(3), shouldReEncrypt: false }),
+  });
+  /** In-memory files that record every write and removal, in order; `failWrite` makes writes throw. */
+  const journal = (initial: Record<string, string>, failWrite = false) => {
+    const files = new Map<string, Buffer>(Object.entries(initial).map(([k, v]) => [k, Buffer.from(v)]));
+    const ops: string[] = [];
+    return {
+      files,
+      ops,
+      io: {
+        read: (p: string) => files.get(p) ?? null,
+        write: (p: string, d: Buffer) => {
+          if (failWrite) throw new Error('disk full');
+          ops.push(`write ${p}`);
+          files.set(p, d);
+        },
+        remove: (p: string) => {
+          ops.push(`remove ${p}`);
+          files.delete(p);
+        },
+      },
+    };
+  };
+  const make = () => 'NEWKEY';
+
+  it('wraps a data key left in the clear: the wrapped file is written first, then the clear one removed', async () => {
+    const { files, ops, io } = journal({ '/d/data.key': 'KEY\n' });
+    expect(await loadDataKey('/d', storage(), io, make)).toEqual({ key: 'KEY', source: 'wrapped-now' });
+    expect(ops).toEqual(['write /d/data.key.os', 'remove /d/data.key']);
+    expect([...files.keys()]).toEqual(['/d/data.key.os']);
+    expect(files.get('/d/data.key.os')!.toString()).toBe('os:KEY');
+  });
+
+  it('never loses the key: a failed write leaves the clear file, and a start cut short after wrapping finishes the job', async () => {
+    const failing = journal({ '/d/data.key': 'KEY' }, true);
+    await expect(loadDataKey('/d', storage(), failing.io, make)).rejects.toThrow('disk full');
+    expect(failing.files.get('/d/data.key')!.toString()).toBe('KEY');
+    const halfway = journal({ '/d/data.key': 'KEY', '/d/data.key.os': 'os:KEY' });
+    expect(await loadDataKey('/d', storage(), halfway.io, make)).toEqual({ key: 'KEY', source: 'wrapped' });
+    expect([...halfway.files.keys()]).toEqual(['/d/data.key.os']);
+  });
+
+  it('keeps both when they disagree, and uses the wrapped one', async () => {
+    const both = journal({ '/d/data.key': 'OTHER', '/d/data.key.os': 'os:KEY' });
+    expect(await loadDataKey('/d', storage(), both.io, make)).toEqual({ key: 'KEY', source: 'wrapped' });
+    expect(both.ops).toEqual([]);
+  });
+
+  it('makes a new key wrapped from the start on a new installation, and leaves everything alone without a key store', async () => {
+    const fresh = journal({});
+    expect(await loadDataKey('/d', storage(), fresh.io, make)).toEqual({ key: 'NEWKEY', source: 'created' });
+    expect([...fresh.files.keys()]).toEqual(['/d/data.key.os']);
+    const none = journal({ '/d/data.key': 'KEY' });
+    expect(await loadDataKey('/d', storage(false), none.io, make)).toEqual({ key: null, source: 'clear' });
+    expect(none.ops).toEqual([]);
   });
 });
 
@@ -305,7 +396,7 @@ describe('main process', () => {
       globalShortcut: { register: vi.fn() },
       safeStorage: {
         isAsyncEncryptionAvailable: async () => true,
-        encryptStringAsync: vi.fn(),
+        encryptStringAsync: vi.fn(async (text: string) => Buffer.from(`os:${text}`)),
         decryptStringAsync: vi.fn(),
       },
     };
@@ -317,8 +408,20 @@ describe('main process', () => {
     };
     vi.doMock('electron', () => fake);
     vi.doMock('electron-updater', () => ({ default: { autoUpdater: updater } }));
-    await import('./main.js');
-    await new Promise((r) => setTimeout(r, 0));
+    const data = mkdtempSync(join(tmpdir(), 'hcp-shell-'));
+    process.env.HCP_DATA = data;
+    try {
+      await import('./main.js');
+      await vi.waitFor(() => expect(posted.length).toBeGreaterThanOrEqual(3));
+    } finally {
+      delete process.env.HCP_DATA;
+    }
+    // A new installation: the data key is made and written only wrapped by the OS key store, never in the clear.
+    expect(readdirSync(data)).toEqual(['data.key.os']);
+    const dataKey = (posted[0] as { dataKey: string }).dataKey;
+    expect(Buffer.from(dataKey, 'base64')).toHaveLength(32);
+    expect(readFileSync(join(data, 'data.key.os'), 'utf8')).toBe(`os:${dataKey}`);
+    rmSync(data, { recursive: true, force: true });
 
     expect(fake.app.requestSingleInstanceLock).toHaveBeenCalled();
     expect(appEvents.listenerCount('web-contents-created')).toBe(1);
@@ -332,17 +435,25 @@ describe('main process', () => {
     expect(windows[0]!.options.kiosk).toBe(true);
     // The service gets the device key first (none here: not enrolled), then a port per window.
     expect(posted).toEqual([
-      { type: 'device-key', pem: null },
+      { type: 'device-key', pem: null, dataKey },
       { type: 'connect', role: 'citizen' },
       { type: 'connect', role: 'staff' },
     ]);
     // The update feed named by the central configuration: looked at only by a packaged app.
     const service = fake.utilityProcess.fork.mock.results[0]!.value as EventEmitter;
-    service.emit('message', { type: 'update-feed', url: 'https://updates.example/hcp' });
+    const feed = {
+      type: 'update-feed',
+      url: 'https://updates.example/hcp',
+      allowedOrigins: ['https://updates.example'],
+    };
+    service.emit('message', feed);
     await new Promise((r) => setTimeout(r, 0));
     expect(updater.checkForUpdates).not.toHaveBeenCalled();
     fake.app.isPackaged = true;
-    service.emit('message', { type: 'update-feed', url: 'https://updates.example/hcp' });
+    service.emit('message', { ...feed, allowedOrigins: [] }); // no origin pinned at installation: no updates
+    await new Promise((r) => setTimeout(r, 0));
+    expect(updater.setFeedURL).not.toHaveBeenCalled();
+    service.emit('message', feed);
     await new Promise((r) => setTimeout(r, 0));
     expect(updater.setFeedURL).toHaveBeenCalledWith({ provider: 'generic', url: 'https://updates.example/hcp' });
     service.emit('message', { type: 'exit' });

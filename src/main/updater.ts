@@ -1,7 +1,11 @@
 /**
  * Update policy: updates come from a generic feed whose URL the central system configures, and only a packaged
- * app looks for them (a development run or an unconfigured hall never does). Downloads are installed when the app
- * quits, never in the middle of a rating. Runs in Electron main.
+ * app looks for them (a development run or an unconfigured hall never does). The feed must be https on an origin
+ * allowed at installation (`updateOrigins`, pinned by provisioning on the kiosk, never by the central
+ * configuration): a configuration rewritten on the way, or a centre taken over, cannot point every kiosk at other
+ * code. electron-updater then checks the download's hash and, on Windows, its publisher's signature
+ * (electron-builder.yml `win.signtoolOptions.publisherName`). Downloads are installed when the app quits, never in
+ * the middle of a rating. Runs in Electron main.
  */
 export interface UpdaterLike {
   setFeedURL(options: { provider: 'generic'; url: string }): void;
@@ -10,25 +14,42 @@ export interface UpdaterLike {
   checkForUpdates(): Promise<unknown>;
 }
 
-export function updatesEnabled(isPackaged: boolean, feedUrl: string | null | undefined): feedUrl is string {
-  if (!isPackaged || !feedUrl) return false;
+/** Why a feed is not used (for the log); null when it is. */
+export function feedRefusal(feedUrl: string, allowedOrigins: readonly string[]): string | null {
+  let u: URL;
   try {
-    const u = new URL(feedUrl);
-    return (
-      u.protocol === 'https:' || (u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost'))
-    );
+    u = new URL(feedUrl);
   } catch {
-    return false;
+    return 'not a URL';
   }
+  if (u.protocol !== 'https:') return 'not https';
+  if (!allowedOrigins.includes(u.origin)) return `origin ${u.origin} is not among the update origins allowed`;
+  return null;
 }
 
-/** Configures the updater and checks once; returns false when the policy says no. */
+export function updatesEnabled(
+  isPackaged: boolean,
+  feedUrl: string | null | undefined,
+  allowedOrigins: readonly string[] = [],
+): feedUrl is string {
+  if (!isPackaged || !feedUrl) return false;
+  return feedRefusal(feedUrl, allowedOrigins) === null;
+}
+
+/** Configures the updater and checks once; returns false when the policy says no (a refused feed is logged). */
 export async function checkForUpdates(
   updater: UpdaterLike,
   isPackaged: boolean,
   feedUrl: string | null | undefined,
+  allowedOrigins: readonly string[] = [],
+  log: (message: string) => void = () => undefined,
 ): Promise<boolean> {
-  if (!updatesEnabled(isPackaged, feedUrl)) return false;
+  if (!isPackaged || !feedUrl) return false;
+  const refusal = feedRefusal(feedUrl, allowedOrigins);
+  if (refusal !== null) {
+    log(`update feed ${feedUrl} refused: ${refusal}`);
+    return false;
+  }
   updater.setFeedURL({ provider: 'generic', url: feedUrl });
   updater.autoDownload = true;
   updater.autoInstallOnAppQuit = true;

@@ -37,6 +37,8 @@ export function windowOptions(plan: WindowPlan): BrowserWindowConstructorOptions
       spellcheck: false,
       devTools: false,
       navigateOnDragDrop: false,
+      // A middle click opens links in new windows without the will-navigate and window-open guards seeing it.
+      disableBlinkFeatures: 'Auxclick',
       additionalArguments: [`--hcp-role=${plan.role}`],
     },
   };

@@ -3,7 +3,14 @@
  * fields, wrong types and out-of-range values are refused. Runs everywhere (pure).
  */
 import { z } from 'zod';
-import { codeSchema, nameSchema, PIN_PATTERN, RATING_WINDOW_SECONDS, type DeviceConfig } from './device-config.js';
+import {
+  codeSchema,
+  nameSchema,
+  PIN_PATTERN,
+  RATING_WINDOW_SECONDS,
+  RETENTION_DAYS,
+  type DeviceConfig,
+} from './device-config.js';
 import type { EvaluatorStatus } from './local-api.js';
 import { KeyMapInForce, KeyMapSchema } from './key-map.js';
 
@@ -37,6 +44,8 @@ export const SettingsPatch = z
      * every Electron kiosk runs, so it must never travel where the hall network could rewrite it.
      */
     updateFeedUrl: z.url({ protocol: /^https$/ }).max(300),
+    /** Days a kiosk keeps a delivered record once its day is reconciled (DeviceConfig.retentionDays). */
+    retentionDays: z.number().int().min(RETENTION_DAYS.min).max(RETENTION_DAYS.max),
   })
   .partial();
 

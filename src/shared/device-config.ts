@@ -13,6 +13,12 @@ export type KioskMode = (typeof KIOSK_MODES)[number];
 
 export const RATING_WINDOW_SECONDS = { min: 5, max: 120, default: 20 } as const;
 
+/**
+ * How many days a kiosk keeps a record after it was delivered and its day reconciled with the centre (第五条: a
+ * counter PC holds ratings no longer than needed). At least a week, so a reconciliation can catch what went missing.
+ */
+export const RETENTION_DAYS = { min: 7, max: 365, default: 30 } as const;
+
 /** A code as the hall's systems use them (window, department, item, staff number). */
 export const codeSchema = z
   .string()
@@ -74,6 +80,18 @@ export const DeviceConfig = z
       .url({ protocol: /^https?$/ })
       .max(300)
       .optional(),
+    /**
+     * Provision file only (a configuration from the centre never sets these): the centre's Ed25519 public key
+     * (base64 SPKI DER) every configuration must be signed with, and the https origins the Electron app may take
+     * updates from. Pinned at installation, so that neither comes over the channel it protects.
+     */
+    centralPublicKey: z.string().min(40).max(200).optional(),
+    updateOrigins: z
+      .array(z.url({ protocol: /^https$/ }).max(300))
+      .max(10)
+      .optional(),
+    /** Days a delivered, reconciled record stays on the kiosk (RETENTION_DAYS); absent: the default. */
+    retentionDays: z.number().int().min(RETENTION_DAYS.min).max(RETENTION_DAYS.max).optional(),
     /** Level of each physical key, left to right (vendors order keys differently). Default: 非常满意 first. */
     keyMap: KeyMapSchema.default([...DEFAULT_KEY_MAP]),
   })

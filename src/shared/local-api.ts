@@ -110,7 +110,8 @@ export interface StatusView {
   invitation: InvitationView | null;
   evaluator: EvaluatorStatus;
   queue: QueueStatus;
-  central: { state: 'not_enrolled' | 'online' | 'offline'; lastError: string | null };
+  /** `lastReconciledAt`: when the last reconciliation with the centre succeeded (ISO), null if never. */
+  central: { state: 'not_enrolled' | 'online' | 'offline'; lastError: string | null; lastReconciledAt: string | null };
   storage: { full: boolean };
 }
 

@@ -32,6 +32,15 @@ export interface Settings {
   adminPinHash: string;
   /** The update feed the central configuration names, for the Electron shell. */
   updateFeedUrl: string | null;
+  /** Days a delivered, reconciled record is kept (the centre's retentionDays; absent: the default). */
+  retentionDays: number | null;
+  /** When reconciliation, and pruning, last succeeded (ISO): they run at start when older than a day. */
+  lastReconciledAt: string;
+  lastPrunedAt: string;
+  /** The centre's Ed25519 public key (base64 SPKI DER), pinned at enrolment or provisioning: configs must verify. */
+  centralPublicKey: string;
+  /** Origins (https) the Electron shell may take updates from, set at installation or provisioning only. */
+  updateOrigins: string[];
 }
 
 export type EvaluatorInputSetting =

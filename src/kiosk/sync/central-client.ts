@@ -2,12 +2,15 @@
  * The kiosk's HTTP client for the central system: every request signed with the device key, every request bounded
  * by a timeout (a stalled centre must never hang the queue). Runs in Node.
  */
+import type { Dispatcher } from 'undici';
 import type { DeviceIdentity } from '../../common/device-identity.js';
 
 export interface CentralResponse<T = unknown> {
   status: number;
   body: T;
   headers: Headers;
+  /** The exact bytes of the body, as received: what a configuration's signature is checked over. */
+  raw: Buffer;
 }
 
 /** The centre could not be reached or did not answer in time: try again later. */
@@ -22,10 +25,17 @@ export interface CentralClientOptions {
   identity: DeviceIdentity;
   /** Per request, in ms. Default 15 s. */
   timeoutMs?: number;
+  /** The fetch dispatcher: an undici Agent trusting the hall's own certificate authority (central-transport.ts). */
+  dispatcher?: Dispatcher;
 }
 
 export class CentralClient {
   constructor(private readonly options: CentralClientOptions) {}
+
+  /** This kiosk's id at the centre (a configuration's signature is bound to it). */
+  get deviceId(): string {
+    return this.options.deviceId;
+  }
 
   async request<T>(
     method: 'GET' | 'POST',
@@ -43,19 +53,21 @@ export class CentralClient {
         headers: { ...signed, ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : bytes,
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
+        ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
       });
     } catch (error) {
       throw new CentralUnreachableError(describeFetchError(error));
     }
     let parsed: unknown = null;
+    let raw = Buffer.alloc(0);
     try {
-      const text = await res.text();
-      parsed = text.length > 0 ? JSON.parse(text) : null;
+      raw = Buffer.from(await res.arrayBuffer());
+      parsed = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : null;
     } catch (error) {
       // A response cut off half-way: the centre may or may not have acted; the kiosk will simply send again.
       if (res.status < 300) throw new CentralUnreachableError(`the answer was cut off: ${describeFetchError(error)}`);
     }
-    return { status: res.status, body: parsed as T, headers: res.headers };
+    return { status: res.status, body: parsed as T, headers: res.headers, raw };
   }
 }
 

@@ -1,14 +1,20 @@
 /**
  * `hcp kiosk enroll`: registers this kiosk with the central system using a single-use code from the centre's
- * staff. The kiosk makes its Ed25519 key pair, sends the public key, and applies the configuration it gets back.
- * Runs in Node.
+ * staff. The kiosk makes its Ed25519 key pair, sends the public key, pins the centre's public key from the answer
+ * (checked against the fingerprint the technician was given, when there is one, so that the pin is not trust on
+ * first use), verifies the answer's signature under it, and only then applies the configuration. Plain http is
+ * refused off loopback unless `insecureHttp` (central-transport.ts). Runs in Node.
  */
 import type { EnrollResponse } from '../../shared/central-api.js';
+import { CONFIG_SIGNATURE_HEADER } from '../../shared/device-auth.js';
 import { DeviceConfig } from '../../shared/device-config.js';
 import { transact } from '../context.js';
 import type { KioskService } from '../kiosk-service.js';
 import { APP_VERSION } from '../version.js';
 import { DeviceIdentity } from '../../common/device-identity.js';
+import { silentLogger, type Logger } from '../../common/logger.js';
+import { checkCentralUrl, dispatcherFor, warnIfInsecure, type CentralTransportOptions } from './central-transport.js';
+import { ConfigSignatureError, matchesFingerprint, verifyConfig } from './config-signature.js';
 import { deviceInfo } from './sync-agent.js';
 
 export class EnrolmentError extends Error {
@@ -21,37 +27,86 @@ export class EnrolmentError extends Error {
   }
 }
 
+/** How to enrol: the transport policy, and the centre's key fingerprint when the technician has it. */
+export interface EnrolOptions extends CentralTransportOptions {
+  /** The centre's key fingerprint (`hcp central key` prints it): the answer's key must match it. */
+  centralFingerprint?: string;
+  log?: Logger;
+}
+
 export async function enrollKiosk(
   service: KioskService,
   dataDir: string,
   centralUrl: string,
   code: string,
+  options: EnrolOptions = {},
 ): Promise<EnrollResponse> {
+  const log = options.log ?? silentLogger;
   let base: URL;
+  let dispatcher: ReturnType<typeof dispatcherFor>;
   try {
-    base = new URL(centralUrl);
-    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error('not http');
-  } catch {
-    throw new EnrolmentError('invalid_url', `${centralUrl} is not an http(s) URL of the central system`);
+    base = checkCentralUrl(centralUrl, options);
+    dispatcher = dispatcherFor(options);
+  } catch (error) {
+    const e = error as Error & { code: string };
+    throw new EnrolmentError(e.code, e.message);
   }
+  warnIfInsecure(base, log);
   const identity = DeviceIdentity.create(dataDir);
   let res: Response;
+  let raw: Buffer;
   try {
     res = await fetch(new URL('/api/v1/devices/enroll', base), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ code, publicKey: identity.publicKey(), info: deviceInfo(APP_VERSION, service.deviceId) }),
       signal: AbortSignal.timeout(20_000),
+      ...(dispatcher ? { dispatcher } : {}),
     });
+    raw = Buffer.from(await res.arrayBuffer());
   } catch (error) {
-    throw new EnrolmentError('central_unreachable', `cannot reach ${base.origin}: ${(error as Error).message}`);
+    const e = error as Error & { cause?: { code?: string; message?: string } };
+    const why = e.cause?.code ?? e.cause?.message ?? e.message;
+    throw new EnrolmentError('central_unreachable', `cannot reach ${base.origin}: ${why}`);
   }
-  const body = (await res.json().catch(() => null)) as (EnrollResponse & { error?: string; message?: string }) | null;
+  let body: (EnrollResponse & { error?: string; message?: string }) | null = null;
+  try {
+    body = JSON.parse(raw.toString('utf8')) as EnrollResponse & { error?: string; message?: string };
+  } catch {
+    body = null;
+  }
   if (res.status !== 201 || !body) {
     throw new EnrolmentError(
       body?.error ?? `http_${res.status}`,
       body?.message ?? `the central system answered ${res.status}`,
     );
+  }
+  // Nothing in the answer is trusted until its signature verifies under the key it names, and that key is the one
+  // the technician was told (when they were).
+  const pinned = typeof body.centralPublicKey === 'string' ? body.centralPublicKey : '';
+  try {
+    if (!pinned) throw new ConfigSignatureError('central_key_invalid', 'the enrolment answer names no central key');
+    const provisioned = service.context.settings.get('centralPublicKey');
+    if (!options.centralFingerprint && provisioned && provisioned !== pinned) {
+      throw new ConfigSignatureError(
+        'central_key_mismatch',
+        'the central key differs from the one this kiosk was provisioned with: give its fingerprint to enrol anyway',
+      );
+    }
+    if (options.centralFingerprint && !matchesFingerprint(pinned, options.centralFingerprint)) {
+      throw new ConfigSignatureError(
+        'central_key_mismatch',
+        `the central key's fingerprint is not ${options.centralFingerprint}: this may not be your central system`,
+      );
+    }
+    verifyConfig(pinned, String(body.deviceId), raw, res.headers.get(CONFIG_SIGNATURE_HEADER));
+  } catch (error) {
+    const e = error as ConfigSignatureError;
+    log.error({ code: e.code, err: e.message }, 'ENROLMENT REFUSED: the answer is not signed by the central key');
+    throw new EnrolmentError(e.code, e.message);
+  }
+  if (!options.centralFingerprint && !service.context.settings.get('centralPublicKey')) {
+    log.warn('the central key was pinned on first use: compare its fingerprint with the centre (hcp central key)');
   }
   const config = DeviceConfig.parse(body.config);
   await service.provision(config);
@@ -62,6 +117,7 @@ export async function enrollKiosk(
       deviceId: body.deviceId,
       enrolledAt: new Date().toISOString(),
     });
+    ctx.settings.set('centralPublicKey', pinned);
     ctx.settings.set('configVersion', body.configVersion);
   });
   return { ...body, config };

@@ -8,48 +8,58 @@
  *   found and quarantined.
  * - Heartbeat (every 30 s): reports version, queue and evaluator; learns the server's clock (records carry the
  *   offset) and the configuration version, and pulls the configuration when that changes.
- * - Reconciliation (daily, and on demand): compares the last days' tallies with the centre's and re-queues a day that
- *   differs; the centre answers `duplicate` for what it has.
+ * - Reconciliation and pruning (reconciler.ts): on a wall-clock schedule at a quiet hour, at start when the last
+ *   run is older than a day (a PC switched off at night never reaches a 24-hour interval), retried with backoff after
+ *   a failure (daily-task.ts), and on demand. The last success is persisted, shown in the status and reported in the
+ *   heartbeat.
  * Runs in Node.
  */
 import { hostname } from 'node:os';
 import type { Logger } from '../../common/logger.js';
-import { tallyOf } from '../../common/tally.js';
-import type { HeartbeatResponse, TallyResponse } from '../../shared/central-api.js';
+import type { HeartbeatResponse } from '../../shared/central-api.js';
+import { CONFIG_SIGNATURE_HEADER } from '../../shared/device-auth.js';
 import { DeviceConfig } from '../../shared/device-config.js';
 import type { KeyMapInForce } from '../../shared/key-map.js';
 import type { EvaluatorStatus } from '../../shared/local-api.js';
 import type { SyncRecord } from '../../shared/records.js';
 import { MAX_RECORDS_PER_BATCH, type RecordResult } from '../../shared/wire-records.js';
 import { transact, type KioskContext } from '../context.js';
-import type { DayRecord, OutboxEntry } from '../store/outbox-repo.js';
+import type { OutboxEntry } from '../store/outbox-repo.js';
 import { CentralUnreachableError, type CentralClient } from './central-client.js';
+import { ConfigSignatureError, verifyConfig } from './config-signature.js';
+import { DAILY_TASK_DEFAULTS, DailyTask } from './daily-task.js';
+import { Reconciler, type DayReport, type PruneReport } from './reconciler.js';
 
 export interface SyncTimings {
   minBackoffMs: number;
   maxBackoffMs: number;
   heartbeatMs: number;
-  reconcileEveryMs: number;
-  /** How many days back reconciliation looks. */
+  /** When reconciliation and pruning run: a cron pattern in local time (croner). */
+  maintenanceSchedule: string;
+  /** They also run at start when their last success is older than this. */
+  maintenanceStaleMs: number;
+  /** Retries of a failed reconciliation or pruning: backoff with jitter from minMs to maxMs, at most `attempts`. */
+  maintenanceRetry: { minMs: number; maxMs: number; attempts: number };
+  /** How many days back reconciliation looks every time. */
   reconcileDays: number;
   batchSize: number;
   /** Batches in flight at once. */
   concurrency: number;
-  /** Delivered rows are kept this long for reconciliation. */
-  keepDeliveredMs: number;
 }
 
 export const DEFAULT_SYNC_TIMINGS: SyncTimings = {
   minBackoffMs: 1_000,
   maxBackoffMs: 5 * 60_000,
   heartbeatMs: 30_000,
-  reconcileEveryMs: 24 * 3600_000,
+  // A quiet hour: halls are closed, and a PC left on does its upkeep then.
+  maintenanceSchedule: DAILY_TASK_DEFAULTS.schedule,
+  maintenanceStaleMs: DAILY_TASK_DEFAULTS.staleAfterMs,
+  maintenanceRetry: DAILY_TASK_DEFAULTS.retry,
   reconcileDays: 7,
   // The most the centre takes (MAX_RECORDS_PER_BATCH): a backlog of 100,000 reached PostgreSQL ~17 % sooner than in
   // batches of 500 (npm run bench -- backlog). Marking a batch delivered is one commit of ~1 MB: a few ms.
   batchSize: MAX_RECORDS_PER_BATCH,
   concurrency: 2,
-  keepDeliveredMs: 30 * 24 * 3600_000,
 };
 
 export interface SyncStatus {
@@ -57,6 +67,8 @@ export interface SyncStatus {
   lastError: string | null;
   lastDeliveredAt: string | null;
   clockOffsetMs: number | null;
+  /** When the last reconciliation with the centre succeeded (ISO), null if never. */
+  lastReconciledAt: string | null;
 }
 
 export interface SyncAgentOptions {
@@ -66,7 +78,7 @@ export interface SyncAgentOptions {
   version: string;
   /** Applies a configuration from the centre (KioskService.provision). */
   applyConfig: (config: DeviceConfig) => Promise<void>;
-  /** What the heartbeat reports about the evaluator, and the key map in force (a local override is reported). */
+  /** What the heartbeat reports about the evaluator and the queue. */
   report: () => { evaluator: EvaluatorStatus; keyMap?: KeyMapInForce };
   timings?: Partial<SyncTimings>;
 }
@@ -83,17 +95,45 @@ export class SyncAgent {
   private timers: NodeJS.Timeout[] = [];
   private backoffMs: number;
   private loop: Promise<void> | undefined;
+  private readonly reconciler: Reconciler;
+  private readonly maintenance: DailyTask;
   private readonly statusValue: SyncStatus = {
     state: 'offline',
     lastError: null,
     lastDeliveredAt: null,
     clockOffsetMs: null,
+    lastReconciledAt: null,
   };
 
   constructor(private readonly o: SyncAgentOptions) {
     this.t = { ...DEFAULT_SYNC_TIMINGS, ...o.timings };
     this.backoffMs = this.t.minBackoffMs;
     this.statusValue.clockOffsetMs = o.ctx.settings.get('clockOffsetMs') ?? null;
+    this.statusValue.lastReconciledAt = o.ctx.settings.get('lastReconciledAt') ?? null;
+    this.reconciler = new Reconciler({
+      ctx: o.ctx,
+      client: o.client,
+      reconcileDays: this.t.reconcileDays,
+      requeued: () => this.nudge(),
+    });
+    const lastRun = (key: 'lastReconciledAt' | 'lastPrunedAt') => {
+      const at = o.ctx.settings.get(key);
+      return at ? Date.parse(at) : null;
+    };
+    this.maintenance = new DailyTask({
+      name: 'reconcile and prune',
+      run: () => this.upkeep(),
+      // Stale when either is: a kiosk that reconciled but could not prune runs again.
+      lastSuccess: () => {
+        const [r, p] = [lastRun('lastReconciledAt'), lastRun('lastPrunedAt')];
+        return r === null || p === null ? null : Math.min(r, p);
+      },
+      log: o.log,
+      schedule: this.t.maintenanceSchedule,
+      staleAfterMs: this.t.maintenanceStaleMs,
+      retry: this.t.maintenanceRetry,
+      now: () => o.ctx.now(),
+    });
   }
 
   status(): SyncStatus {
@@ -106,11 +146,12 @@ export class SyncAgent {
     this.loop = this.deliverLoop();
     void this.heartbeat();
     this.timers.push(setInterval(() => void this.heartbeat(), this.t.heartbeatMs));
-    this.timers.push(setInterval(() => void this.reconcile().catch(() => undefined), this.t.reconcileEveryMs));
+    this.maintenance.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.maintenance.stop();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.wake?.();
@@ -291,6 +332,7 @@ export class SyncAgent {
         queueDepth: queue.pending,
         oldestPendingAt: queue.oldestPendingAt,
         ...this.o.report(),
+        lastReconciledAt: this.statusValue.lastReconciledAt,
       });
       if (res.status !== 200) throw new RetryLater(`heartbeat answered ${res.status}`);
       const receivedAt = Date.now();
@@ -314,7 +356,7 @@ export class SyncAgent {
       etag ? { 'if-none-match': etag } : {},
     );
     if (res.status === 200) {
-      const config = DeviceConfig.parse(res.body);
+      const config = this.verifiedConfig(res.raw, res.headers.get(CONFIG_SIGNATURE_HEADER));
       await this.o.applyConfig(config);
       const newEtag = res.headers.get('etag');
       transact(ctx, () => {
@@ -330,43 +372,66 @@ export class SyncAgent {
   }
 
   /**
-   * Compares each of the last days with the centre's tally and re-queues a day that differs. Days with records
-   * still waiting are skipped (they are on their way). Returns what it found, per day.
+   * A configuration answer, only once its signature verifies under the pinned central key (config-signature.ts),
+   * over the exact bytes received. A refused one is logged loudly and the configuration in force stays.
    */
-  async reconcile(): Promise<{ day: string; local: number; central: number | null; requeued: number }[]> {
-    const { ctx, client } = this.o;
-    const report: { day: string; local: number; central: number | null; requeued: number }[] = [];
-    transact(ctx, () => ctx.outbox.pruneDelivered(ctx.now() - this.t.keepDeliveredMs));
-    const days = Array.from({ length: this.t.reconcileDays }, (_, i) =>
-      new Date(ctx.now() - i * 24 * 3600_000).toISOString().slice(0, 10),
-    );
-    const byDay = new Map(days.map((day) => [day, { delivered: [] as DayRecord[], waiting: 0 }]));
-    for (const chunk of ctx.outbox.recordsSince(days.at(-1)!)) {
-      for (const record of chunk) {
-        const day = byDay.get(record.day);
-        if (!day) continue; // a record dated ahead of this kiosk's clock: not one of the days compared
-        if (record.delivered) day.delivered.push(record);
-        else day.waiting++;
+  private verifiedConfig(raw: Buffer, signature: string | null): DeviceConfig {
+    const { ctx } = this.o;
+    const pinned = ctx.settings.get('centralPublicKey');
+    try {
+      if (!pinned) {
+        throw new ConfigSignatureError(
+          'central_key_invalid',
+          'no central key is pinned: enrol again, or provision the key (hcp kiosk provision --central-key)',
+        );
       }
-      // The whole table may be read: let presses in between chunks.
-      await new Promise((resolve) => setImmediate(resolve));
+      verifyConfig(pinned, this.o.client.deviceId, raw, signature);
+    } catch (error) {
+      const e = error as ConfigSignatureError;
+      this.o.log.error(
+        { code: e.code, err: e.message },
+        'CONFIGURATION REFUSED: its signature does not verify under the pinned central key; the previous ' +
+          'configuration stays in force',
+      );
+      throw error;
     }
-    for (const day of days) {
-      const state = byDay.get(day)!;
-      if (state.waiting > 0) continue; // on its way
-      const ids = state.delivered.map((r) => r.recordId);
-      const local = tallyOf(day, ids);
-      const res = await client.request<TallyResponse>('GET', `/api/v1/device/tally?day=${day}`);
-      if (res.status !== 200) throw new RetryLater(`tally answered ${res.status}`);
-      let requeued = 0;
-      if (res.body.count !== local.count || res.body.digest !== local.digest) {
-        requeued = transact(ctx, () => ctx.outbox.requeue(state.delivered.map((r) => r.seq)));
-        ctx.log.warn({ day, local: local.count, central: res.body.count, requeued }, 'tally differs: day re-queued');
-        this.nudge();
-      }
-      report.push({ day, local: local.count, central: res.body.count, requeued });
-    }
+    return DeviceConfig.parse(JSON.parse(raw.toString('utf8')));
+  }
+
+  /**
+   * Reconciles with the centre now (see reconciler.ts) and records the success: in settings (it survives a
+   * restart and decides whether the next start runs it again), the status and the next heartbeat.
+   */
+  async reconcile(): Promise<DayReport[]> {
+    const report = await this.reconciler.reconcile();
+    const at = new Date(this.o.ctx.now()).toISOString();
+    transact(this.o.ctx, () => this.o.ctx.settings.set('lastReconciledAt', at));
+    this.statusValue.lastReconciledAt = at;
     return report;
+  }
+
+  /** Forgets what is delivered, reconciled and older than the retention (see RetentionRepo). */
+  async prune(): Promise<PruneReport> {
+    const report = await this.reconciler.prune();
+    transact(this.o.ctx, () => this.o.ctx.settings.set('lastPrunedAt', new Date(this.o.ctx.now()).toISOString()));
+    return report;
+  }
+
+  /** The daily upkeep: reconcile, then prune what that made prunable (pruning runs even when the centre is away). */
+  private async upkeep(): Promise<void> {
+    let failure: Error | null = null;
+    try {
+      await this.reconcile();
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+    }
+    await this.prune();
+    if (failure) throw failure;
+  }
+
+  /** The daily upkeep's schedule, for tests and diagnostics. */
+  get upkeepTask(): DailyTask {
+    return this.maintenance;
   }
 }
 
