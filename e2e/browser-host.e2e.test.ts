@@ -2,12 +2,13 @@
  * End to end in a real browser (Debian's Chromium driven by Playwright): the kiosk service as a real process serves
  * the built screens and the UI channel (the browser host); a simulated evaluator speaks on a real pty. The citizen
  * screen runs at 800×480 and the staff panel at 1920×1080 (and the other way round for the screenshots), saving
- * screenshots to test-results/screenshots.
+ * screenshots to test-results/screenshots. Every screen is paired the way a technician pairs it (e2e/pairing.ts).
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, SCREENSHOTS } from './browser.js';
+import { codeFromCommandLine, enterCode, pairThroughTech } from './pairing.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DeviceIdentity } from '../src/common/device-identity.js';
 import { tempDir } from '../src/common/test-support/temp-dir.js';
@@ -22,6 +23,8 @@ let kiosk: KioskProcess;
 let browser: Browser;
 let citizen: Page;
 let staff: Page;
+let tech: Page;
+const ADMIN_PIN = '864209';
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 
@@ -56,10 +59,17 @@ beforeAll(async () => {
   line = await startEvaluatorLine(dir.path);
   kiosk = await startKioskProcess(dir.path, ['--serial', line.pty.hostPath], { ipc: false });
   browser = await launchChromium();
+  // The technician's own screen first, with a code from the kiosk PC's command line; then the two screens.
+  tech = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await enterCode(tech, kiosk.url, 'technician', await codeFromCommandLine(dir.path, 'technician'));
+  await tech.fill('input[aria-label="管理员密码"]', ADMIN_PIN);
+  await tech.fill('input[aria-label="再次输入"]', ADMIN_PIN);
+  await tech.click('button:text-is("设置并进入")');
+  await tech.waitForSelector('nav >> text=屏幕配对', { timeout: 20_000 });
   citizen = await browser.newPage({ viewport: { width: 800, height: 480 } });
   staff = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  await citizen.goto(kiosk.url);
-  await staff.goto(`${kiosk.url}/staff`);
+  await pairThroughTech(tech, citizen, kiosk.url, 'citizen', '1号窗口 市民屏');
+  await pairThroughTech(tech, staff, kiosk.url, 'staff', '1号窗口 工作人员', 'link');
 });
 
 afterAll(async () => {
@@ -191,8 +201,8 @@ describe('browser host: citizen screen and staff panel', () => {
     const big = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     const small = await browser.newPage({ viewport: { width: 800, height: 480 } });
     try {
-      await big.goto(kiosk.url);
-      await small.goto(`${kiosk.url}/staff`);
+      await pairThroughTech(tech, big, kiosk.url, 'citizen', '大屏 市民屏');
+      await pairThroughTech(tech, small, kiosk.url, 'staff', '小屏 工作人员');
       await small.waitForSelector('text=工作人员登录');
       await shot(small, 'staff-800x480-login');
       await kiosk.api('POST', '/shift/login', { staffNo: '1001', pin: PIN_1001 });
@@ -207,6 +217,45 @@ describe('browser host: citizen screen and staff panel', () => {
     } finally {
       await big.close();
       await small.close();
+    }
+  });
+});
+
+describe('browser host: pairing', () => {
+  it('shows an unpaired screen the pairing screen, and takes no rating from it', async () => {
+    const stranger = await browser.newPage({ viewport: { width: 800, height: 480 } });
+    try {
+      await stranger.goto(kiosk.url);
+      await stranger.waitForSelector('[data-screen="unpaired"] >> text=本屏幕尚未配对，请联系技术人员');
+      await shot(stranger, 'citizen-800x480-unpaired');
+      // A wrong code is said in words, and the screen stays unpaired.
+      for (const digit of '00000000') await stranger.click(`.keypad button[aria-label="${digit}"]`);
+      await stranger.click('button:text-is("配对")');
+      await stranger.waitForSelector('[role="alert"] >> text=配对码不正确');
+      expect(await stranger.locator('button.level-5').count()).toBe(0);
+    } finally {
+      await stranger.close();
+    }
+  });
+
+  it('lists the paired screens in technician mode without their tokens, and a revoked one is unpaired at once', async () => {
+    const spare = await browser.newPage({ viewport: { width: 800, height: 480 } });
+    try {
+      await pairThroughTech(tech, spare, kiosk.url, 'citizen', '备用 市民屏');
+      await spare.waitForSelector('[data-screen]:not([data-screen="unpaired"])');
+      const row = tech.locator('table.paired tr', { hasText: '备用 市民屏' });
+      await row.locator('text=在线').waitFor({ timeout: 20_000 });
+      await shot(tech, 'tech-1280x800-screens');
+      const token = await spare.evaluate<string | null>("localStorage.getItem('hcp.screen-token.citizen')");
+      expect(token).toBeTruthy();
+      expect(await tech.textContent('body')).not.toContain(token!);
+      await row.locator('button:text-is("撤销")').click();
+      await row.locator('button:has-text("确认撤销")').click();
+      await spare.waitForSelector('[data-screen="unpaired"]', { timeout: 20_000 });
+      expect(await spare.evaluate<string | null>("localStorage.getItem('hcp.screen-token.citizen')")).toBeNull();
+      await tech.locator('table.paired tr', { hasText: '备用 市民屏' }).waitFor({ state: 'detached' });
+    } finally {
+      await spare.close();
     }
   });
 });

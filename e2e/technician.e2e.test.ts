@@ -1,13 +1,16 @@
 /**
  * End to end in a real browser: a technician sets up a fresh kiosk in technician mode — admin PIN, a provision file
  * for a hall with no network, the serial evaluator on a real pty with "press each key", the connectivity check —
- * then reads the diagnostics and exports them. Screenshots go to test-results/screenshots.
+ * then reads the diagnostics and exports them. The technician's screens are paired first, as on any browser host:
+ * the first with a code from `hcp kiosk pair` on the kiosk PC, the next from technician mode (e2e/pairing.ts).
+ * Screenshots go to test-results/screenshots.
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, SCREENSHOTS } from './browser.js';
+import { codeFromCommandLine, enterCode, pairThroughTech } from './pairing.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../src/common/test-support/temp-dir.js';
 import { startEvaluatorLine, type EvaluatorLine } from '../src/hardware/test-support/evaluator-line.js';
@@ -38,7 +41,7 @@ beforeAll(async () => {
   kiosk = await startKioskProcess(dir.path, [], { ipc: false });
   browser = await launchChromium();
   tech = await browser.newPage({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true });
-  await tech.goto(`${kiosk.url}/tech`);
+  await enterCode(tech, kiosk.url, 'technician', await codeFromCommandLine(dir.path, 'technician'));
 });
 
 afterAll(async () => {
@@ -56,7 +59,8 @@ describe('technician mode: first-run wizard and diagnostics', () => {
     await tech.click('button:text-is("设置并进入")');
     await tech.waitForSelector('nav >> text=接入中心', { timeout: 20_000 });
     const again = await browser.newPage({ viewport: { width: 800, height: 480 } });
-    await again.goto(`${kiosk.url}/tech`);
+    await pairThroughTech(tech, again, kiosk.url, 'technician', '第二个技术人员屏幕');
+    await tech.click('nav button:has-text("接入中心")');
     await again.waitForSelector('text=请输入管理员密码', { timeout: 20_000 });
     await again.fill('input[aria-label="管理员密码"]', '000000');
     await again.click('button:text-is("进入")');
@@ -129,6 +133,11 @@ describe('technician mode: first-run wizard and diagnostics', () => {
     expect(exported.evaluator.status.state).toBe('connected');
     expect(exported.versions.app).toBe('0.1.0');
     expect(text).not.toMatch(/246810|scrypt|pinHash|rater|callback/);
+    // No key either, not even the key test's: KEY frames are masked. Every surface the counter can reach is searched
+    // for the five levels in src/kiosk/counter-privacy.integration.test.ts.
+    const { frames } = (JSON.parse(text) as { evaluator: { frames: { type: string; hex: string }[] } }).evaluator;
+    expect(frames.some((f) => f.type === 'KEY')).toBe(true);
+    for (const f of frames.filter((f) => f.type === 'KEY')) expect(f.hex).toMatch(/^[0-9a-f]{12}(••)+$/);
   });
 
   it('leaves a kiosk that takes ratings from the evaluator it set up', async () => {

@@ -96,6 +96,19 @@ describe('hcp kiosk', () => {
   });
 });
 
+describe('hcp kiosk pair', () => {
+  it('prints a one-time pairing code and the link that carries it, and refuses an unknown role', () => {
+    const data = join(dir.path, 'pair');
+    const run = hcp('kiosk', 'pair', '--data', data, '--role', 'staff');
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/pairing code for a staff panel: \d{4} \d{4}\n/);
+    expect(run.stdout).toMatch(/open http:\/\/127\.0\.0\.1:8710\/staff#pair=\d{8} there/);
+    const bad = hcp('kiosk', 'pair', '--data', data, '--role', 'admin');
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/citizen, staff, technician/);
+  });
+});
+
 describe('hcp pin-hash', () => {
   it('prints a scrypt hash that verifies, and refuses a PIN that is not 4–8 digits', async () => {
     const run = hcp('pin-hash', '4321');
@@ -131,7 +144,18 @@ describe('hcp demo (npm start)', () => {
     const url = (await waitFor(/kiosk service on (http:\/\/\S+)/))[1]!;
     const centralUrl = (await waitFor(/central system on (http:\/\/\S+)/))[1]!;
     expect(out).toMatch(/staff panel .*\/staff/);
-    expect(out).toMatch(/technician mode .*\/tech .*admin PIN 123456/);
+    // The demo pairs its own screens: each printed link carries a one-time code the browser host redeems.
+    for (const role of ['citizen', 'staff', 'technician'] as const) {
+      const label = { citizen: 'citizen screen', staff: 'staff panel', technician: 'technician mode' }[role];
+      const code = new RegExp(`${label}\\s+http://\\S+#pair=(\\d{8})`).exec(out)?.[1];
+      const paired = await fetch(`${url}/ui/pair`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: url },
+        body: JSON.stringify({ code, role }),
+      });
+      expect(paired.status, role).toBe(200);
+    }
+    expect(out).toMatch(/technician mode .*\/tech.*admin PIN 123456/);
     const post = (path: string, body: unknown) =>
       fetch(`${url}/api/v1${path}`, {
         method: 'POST',

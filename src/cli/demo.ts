@@ -18,8 +18,12 @@ import { hashPin } from '../common/pin-hash.js';
 import { enrollKiosk } from '../kiosk/sync/enroll.js';
 import { KioskService } from '../kiosk/kiosk-service.js';
 import type { KioskEvent } from '../shared/kiosk-events.js';
+import { ROLE_PATHS } from '../shared/screen-pairing.js';
+import type { UiRole } from '../shared/ui-contract.js';
 
 export const DEMO_ADMIN_PIN = '123456';
+
+const ROLE_NAMES: Record<UiRole, string> = { citizen: '市民评价屏', staff: '工作人员面板', technician: '技术人员模式' };
 
 const DEMO_DATA: [string, unknown][] = [
   ['/departments', { code: 'SCJG', name: '市场监督管理局' }],
@@ -114,18 +118,26 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   });
 
   const url = running.url;
+  // The demo owns this kiosk, like a technician who has paired its screens: each page opens with a one-time
+  // pairing code in its fragment (docs/install.md, "Pairing the screens"), valid ten minutes.
+  const page = (role: UiRole) => {
+    const { code } = running.pairing!.issue(role, `演示 ${ROLE_NAMES[role]}`);
+    return `${url}${ROLE_PATHS[role]}#pair=${code}`;
+  };
+  const pages = { citizen: page('citizen'), staff: page('staff'), technician: page('technician') };
   say(`
 HCP demo: kiosk service on ${url} · central system on ${central.url} (data: ${options.dataDir})
 
-  citizen screen   ${url}/
-  staff panel      ${url}/staff        staff 1001 王丽 PIN 246810 · 1002 李强 PIN 135790
-  technician mode  ${url}/tech         admin PIN ${DEMO_ADMIN_PIN}
+  citizen screen   ${pages.citizen}
+  staff panel      ${pages.staff.padEnd(pages.citizen.length + 12)}staff 1001 王丽 PIN 246810 · 1002 李强 PIN 135790
+  technician mode  ${pages.technician.padEnd(pages.citizen.length + 12)}admin PIN ${DEMO_ADMIN_PIN}
+  (each link pairs one screen, once, within 10 minutes; later: node bin/hcp.js kiosk pair --data ${kioskDir} --role …)
   central admin    ${central.url}/api/v1/admin/…   token in ${central.adminTokenFile ?? 'HCP_ADMIN_TOKEN'}
 
 Log in on the staff panel, press 请评价, then rate on the citizen screen — or press 1–5 here: the simulated
 evaluator's keys (1 = 非常满意 … 5 = 非常不满意). Ctrl-C stops everything.`);
 
-  const browsers = options.openBrowser === false ? [] : openScreens(url, say);
+  const browsers = options.openBrowser === false ? [] : openScreens([pages.citizen, pages.staff], say);
   const stop = () => {
     if (process.stdin.isTTY) process.stdin.setRawMode(false);
     process.stdin.pause();
@@ -162,13 +174,13 @@ function electronShell(): { binary: string; main: string } | null {
 }
 
 /** Chromium in app mode for the citizen screen and the staff panel, when there is a display to show them on. */
-function openScreens(url: string, say: (line: string) => void): ChildProcess[] {
+function openScreens(pages: string[], say: (line: string) => void): ChildProcess[] {
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) =>
     existsSync(p),
   );
   if (!chromium || !hasDisplay()) return [];
   say(`(opening the screens in ${chromium})`);
-  return [`${url}/`, `${url}/staff`].map((page) =>
+  return pages.map((page) =>
     spawn(chromium, [`--app=${page}`, '--no-first-run', '--disable-background-networking', '--disable-sync'], {
       stdio: 'ignore',
     }),

@@ -10,20 +10,22 @@ import { parentProcessTransport, serveUiChannel } from './host/ui-channel.js';
 import { acceptWindows, electronParentPort, requestShellExit } from './host/utility-host.js';
 import type { EvaluatorInputSetting } from './store/settings-repo.js';
 import { TechnicianService } from './technician.js';
+import { ScreenPairings } from './screen-pairing.js';
+import { transact } from './context.js';
 import { ScreenInput } from './input/screen-input.js';
 import { SerialInput } from './input/serial-input.js';
 import type { DriverTimings } from '../hardware/evaluator-driver.js';
 import { serialTransport, type BaudRate, type OpenTransport } from '../hardware/transport.js';
 import { KioskService } from './kiosk-service.js';
 import { CentralClient } from './sync/central-client.js';
-import { DeviceIdentity } from '../common/device-identity.js';
-import { SyncAgent, type SyncTimings } from './sync/sync-agent.js';
 import {
   checkCentralUrl,
   dispatcherFor,
   warnIfInsecure,
   type CentralTransportOptions,
 } from './sync/central-transport.js';
+import { DeviceIdentity } from '../common/device-identity.js';
+import { SyncAgent, type SyncTimings } from './sync/sync-agent.js';
 import { APP_VERSION } from './version.js';
 import type { Logger } from '../common/logger.js';
 
@@ -38,29 +40,38 @@ export interface RunKioskOptions {
   serial?: { path: string; baudRate: BaudRate };
   /** The device key as the Electron shell unwrapped it from the OS key store (else it is read from DATA). */
   deviceKeyPem?: string;
-  /** An evaluator line other than a serial port (the demo's in-memory evaluator). */
-  evaluatorLine?: OpenTransport;
   /** The data key (base64) as the Electron shell unwrapped it from the OS key store (else DATA/data.key is read). */
   dataKey?: string;
   /** Allow plain http to a centre off this machine (logged loudly at every start); see sync/central-transport.ts. */
   insecureHttp?: boolean;
   /** The hall's own certificate authority (PEM) for the centre's https: enrolment, sync and the connection check. */
   caFile?: string;
+  /** An evaluator line other than a serial port (the demo's in-memory evaluator). */
+  evaluatorLine?: OpenTransport;
   /** Driver timings (tests shorten them). */
   serialTimings?: Partial<DriverTimings>;
   /** Sync timings (tests and the soak shorten the backoff). */
   syncTimings?: Partial<SyncTimings>;
+  /**
+   * Serve the browser host: the built screens and, for screens paired by the technician, the UI channel's
+   * WebSocket (/ui). On by default, except under the Electron shell, whose windows have their own ports: there
+   * nothing at /ui answers unless the browser host is chosen explicitly.
+   */
+  browserHost?: boolean;
 }
 
 export interface RunningKiosk {
   service: KioskService;
   url: string;
+  /** The browser host's screen pairings; null when the browser host is not served. */
+  pairing: ScreenPairings | null;
   stop(): Promise<void>;
 }
 
 export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> {
   const service = KioskService.open({
     dataDir: options.dataDir,
+    dataKey: options.dataKey,
     logger: options.logger,
     maxPageCount: options.maxPageCount,
   });
@@ -71,7 +82,6 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
   const applyInput = async (input: EvaluatorInputSetting): Promise<void> => {
     if (serial) await service.removeInput(serial);
     serial = null;
-    dataKey: options.dataKey,
     if (input.kind !== 'serial') return;
     serial = new SerialInput({
       open: serialTransport(input.path, input.baudRate),
@@ -106,24 +116,32 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
       requestShellExit();
       return true;
     },
+    { insecureHttp: options.insecureHttp, caFile: options.caFile },
   );
 
+  const browserHost = options.browserHost ?? !parentPort;
+  const pairing = browserHost
+    ? new ScreenPairings({
+        db: service.context.db,
+        log: options.logger,
+        write: (work) => transact(service.context, work),
+      })
+    : null;
   const { app, url } = await startLocalApi({
     service,
     host: options.host,
     port: options.port ?? LOCAL_API_DEFAULT_PORT,
     token: options.apiToken,
     logger: options.logger,
-    ui: { screen, tech },
+    ui: pairing ? { service, screen, tech, pairing } : undefined,
   }).catch(async (error: unknown) => {
-    { insecureHttp: options.insecureHttp, caFile: options.caFile },
     await service.close();
     throw error;
   });
   startSync(service, options);
   const transport = parentProcessTransport();
   const stopChannel = transport
-    ? serveUiChannel(transport, service, screen, options.logger.child({ module: 'ui-channel' }))
+    ? serveUiChannel(transport, { service, screen }, 'citizen', options.logger.child({ module: 'ui-channel' }))
     : () => {};
   // Under the Electron shell: each window connects on its own port, and the shell learns the update feed the
   // central configuration names (now and whenever the configuration changes).
@@ -140,11 +158,9 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
     acceptWindows(parentPort, (windowTransport, role) =>
       serveUiChannel(
         windowTransport,
-        service,
-        screen,
-        options.logger.child({ module: 'ui-channel', role }),
+        { service, screen, tech },
         role,
-        tech,
+        options.logger.child({ module: 'ui-channel', role }),
       ),
     );
   }
@@ -156,6 +172,7 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
   return {
     service,
     url,
+    pairing,
     stop: () =>
       (stopping ??= (async () => {
         stopChannel();
@@ -182,10 +199,21 @@ export function syncAgentFor(
   logger: Logger,
   timings?: Partial<SyncTimings>,
   deviceKeyPem?: string,
+  transport: CentralTransportOptions = {},
 ): SyncAgent | null {
   const enrolment = service.enrolment();
   const identity = DeviceIdentity.load(dataDir) ?? (deviceKeyPem ? DeviceIdentity.fromPem(deviceKeyPem) : null);
   if (!enrolment || !identity) return null;
+  const log = logger.child({ module: 'sync' });
+  let dispatcher: ReturnType<typeof dispatcherFor>;
+  try {
+    // Plain http off loopback only with --insecure-http (said loudly at every start); the hall's CA if given.
+    warnIfInsecure(checkCentralUrl(enrolment.centralUrl, transport), log);
+    dispatcher = dispatcherFor(transport);
+  } catch (error) {
+    log.error({ err: (error as Error).message }, 'delivery to the central system not started');
+    return null;
+  }
   return new SyncAgent({
     ctx: service.context,
     client: new CentralClient({ baseUrl: enrolment.centralUrl, deviceId: enrolment.deviceId, identity, dispatcher }),
@@ -199,21 +227,10 @@ export function syncAgentFor(
 
 export class ProvisionFileError extends Error {
   override readonly name = 'ProvisionFileError';
-  transport: CentralTransportOptions = {},
   readonly code = 'provision_file_invalid';
 }
 
 /** Reads and validates a provision file; every problem names the file and the field. */
-  const log = logger.child({ module: 'sync' });
-  let dispatcher: ReturnType<typeof dispatcherFor>;
-  try {
-    // Plain http off loopback only with --insecure-http (said loudly at every start); the hall's CA if given.
-    warnIfInsecure(checkCentralUrl(enrolment.centralUrl, transport), log);
-    dispatcher = dispatcherFor(transport);
-  } catch (error) {
-    log.error({ err: (error as Error).message }, 'delivery to the central system not started');
-    return null;
-  }
 export async function readProvisionFile(file: string): Promise<DeviceConfig> {
   let text: string;
   try {

@@ -1,8 +1,12 @@
-/** The screens' entry: the citizen screen at /, the staff panel at /staff, technician mode at /tech. Runs in the browser. */
+/**
+ * The screens' entry: the citizen screen at /, the staff panel at /staff, technician mode at /tech, each behind the
+ * browser host's pairing (a screen the technician has not paired shows the pairing screen). Runs in the browser.
+ */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { CitizenScreen } from './citizen/citizen-screen.js';
 import { createCitizenStore } from './citizen/citizen-store.js';
+import { PairingGate } from './pairing/pairing-screen.js';
 import { StaffPanel } from './staff/staff-panel.js';
 import { createStaffStore } from './staff/staff-store.js';
 import { TechScreen } from './tech/tech-screen.js';
@@ -11,15 +15,23 @@ import { connectUi } from './ui-client.js';
 import './styles.css';
 
 const route = (path: string) => location.pathname.startsWith(path) || location.hash === `#${path}`;
-const root = createRoot(document.getElementById('root')!);
-root.render(
+
+function screen() {
+  if (route('/tech')) {
+    const { client, pairing } = connectUi('technician');
+    return { pairing, element: <TechScreen store={createTechStore(client)} /> };
+  }
+  if (route('/staff')) {
+    const { client, pairing } = connectUi('staff');
+    return { pairing, element: <StaffPanel store={createStaffStore(client)} /> };
+  }
+  const { client, pairing } = connectUi('citizen');
+  return { pairing, element: <CitizenScreen store={createCitizenStore(client)} /> };
+}
+
+const { pairing, element } = screen();
+createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    {route('/tech') ? (
-      <TechScreen store={createTechStore(connectUi('technician'))} />
-    ) : route('/staff') ? (
-      <StaffPanel store={createStaffStore(connectUi('staff'))} />
-    ) : (
-      <CitizenScreen store={createCitizenStore(connectUi('citizen'))} />
-    )}
+    <PairingGate pairing={pairing}>{element}</PairingGate>
   </StrictMode>,
 );

@@ -32,11 +32,13 @@ function fake(answers: Partial<Record<UiCommand['name'], unknown>>) {
   const sent: UiCommand[] = [];
   let emit: (e: KioskEvent) => void = () => undefined;
   let connect: (c: boolean) => void = () => undefined;
-  const client: UiClient = {
+  // One fake serves both screens' stores.
+  const client: UiClient<'citizen'> & UiClient<'staff'> = {
     send: async <T,>(command: UiCommand) => {
       sent.push(command);
       const answer = answers[command.name];
-      if (answer instanceof Error) return { ok: false, error: { code: answer.message, message: answer.message } };
+      if (answer instanceof Error)
+        return { ok: false, error: { code: answer.message, message: answer.message } } as Result<T>;
       return { ok: true, value: answer ?? null } as Result<T>;
     },
     onEvent: (l) => ((emit = l), () => undefined),

@@ -5,16 +5,8 @@
  */
 import { isIP } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import fastifyStatic from '@fastify/static';
-import fastifyWebsocket from '@fastify/websocket';
 import { z } from 'zod';
-import { UI_ROLES } from '../../shared/ui-contract.js';
-import { serveUiChannel, type MessageTransport } from '../host/ui-channel.js';
-import type { ScreenInput } from '../input/screen-input.js';
-import type { TechnicianService } from '../technician.js';
+import { serveBrowserHost, type BrowserHostOptions } from './browser-host.js';
 import { KioskError, type KioskErrorCode } from '../../shared/kiosk-errors.js';
 import { InvitationRequest, LOCAL_API_PREFIX, LoginRequest, PauseRequest } from '../../shared/local-api.js';
 import type { KioskService } from '../kiosk-service.js';
@@ -30,10 +22,10 @@ export interface LocalApiOptions {
   token?: string;
   logger?: Logger;
   /**
-   * The browser host: serve the UI contract over a WebSocket at /ui (`?role=citizen|staff`) and the built screens
-   * (dist/renderer) at / (citizen screen) and /staff (staff panel).
+   * The browser host (browser-host.ts): the built screens, and the UI contract over a WebSocket at /ui for
+   * screens paired by the technician.
    */
-  ui?: { screen: ScreenInput; tech?: TechnicianService; staticDir?: string };
+  ui?: BrowserHostOptions;
 }
 
 /** Largest request body accepted; every valid request is far smaller. */
@@ -92,7 +84,7 @@ export function buildLocalApi(options: LocalApiOptions): FastifyInstance {
         : undefined,
   });
 
-  if (options.ui) serveBrowserHost(app, service, options.ui, options.logger ?? silentLogger);
+  if (options.ui) serveBrowserHost(app, host, options.ui, options.logger ?? silentLogger);
 
   const p = LOCAL_API_PREFIX;
   app.get(`${p}/status`, async () => service.status());
@@ -159,56 +151,6 @@ export async function startLocalApi(
 }
 
 const EMPTY = z.strictObject({});
-
-/** The built screens (`npm run build:ui`): dist/renderer at the package root, seen from src/ and dist/ alike. */
-export const RENDERER_DIR = fileURLToPath(new URL('../../../dist/renderer/', import.meta.url));
-
-function serveBrowserHost(
-  app: FastifyInstance,
-  service: KioskService,
-  ui: NonNullable<LocalApiOptions['ui']>,
-  log: Logger,
-): void {
-  void app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
-  void app.register(async (scope) => {
-    scope.get<{ Querystring: { role?: string } }>('/ui', { websocket: true }, (socket, request) => {
-      const role = UI_ROLES.find((r) => r === request.query.role) ?? 'citizen';
-      const transport: MessageTransport = {
-        send: (message) => {
-          if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
-        },
-        onMessage: (receive) => {
-          const onMessage = (data: Buffer) => {
-            try {
-              receive(JSON.parse(data.toString('utf8')));
-            } catch {
-              receive(null); // not JSON: dropped by the channel's own validation
-            }
-          };
-          socket.on('message', onMessage);
-          return () => socket.off('message', onMessage);
-        },
-      };
-      const stop = serveUiChannel(
-        transport,
-        service,
-        ui.screen,
-        log.child({ module: 'ui-channel', role }),
-        role,
-        ui.tech,
-      );
-      socket.on('close', stop);
-    });
-  });
-  const root = ui.staticDir ?? RENDERER_DIR;
-  if (!existsSync(join(root, 'index.html'))) {
-    log.warn({ root }, 'the screens are not built (npm run build:ui): serving the API only');
-    return;
-  }
-  void app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: 'index.html' });
-  // The staff panel and technician mode are routes of the same single-page app.
-  for (const route of ['/staff', '/tech']) app.get(route, (_request, reply) => reply.sendFile('index.html'));
-}
 
 function invitationId(id: string): string {
   if (!UUID_PATTERN.test(id)) throw new KioskError('not_found', `no invitation ${id}`);

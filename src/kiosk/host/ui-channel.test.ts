@@ -6,6 +6,9 @@ import type { KioskService } from '../kiosk-service.js';
 import { silentLogger } from '../../common/logger.js';
 import { PIN_1001, provisioned, tempDir } from '../test-support/fixtures.js';
 import { serveUiChannel, type MessageTransport } from './ui-channel.js';
+import { citizenHandlers, staffHandlers, technicianHandlers, type RoleHandlers } from './ui-handlers.js';
+import { roleCommandNames, UI_ROLES } from '../../shared/ui-contract.js';
+import { pino } from 'pino';
 
 let dir: ReturnType<typeof tempDir>;
 let service: KioskService;
@@ -27,7 +30,7 @@ beforeEach(async () => {
       return () => undefined;
     },
   };
-  stop = serveUiChannel(transport, service, screen, silentLogger);
+  stop = serveUiChannel(transport, { service, screen }, 'citizen', silentLogger);
 });
 
 afterEach(async () => {
@@ -118,10 +121,9 @@ describe('UI channel roles', () => {
           return () => undefined;
         },
       },
-      service,
-      screen,
-      silentLogger,
+      { service, screen },
       'staff',
+      silentLogger,
     );
   });
   afterEach(() => stopStaff());
@@ -149,5 +151,82 @@ describe('UI channel roles', () => {
     expect(citizenEvents.find((e) => e.type === 'invitation.rated')).toMatchObject({
       followUpUntil: expect.any(String) as unknown,
     });
+  });
+});
+
+describe('UI channel: one handler map per role', () => {
+  it.each(['__proto__', 'toString', 'constructor', 'hasOwnProperty'])(
+    'answers the inherited name %s with invalid_request, never a crash',
+    async (name) => {
+      expect(await call({ name })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    },
+  );
+
+  it('refuses a technician command on the citizen screen as forbidden, and logs it without its fields', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const citizenSent: UiMessage[] = [];
+    let deliverCitizen: (raw: unknown) => void = () => undefined;
+    const stopCitizen = serveUiChannel(
+      {
+        send: (m) => citizenSent.push(m),
+        onMessage: (receive) => ((deliverCitizen = receive), () => undefined),
+      },
+      { service, screen },
+      'citizen',
+      log,
+    );
+    try {
+      const result = await callOver(deliverCitizen, citizenSent, { name: 'setAdminPin', pin: '13572468' });
+      expect(result).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(lines.join('')).toContain('refused a command of another role');
+      expect(lines.join('')).not.toContain('13572468');
+    } finally {
+      stopCitizen();
+    }
+  });
+
+  it('keeps technician commands locked until the admin PIN, the pairing commands too', async () => {
+    const techSent: UiMessage[] = [];
+    let deliverTech: (raw: unknown) => void = () => undefined;
+    const stopTech = serveUiChannel(
+      { send: (m) => techSent.push(m), onMessage: (receive) => ((deliverTech = receive), () => undefined) },
+      { service, screen },
+      'technician',
+      silentLogger,
+    );
+    try {
+      for (const command of [
+        { name: 'pairScreen', role: 'citizen', label: '市民屏' },
+        { name: 'listScreens' },
+        { name: 'revokeScreen', id: crypto.randomUUID() },
+        { name: 'diagnostics' },
+      ]) {
+        const result = await callOver(deliverTech, techSent, command);
+        expect(result, command.name).toMatchObject({ ok: false, error: { code: 'tech_locked' } });
+      }
+    } finally {
+      stopTech();
+    }
+  });
+
+  it('declares every command once: each role answers exactly the names UI_COMMANDS gives it', () => {
+    const host = { service, screen };
+    const maps = {
+      citizen: citizenHandlers(host),
+      staff: staffHandlers(host),
+      technician: technicianHandlers(host, { unlocked: false }),
+    };
+    for (const role of UI_ROLES) expect(Object.keys(maps[role]).sort()).toEqual(roleCommandNames(role).sort());
+  });
+
+  it('does not compile a handler map with a handler missing or extra', () => {
+    const host = { service, screen };
+    const { followUp: _left, ...missing } = citizenHandlers(host);
+    // @ts-expect-error followUp is missing
+    const incomplete: RoleHandlers<'citizen'> = missing;
+    // @ts-expect-error the citizen screen has no login
+    const extra: RoleHandlers<'citizen'> = { ...citizenHandlers(host), login: () => null };
+    expect([incomplete, extra]).toHaveLength(2);
   });
 });

@@ -1,23 +1,23 @@
 /**
- * Serves the UI contract (src/shared/ui-contract.ts) over any message transport: Node IPC when the Electron shell
- * runs the service as a child process, a WebSocket in the browser host. Every incoming message is validated; a bad
- * one gets an `invalid_request` result, never a crash. Runs in Node.
+ * Serves the UI contract (src/shared/ui-contract.ts) over any message transport: Node IPC when a parent process
+ * forked the service, a MessagePort per window under the Electron shell, a WebSocket in the browser host. Every
+ * incoming message is validated; a bad one gets an `invalid_request` result, never a crash. A command of another
+ * role is refused (`forbidden`) and logged. Dispatch is the role's handler map (ui-handlers.ts). Runs in Node.
  */
 import { KioskError } from '../../shared/kiosk-errors.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import {
+  commandSpec,
   eventForRole,
-  OPEN_TECH_COMMANDS,
-  ROLE_COMMANDS,
-  UiCommand,
+  UI_ROLES,
   UiRequestMessage,
   type UiMessage,
   type UiRole,
 } from '../../shared/ui-contract.js';
-import type { ScreenInput } from '../input/screen-input.js';
-import type { KioskService } from '../kiosk-service.js';
 import type { Logger } from '../../common/logger.js';
-import type { TechnicianService } from '../technician.js';
+import { citizenHandlers, staffHandlers, technicianHandlers, type UiHost, type UiSession } from './ui-handlers.js';
+
+export type { UiHost } from './ui-handlers.js';
 
 /** A bidirectional message pipe. */
 export interface MessageTransport {
@@ -26,16 +26,17 @@ export interface MessageTransport {
   onMessage(receive: (raw: unknown) => void): () => void;
 }
 
-export function serveUiChannel(
-  transport: MessageTransport,
-  service: KioskService,
-  screen: ScreenInput,
-  log: Logger,
-  role: UiRole = 'citizen',
-  tech?: TechnicianService,
-): () => void {
-  let unlocked = false;
-  let endKeyTest: (() => void) | undefined;
+type AnyHandler = (args: unknown) => unknown;
+
+/** Serves one screen of `role` on `transport`; returns the function that stops serving it. */
+export function serveUiChannel(transport: MessageTransport, host: UiHost, role: UiRole, log: Logger): () => void {
+  const { service, screen } = host;
+  const session: UiSession = { unlocked: false };
+  const handlers: Record<string, AnyHandler> = (role === 'citizen'
+    ? citizenHandlers(host)
+    : role === 'staff'
+      ? staffHandlers(host)
+      : technicianHandlers(host, session)) as unknown as Record<string, AnyHandler>;
   const detach = role === 'citizen' ? screen.attach() : () => undefined;
   const unsubscribe = service.subscribe((event) => {
     const told = eventForRole(event, role);
@@ -52,93 +53,39 @@ export function serveUiChannel(
   });
 
   async function run(raw: unknown): Promise<Result<unknown>> {
-    const parsed = UiCommand.safeParse(raw);
+    if (typeof raw !== 'object' || raw === null || typeof (raw as { name?: unknown }).name !== 'string') {
+      return err({ code: 'invalid_request', message: 'a command is an object with a name' });
+    }
+    const { name, ...fields } = raw as { name: string };
+    const spec = commandSpec(role, name);
+    if (!spec) {
+      if (UI_ROLES.some((other) => commandSpec(other, name))) {
+        log.warn({ role, command: name }, 'refused a command of another role');
+        return err({ code: 'forbidden', message: `the ${role} screen may not ${name}` });
+      }
+      return err({ code: 'invalid_request', message: `unknown command ${name.slice(0, 40)}` });
+    }
+    const parsed = spec.args.safeParse(fields);
     if (!parsed.success) {
-      return err({ code: 'invalid_request', message: parsed.error.issues[0]?.message ?? 'malformed command' });
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+      return err({ code: 'invalid_request', message: `${where}${issue?.message ?? 'malformed command'}` });
     }
-    const command = parsed.data;
-    if (!ROLE_COMMANDS[role].includes(command.name)) {
-      return err({ code: 'forbidden', message: `the ${role} screen may not ${command.name}` });
-    }
-    if (role === 'technician' && !unlocked && !OPEN_TECH_COMMANDS.includes(command.name)) {
+    if (role === 'technician' && !spec.open && !session.unlocked) {
       return err({ code: 'tech_locked', message: 'enter the admin PIN first' });
     }
     try {
-      switch (command.name) {
-        case 'status':
-          return ok(service.status());
-        case 'view':
-          return ok(service.screenView());
-        case 'press':
-          return ok(await screen.press(command.level, command.source));
-        case 'followUp':
-          return ok(service.invitations.followUp(command.request));
-        case 'login':
-          return ok(await service.shifts.login(command.request));
-        case 'logout':
-          return ok(service.shifts.logout());
-        case 'pause':
-          return ok(service.shifts.pause(command.request.reason));
-        case 'resume':
-          return ok(service.shifts.resume());
-        case 'invite':
-          return ok(service.invitations.open(command.request));
-        case 'cancelInvitation':
-          service.invitations.cancel(command.id);
-          return ok(null);
-        default:
-          // awaited here, so a refusal is answered like any other and never escapes as an unhandled rejection
-          return await runTech(command);
-      }
+      // awaited here, so a refusal is answered like any other and never escapes as an unhandled rejection
+      return ok(await handlers[name]!(parsed.data));
     } catch (error) {
       if (error instanceof KioskError) return err({ code: error.code, message: error.message, details: error.details });
-      log.error({ err: error, command: command.name }, 'UI command failed');
+      log.error({ err: error, command: name }, 'UI command failed');
       return err({ code: 'internal', message: 'the kiosk service failed; see its log' });
     }
   }
 
-  async function runTech(command: UiCommand): Promise<Result<unknown>> {
-    if (!tech) return err({ code: 'not_available', message: 'technician mode is not available on this host' });
-    switch (command.name) {
-      case 'techStatus':
-        return ok({ ...tech.status(), unlocked });
-      case 'setAdminPin':
-        await tech.setAdminPin(command.pin);
-        unlocked = true;
-        return ok(null);
-      case 'unlock':
-        unlocked = await tech.unlock(command.pin);
-        return ok(null);
-      case 'listPorts':
-        return ok(await tech.listPorts());
-      case 'setInput':
-        return ok(await tech.setInput(command.input, command.keyMap));
-      case 'keyTest':
-        endKeyTest?.();
-        endKeyTest = command.on ? service.startKeyTest() : undefined;
-        return ok(null);
-      case 'enroll':
-        return ok(await tech.enroll(command.centralUrl, command.code));
-      case 'provision':
-        return ok(await tech.provision(command.config));
-      case 'checkCentral':
-        return ok(await tech.checkCentral(command.centralUrl));
-      case 'diagnostics':
-        return ok(tech.diagnostics());
-      case 'retryQuarantined': {
-        const requeued = service.context.outbox.retryQuarantined();
-        service.syncAgent?.nudge();
-        return ok({ requeued });
-      }
-      case 'exitKiosk':
-        return ok({ exited: tech.requestExit() });
-      default:
-        return err({ code: 'forbidden', message: `unknown command ${command.name}` });
-    }
-  }
-
   return () => {
-    endKeyTest?.();
+    session.endKeyTest?.('closed');
     detach();
     unsubscribe();
     stop();

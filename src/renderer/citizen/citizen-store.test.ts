@@ -13,7 +13,7 @@ function fakeClient(view: () => ScreenView) {
   const sent: UiCommand[] = [];
   let emit: (e: KioskEvent) => void = () => undefined;
   let connect: (c: boolean) => void = () => undefined;
-  const client: UiClient = {
+  const client: UiClient<'citizen'> = {
     send: async <T>(command: UiCommand) => {
       sent.push(command);
       if (command.name === 'view') return { ok: true, value: view() } as Result<T>;

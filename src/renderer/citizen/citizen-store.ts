@@ -28,14 +28,14 @@ export interface CitizenState {
   tick(now: number): void;
 }
 
-export function createCitizenStore(client: UiClient, now: () => number = Date.now): StoreApi<CitizenState> {
+export function createCitizenStore(client: UiClient<'citizen'>, now: () => number = Date.now): StoreApi<CitizenState> {
   const store = createStore<CitizenState>((set, get) => ({
     connected: false,
     view: null,
     phase: { kind: 'rest' },
     error: null,
     refresh: async () => {
-      const result = await client.send<ScreenView>({ name: 'view' });
+      const result = await client.send({ name: 'view' });
       if (result.ok) set({ view: result.value });
     },
     press: async (level, source) => {

@@ -6,7 +6,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ShiftSummary, StatusView } from '../../shared/local-api.js';
 import type { ErrorInfo, Result } from '../../shared/result.js';
-import type { ScreenView, UiCommand } from '../../shared/ui-contract.js';
+import type { ScreenView, UiCommandOf } from '../../shared/ui-contract.js';
 import type { UiClient } from '../ui-client.js';
 
 export interface StaffState {
@@ -17,7 +17,7 @@ export interface StaffState {
   summary: ShiftSummary | null;
   refresh(): Promise<void>;
   /** Runs a staff command; its error, if any, is kept for the panel to show. */
-  run(command: UiCommand): Promise<boolean>;
+  run(command: UiCommandOf<'staff'>): Promise<boolean>;
   logout(): Promise<void>;
   dismiss(): void;
 }
@@ -25,7 +25,7 @@ export interface StaffState {
 /** The status line (evaluator, central, queue) changes without events: it is also read every few seconds. */
 export const STATUS_POLL_MS = 2_000;
 
-export function createStaffStore(client: UiClient, pollMs = STATUS_POLL_MS): StoreApi<StaffState> {
+export function createStaffStore(client: UiClient<'staff'>, pollMs = STATUS_POLL_MS): StoreApi<StaffState> {
   const store = createStore<StaffState>((set, get) => ({
     connected: false,
     status: null,
@@ -33,10 +33,7 @@ export function createStaffStore(client: UiClient, pollMs = STATUS_POLL_MS): Sto
     error: null,
     summary: null,
     refresh: async () => {
-      const [status, view] = await Promise.all([
-        client.send<StatusView>({ name: 'status' }),
-        client.send<ScreenView>({ name: 'view' }),
-      ]);
+      const [status, view] = await Promise.all([client.send({ name: 'status' }), client.send({ name: 'view' })]);
       if (status.ok && view.ok) set({ status: status.value, view: view.value });
     },
     run: async (command) => {
@@ -46,7 +43,7 @@ export function createStaffStore(client: UiClient, pollMs = STATUS_POLL_MS): Sto
       return result.ok;
     },
     logout: async () => {
-      const result = await client.send<ShiftSummary>({ name: 'logout' });
+      const result = await client.send({ name: 'logout' });
       set(result.ok ? { summary: result.value, error: null } : { error: result.error });
       await get().refresh();
     },

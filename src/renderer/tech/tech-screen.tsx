@@ -11,8 +11,9 @@ import { useStore, type StoreApi } from 'zustand';
 import { SATISFACTION_LABELS, type Satisfaction } from '../../shared/satisfaction.js';
 import { errorText, isKey, useLang, useT } from '../i18n.js';
 import type { TechState } from './tech-store.js';
+import { ScreensPanel } from '../pairing/screens-panel.js';
 
-type Step = 'connect' | 'evaluator' | 'check' | 'diagnostics';
+type Step = 'connect' | 'evaluator' | 'check' | 'diagnostics' | 'screens';
 
 export function TechScreen({ store }: { store: StoreApi<TechState> }) {
   const state = useStore(store);
@@ -25,12 +26,22 @@ export function TechScreen({ store }: { store: StoreApi<TechState> }) {
         <h1>技术人员模式</h1>
         {state.status.unlocked && (
           <nav>
-            {(['connect', 'evaluator', 'check', 'diagnostics'] as const).map((s, i) => (
-              <button key={s} className={step === s ? 'on' : ''} onClick={() => setStep(s)}>
-                {i < 3 ? `${i + 1}. ` : ''}
-                {{ connect: '接入中心', evaluator: '评价器', check: '连接检查', diagnostics: '诊断' }[s]}
-              </button>
-            ))}
+            {(['connect', 'evaluator', 'check', 'diagnostics', 'screens'] as const)
+              .filter((s) => s !== 'screens' || state.status!.screenPairing)
+              .map((s, i) => (
+                <button key={s} className={step === s ? 'on' : ''} onClick={() => setStep(s)}>
+                  {i < 3 ? `${i + 1}. ` : ''}
+                  {
+                    {
+                      connect: '接入中心',
+                      evaluator: '评价器',
+                      check: '连接检查',
+                      diagnostics: '诊断',
+                      screens: '屏幕配对',
+                    }[s]
+                  }
+                </button>
+              ))}
           </nav>
         )}
       </header>
@@ -48,6 +59,7 @@ export function TechScreen({ store }: { store: StoreApi<TechState> }) {
           {step === 'evaluator' && <Evaluator state={state} next={() => setStep('check')} />}
           {step === 'check' && <Check state={state} next={() => setStep('diagnostics')} />}
           {step === 'diagnostics' && <Diagnostics state={state} />}
+          {step === 'screens' && <ScreensPanel state={state} />}
         </>
       )}
     </main>

@@ -4,8 +4,8 @@
  * Runs in the browser.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ErrorInfo } from '../../shared/result.js';
-import type { UiCommand } from '../../shared/ui-contract.js';
+import type { ErrorInfo, Result } from '../../shared/result.js';
+import type { UiCommandOf } from '../../shared/ui-contract.js';
 import type { UiClient } from '../ui-client.js';
 
 export interface TechStatus {
@@ -16,6 +16,8 @@ export interface TechStatus {
   mode: 'window' | 'terminal' | null;
   evaluatorInput: { kind: 'serial'; path: string; baudRate: number } | { kind: 'keyboard' } | { kind: 'touch' };
   keyMap: number[];
+  /** The browser host: technician mode pairs its screens. */
+  screenPairing: boolean;
 }
 
 export interface TechState {
@@ -26,22 +28,22 @@ export interface TechState {
   /** Keys seen during the key test, in order: physical key (or null for a touch) and level. */
   keys: { key: number | null; level: number }[];
   refresh(): Promise<void>;
-  run<T = unknown>(command: UiCommand): Promise<T | null>;
+  run<T = unknown>(command: UiCommandOf<'technician'>): Promise<T | null>;
   clearKeys(): void;
 }
 
-export function createTechStore(client: UiClient): StoreApi<TechState> {
+export function createTechStore(client: UiClient<'technician'>): StoreApi<TechState> {
   const store = createStore<TechState>((set, get) => ({
     status: null,
     error: null,
     last: {},
     keys: [],
     refresh: async () => {
-      const result = await client.send<TechStatus>({ name: 'techStatus' });
+      const result = await client.send({ name: 'techStatus' });
       if (result.ok) set({ status: result.value });
     },
-    run: async <T>(command: UiCommand) => {
-      const result = await client.send<T>(command);
+    run: async <T>(command: UiCommandOf<'technician'>) => {
+      const result = (await client.send(command)) as Result<T>;
       set((s) => ({
         error: result.ok ? null : result.error,
         last: result.ok ? { ...s.last, [command.name]: result.value } : s.last,
