@@ -43,3 +43,17 @@ CREATE TABLE key_tests (
   presses    integer NOT NULL CHECK (presses >= 0)
 );
 CREATE INDEX key_tests_by_device ON key_tests (device_id, ended_at);
+
+-- What was stored before this migration, brought to the same terms: stray presses get their device's window and
+-- department, evaluations their flag.
+UPDATE stray_presses s SET window_code = d.window_code, department_code = w.department_code
+  FROM devices d LEFT JOIN windows w ON w.code = d.window_code
+ WHERE d.id = s.device_id;
+UPDATE evaluations e SET staff_unknown = true
+ WHERE e.staff_no IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM staff s WHERE s.staff_no = e.staff_no
+                                          AND (e.department_code IS NULL OR s.department_code = e.department_code));
+
+-- The update feed decides what code every Electron kiosk runs: https only from now on. A plain-http feed set before
+-- is dropped (kiosks then keep the feed they have), rather than sent on or made into a configuration error.
+DELETE FROM settings WHERE key = 'updateFeedUrl' AND value #>> '{}' NOT LIKE 'https://%';
