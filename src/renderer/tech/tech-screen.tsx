@@ -189,14 +189,24 @@ function Evaluator({ state, next }: { state: TechState; next: () => void }) {
     const timer = setInterval(() => void state.run({ name: 'listPorts' }), 3000);
     return () => clearInterval(timer);
   }, []);
+  const inForce = state.status!.keyMap;
+  const changed = keyMap.some((level, i) => level !== inForce[i]);
+  // Each level on one key only: a map naming a level twice would turn presses into that level (the service refuses it).
+  const permutation = new Set(keyMap).size === 5;
+  const chosen = () => (kind === 'serial' ? { kind, path, baudRate: baud } : { kind });
   const save = async () => {
-    const chosen = kind === 'serial' ? { kind, path, baudRate: baud } : { kind };
-    await state.run({ name: 'setInput', input: chosen, keyMap: keyMap as Satisfaction[] });
+    // The order goes only when it was changed here: a local order overrides the centre's, and the centre is told.
+    await state.run({ name: 'setInput', input: chosen(), ...(changed ? { keyMap: keyMap as Satisfaction[] } : {}) });
+  };
+  const useCentralKeyMap = async () => {
+    const status = await state.run<{ keyMap: number[] }>({ name: 'setInput', input: chosen(), keyMap: null });
+    if (status) setKeyMap(status.keyMap);
   };
   const test = async (on: boolean) => {
     state.clearKeys();
-    await state.run({ name: 'keyTest', on });
-    setTesting(on);
+    // Refused while a staff member is logged in or an invitation is open: the test is then off, and the error shown.
+    const taken = await state.attempt({ name: 'keyTest', on });
+    setTesting(on && taken);
   };
   return (
     <section className="step">
@@ -259,7 +269,16 @@ function Evaluator({ state, next }: { state: TechState; next: () => void }) {
           </select>
         ))}
       </div>
-      <button className="primary" disabled={kind === 'serial' && !path} onClick={() => void save()}>
+      <p className="keymap-source" data-keymap-source={state.status!.keyMapSource}>
+        {state.status!.keyMapSource === 'local'
+          ? '当前为本机设置的按键顺序（已报告中心系统）'
+          : '当前为中心系统配置的按键顺序'}
+        {!permutation && '：每个等级只能对应一个键'}
+      </p>
+      {state.status!.keyMapSource === 'local' && (
+        <button onClick={() => void useCentralKeyMap()}>恢复中心系统的按键顺序</button>
+      )}
+      <button className="primary" disabled={(kind === 'serial' && !path) || !permutation} onClick={() => void save()}>
         保存
       </button>
       <div className="keytest">

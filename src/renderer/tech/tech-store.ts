@@ -16,6 +16,8 @@ export interface TechStatus {
   mode: 'window' | 'terminal' | null;
   evaluatorInput: { kind: 'serial'; path: string; baudRate: number } | { kind: 'keyboard' } | { kind: 'touch' };
   keyMap: number[];
+  /** Where the key map in force comes from: the centre's configuration, or a local order set in technician mode. */
+  keyMapSource: 'central' | 'local';
   /** The browser host: technician mode pairs its screens. */
   screenPairing: boolean;
 }
@@ -29,6 +31,8 @@ export interface TechState {
   keys: { key: number | null; level: number }[];
   refresh(): Promise<void>;
   run<T = unknown>(command: UiCommandOf<'technician'>): Promise<T | null>;
+  /** Runs a command like `run`; true when the kiosk took it (a command whose answer is null says so only here). */
+  attempt(command: UiCommandOf<'technician'>): Promise<boolean>;
   clearKeys(): void;
 }
 
@@ -50,6 +54,10 @@ export function createTechStore(client: UiClient<'technician'>): StoreApi<TechSt
       }));
       await get().refresh();
       return result.ok ? result.value : null;
+    },
+    attempt: async (command: UiCommandOf<'technician'>) => {
+      await get().run(command);
+      return get().error === null;
     },
     clearKeys: () => set({ keys: [] }),
   }));
