@@ -160,6 +160,11 @@ export function buildCli(): Command {
         await service.close();
       }
     });
+        process.stdout.write(
+          result.pinned.firstUse
+            ? `central key pinned on first use: ${result.pinned.fingerprint} — compare it with \`hcp central key\` on the centre\n`
+            : `central key pinned: ${result.pinned.fingerprint}\n`,
+        );
 
   kiosk
     .command('ports')

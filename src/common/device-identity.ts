@@ -15,11 +15,21 @@ export class DeviceIdentity {
 
   /** Makes a new key pair and keeps the private key in `dataDir` (replacing any earlier one). */
   static create(dataDir: string): DeviceIdentity {
-    const { privateKey } = generateKeyPairSync('ed25519');
+    const identity = DeviceIdentity.generate();
+    identity.save(dataDir);
+    return identity;
+  }
+
+  /** Makes a new key pair in memory only: enrolment saves it once the centre's answer is verified. */
+  static generate(): DeviceIdentity {
+    return new DeviceIdentity(generateKeyPairSync('ed25519').privateKey);
+  }
+
+  /** Keeps the private key in `dataDir` (mode 0600), replacing any earlier one. */
+  save(dataDir: string): void {
     const file = join(dataDir, DEVICE_KEY_FILE);
-    writeFileSync(file, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+    writeFileSync(file, this.privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
     chmodSync(file, 0o600);
-    return new DeviceIdentity(privateKey);
   }
 
   /** From a PEM the Electron shell unwrapped from the OS key store. */

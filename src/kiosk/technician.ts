@@ -116,7 +116,13 @@ export class TechnicianService {
       },
     );
     this.onEnrolled();
-    return { deviceId: result.deviceId, mode: result.config.mode, staff: result.config.roster.length };
+    return {
+      deviceId: result.deviceId,
+      mode: result.config.mode,
+      staff: result.config.roster.length,
+      // For the technician to read against `hcp central key` on the centre: the key is pinned on first use here.
+      centralFingerprint: result.pinned.fingerprint,
+    };
   }
 
   async provision(raw: unknown) {

@@ -12,6 +12,7 @@ import { transact } from '../context.js';
 import type { KioskService } from '../kiosk-service.js';
 import { APP_VERSION } from '../version.js';
 import { DeviceIdentity } from '../../common/device-identity.js';
+import { keyFingerprint } from '../../common/key-fingerprint.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
 import { checkCentralUrl, dispatcherFor, warnIfInsecure, type CentralTransportOptions } from './central-transport.js';
 import { ConfigSignatureError, matchesFingerprint, verifyConfig } from './config-signature.js';
@@ -34,13 +35,16 @@ export interface EnrolOptions extends CentralTransportOptions {
   log?: Logger;
 }
 
+/** The enrolment answer, and the centre key pinned: its fingerprint, and whether nobody checked it (first use). */
+export type Enrolled = EnrollResponse & { pinned: { fingerprint: string; firstUse: boolean } };
+
 export async function enrollKiosk(
   service: KioskService,
   dataDir: string,
   centralUrl: string,
   code: string,
   options: EnrolOptions = {},
-): Promise<EnrollResponse> {
+): Promise<Enrolled> {
   const log = options.log ?? silentLogger;
   let base: URL;
   let dispatcher: ReturnType<typeof dispatcherFor>;
@@ -52,7 +56,8 @@ export async function enrollKiosk(
     throw new EnrolmentError(e.code, e.message);
   }
   warnIfInsecure(base, log);
-  const identity = DeviceIdentity.create(dataDir);
+  // Kept in memory until the answer is verified: a refused enrolment leaves an enrolled kiosk's key as it was.
+  const identity = DeviceIdentity.generate();
   let res: Response;
   let raw: Buffer;
   try {
@@ -105,10 +110,9 @@ export async function enrollKiosk(
     log.error({ code: e.code, err: e.message }, 'ENROLMENT REFUSED: the answer is not signed by the central key');
     throw new EnrolmentError(e.code, e.message);
   }
-  if (!options.centralFingerprint && !service.context.settings.get('centralPublicKey')) {
-    log.warn('the central key was pinned on first use: compare its fingerprint with the centre (hcp central key)');
-  }
+  const firstUse = !options.centralFingerprint && !service.context.settings.get('centralPublicKey');
   const config = DeviceConfig.parse(body.config);
+  identity.save(dataDir);
   await service.provision(config);
   const ctx = service.context;
   transact(ctx, () => {
@@ -120,5 +124,5 @@ export async function enrollKiosk(
     ctx.settings.set('centralPublicKey', pinned);
     ctx.settings.set('configVersion', body.configVersion);
   });
-  return { ...body, config };
+  return { ...body, config, pinned: { fingerprint: keyFingerprint(pinned), firstUse } };
 }

@@ -6,6 +6,8 @@
  * the heartbeat, and a kiosk whose last one is more than a day old reconciles at start.
  */
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -139,6 +141,7 @@ describe('enrolment', () => {
       await expect(enrollKiosk(kiosk, dir.path, url, 'ABCD-1234', options)).rejects.toMatchObject({ code });
       expect(kiosk.context.settings.get('enrolment')).toBeUndefined();
       expect(kiosk.context.settings.get('ratingWindowSeconds')).toBe(20);
+      expect(existsSync(join(dir.path, 'device-key.pem'))).toBe(false); // no key pair kept for a refused answer
     };
     centre.unsigned = true;
     await refused('config_unsigned');
