@@ -261,7 +261,7 @@ export class SyncAgent {
       if (res.status >= 400 && res.status < 500 && batch.length === 1) {
         const reason = `${res.body?.error ?? `http_${res.status}`}: ${res.body?.message ?? ''}`.trim();
         transact(ctx, () => ctx.outbox.quarantine(batch[0]!.seq, reason, ctx.now()));
-        ctx.log.warn({ recordId: batch[0]!.recordId, reason }, 'record quarantined');
+        ctx.log.warn({ ...namedInLog(batch[0]!), reason }, 'record quarantined');
         return 'refused';
       }
       if (res.status >= 400 && res.status < 500) return 'refused';
@@ -275,7 +275,7 @@ export class SyncAgent {
         const entry = batch[i]!;
         if (result.status === 'rejected') {
           ctx.outbox.quarantine(entry.seq, `${result.code}: ${result.message}`, now);
-          ctx.log.warn({ recordId: entry.recordId, code: result.code }, 'record rejected by the central system');
+          ctx.log.warn({ ...namedInLog(entry), code: result.code }, 'record rejected by the central system');
         } else {
           delivered.push(entry.seq);
         }
@@ -295,7 +295,7 @@ export class SyncAgent {
         return this.o.ctx.sealer.open(Buffer.from(sealed.sealed, 'base64'), context);
       } catch (error) {
         // The data key does not open it (restored from another device?): the rating goes on without it.
-        this.o.log.error({ err: error, recordId: entry.recordId }, 'sealed personal data could not be opened');
+        this.o.log.error({ err: error, ...namedInLog(entry) }, 'sealed personal data could not be opened');
         return null;
       }
     };
@@ -441,3 +441,11 @@ export function deviceInfo(version: string, localDeviceId: string) {
 }
 
 export { CentralUnreachableError };
+
+/**
+ * How a log line names a record. The log file sits on the counter PC: a follow-up's id (a UUIDv7, so a time) would
+ * date a 差评 there, so a follow-up is named by its kind only.
+ */
+function namedInLog(entry: Pick<OutboxEntry, 'recordId' | 'kind'>): { recordId?: string; kind: string } {
+  return entry.kind === 'followup' ? { kind: entry.kind } : { recordId: entry.recordId, kind: entry.kind };
+}
