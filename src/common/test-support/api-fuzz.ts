@@ -18,10 +18,22 @@ export interface Route {
  */
 export function listRoutes(app: FastifyInstance): Route[] {
   const routes: Route[] = [];
+  // A child's line holds the rest of its path after its parent's, one level (4 characters) deeper.
+  const stack: string[] = [];
   for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const match = /(\/\S*) \(([A-Z, ]+)\)\s*$/.exec(line);
+    const match = /^((?:│ {3}| {4})*)(?:├── |└── )(.*?)(?: \(([A-Z, ]+)\))?\s*$/.exec(line);
     if (!match) continue;
-    for (const method of match[2]!.split(', ')) if (method !== 'HEAD') routes.push({ method, url: match[1]! });
+    const depth = match[1]!.length / 4;
+    const url = (depth > 0 ? stack[depth - 1]! : '') + match[2]!;
+    stack.length = depth;
+    stack.push(url);
+    for (const method of match[3]?.split(', ') ?? []) {
+      if (method === 'HEAD') continue;
+      // The tree is read as text: check each route against the router itself.
+      if (!app.hasRoute({ method, url }))
+        throw new Error(`read a route that is not there: ${method} ${url}`);
+      routes.push({ method, url });
+    }
   }
   return routes;
 }
