@@ -31,8 +31,8 @@ const admin = async (method: string, path: string, body?: unknown) => {
     headers: { authorization: `Bearer ${central.adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
-  const body: unknown = await res.json();
-  return body;
+  const answer: unknown = await res.json();
+  return answer;
 };
 
 async function until(what: string, probe: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
