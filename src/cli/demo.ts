@@ -12,7 +12,6 @@ import type { Logger } from '../common/logger.js';
 import { runCentral } from '../central/run-central.js';
 import { EvaluatorSimulator } from '../hardware/evaluator-simulator.js';
 import { memoryLine } from '../hardware/memory-transport.js';
-import { transact } from '../kiosk/context.js';
 import { runKiosk } from '../kiosk/run-kiosk.js';
 import { hashPin } from '../common/pin-hash.js';
 import { enrollKiosk } from '../kiosk/sync/enroll.js';
@@ -64,16 +63,13 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const kioskDir = join(options.dataDir, 'kiosk');
   const setup = KioskService.open({ dataDir: kioskDir });
   try {
-    const enrolment = setup.context.settings.get('enrolment');
+    const enrolment = setup.enrolment();
     if (!enrolment || enrolment.centralUrl !== new URL(central.url).origin) {
       const res = await admin('/enrollments', { mode: 'window', windowCode: 'W01', name: '1号窗口 演示终端' });
       const { code } = (await res.json()) as { code: string };
       await enrollKiosk(setup, kioskDir, central.url, code);
     }
-    if (!setup.context.settings.get('adminPinHash')) {
-      const hash = await hashPin(DEMO_ADMIN_PIN);
-      transact(setup.context, () => setup.context.settings.set('adminPinHash', hash));
-    }
+    if (!setup.adminPinHash()) setup.setAdminPinHash(await hashPin(DEMO_ADMIN_PIN));
   } finally {
     await setup.close();
   }
