@@ -30,8 +30,7 @@ export function listRoutes(app: FastifyInstance): Route[] {
     for (const method of match[3]?.split(', ') ?? []) {
       if (method === 'HEAD') continue;
       // The tree is read as text: check each route against the router itself.
-      if (!app.hasRoute({ method, url }))
-        throw new Error(`read a route that is not there: ${method} ${url}`);
+      if (!app.hasRoute({ method, url })) throw new Error(`read a route that is not there: ${method} ${url}`);
       routes.push({ method, url });
     }
   }
