@@ -26,6 +26,7 @@ import { CENTRAL_DEFAULT_PORT } from '../shared/central-api.js';
 import { BAUD_RATES, listSerialPorts, type BaudRate } from '../hardware/transport.js';
 import { hashPin } from '../common/pin-hash.js';
 import { APP_VERSION } from '../kiosk/version.js';
+import { kioskPairCommand } from './kiosk-pair.js';
 import { centralCommand } from './central-command.js';
 
 // The central system, the demo and the simulator are loaded by their own commands only: a kiosk service does not
@@ -90,9 +91,10 @@ export function buildCli(): Command {
       'cap the database at this many 4 KiB pages; reaching it acts as a full disk (a quota, and how the soak fills the disk)',
       positiveInt,
     )
-    .enablePositionalOptions()
+    .option('--no-browser-host', 'serve the local API only: no screens and no UI channel at /ui')
     .option('--insecure-http', 'allow plain http to a central system off this machine (test networks only; logged)')
     .option('--ca-file <path>', "PEM of the hall's own certificate authority for the central system's https")
+    .enablePositionalOptions()
     .action(
       async (options: {
         data: string;
@@ -102,10 +104,11 @@ export function buildCli(): Command {
         serial?: string;
         baud: BaudRate;
         maxDbPages?: number;
-      }) => {
-        const logger = createRootLogger();
+        browserHost: boolean;
         insecureHttp?: boolean;
         caFile?: string;
+      }) => {
+        const logger = createRootLogger();
         const running = await runKiosk({
           dataDir: options.data,
           host: options.host,
@@ -115,11 +118,12 @@ export function buildCli(): Command {
           serial: options.serial ? { path: options.serial, baudRate: options.baud } : undefined,
           maxPageCount: options.maxDbPages,
           syncTimings: syncTimingsFromEnv(),
+          browserHost: options.browserHost,
+          insecureHttp: options.insecureHttp === true,
+          caFile: options.caFile,
         });
         process.stdout.write(`kiosk service listening on ${running.url} (data: ${options.data})\n`);
         const stop = () => {
-          insecureHttp: options.insecureHttp === true,
-          caFile: options.caFile,
           void running.stop().then(() => {
             logger.flush();
             process.exit(0);
@@ -156,15 +160,17 @@ export function buildCli(): Command {
         process.stdout.write(
           `enrolled as device ${result.deviceId} (${where}, ${result.config.roster.length} staff) with ${options.central}\n`,
         );
-      } finally {
-        await service.close();
-      }
-    });
         process.stdout.write(
           result.pinned.firstUse
             ? `central key pinned on first use: ${result.pinned.fingerprint} — compare it with \`hcp central key\` on the centre\n`
             : `central key pinned: ${result.pinned.fingerprint}\n`,
         );
+      } finally {
+        await service.close();
+      }
+    });
+
+  kiosk.addCommand(kioskPairCommand(defaultDataDir));
 
   kiosk
     .command('ports')
@@ -190,16 +196,16 @@ export function buildCli(): Command {
       const service = KioskService.open({ dataDir: options.data });
       try {
         await service.provision(config);
+        applyLocalPins(service.context, {
+          centralPublicKey: options.centralKey ?? config.centralPublicKey,
+          updateOrigins: options.updateOrigin ?? config.updateOrigins,
+        });
       } finally {
         await service.close();
       }
       const where = config.mode === 'window' ? `window ${config.window?.code}` : 'self-service terminal';
       process.stdout.write(
         `provisioned ${where}: ${config.roster.length} staff, ${config.serviceItems.length} service items, ` +
-        applyLocalPins(service.context, {
-          centralPublicKey: options.centralKey ?? config.centralPublicKey,
-          updateOrigins: options.updateOrigin ?? config.updateOrigins,
-        });
           `${config.reasonTags.length} reason tags (data: ${options.data})\n`,
       );
     });
