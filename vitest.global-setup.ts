@@ -1,7 +1,8 @@
 // Runs once before any test file:
 // - compiles the sources to dist/, because integration tests run the real `hcp` program (incremental, so quick),
 //   and builds the screens into dist/renderer for the browser tests;
-// - starts one throwaway PostgreSQL cluster on a loopback port; test files create their own databases in it.
+// - starts one throwaway PostgreSQL cluster on a loopback port (the embedded server's binaries, or Debian's with
+//   HCP_TEST_PG=debian); test files create their own databases in it.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { build } from 'vite';
@@ -15,7 +16,7 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: TestProject): Promise<() => void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   // The browser tests load the built screens from dist/renderer.

@@ -1,20 +1,23 @@
 /**
  * Backlog delivery: a kiosk that was offline holds 100,000 ratings; how long until a fresh central system holds
- * them all? The central system runs as its own process (on PGlite, then on a real PostgreSQL server); the kiosk's
- * sync agent delivers over loopback HTTP. The floor is the same database bulk-inserting the same rows directly
- * (the same two tables, 10,000 rows per statement; PGlite on the calling thread, where one stream of statements
- * has nothing to gain from a worker), measured in the same run. The peer: PouchDB replicating the same
+ * them all? The central system runs as its own process (on its embedded PostgreSQL cluster in its data folder, then
+ * on a PostgreSQL server at DATABASE_URL); the kiosk's sync agent delivers over loopback HTTP. The floor is the same
+ * kind of database bulk-inserting the same rows directly (the same two tables, 10,000 rows per statement), measured
+ * in the same run. The centre's resident memory is read at start and after the backlog: the central process's own,
+ * and its PostgreSQL's (the postmaster and its children) apart. The peer: PouchDB replicating the same
  * number of rating documents from pouchdb-node to express-pouchdb (its own process) over loopback, 1,000 documents a
  * batch like the sync agent (PouchDB's default of 100 took 1.6× as long as 500 here).
  *
  *   npm run bench -- backlog     (or: npx tsx bench/backlog.ts [records])
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger } from '../src/common/logger.js';
 import { freePort } from '../src/common/test-support/fault-proxy.js';
 import { tempDir } from '../src/common/test-support/temp-dir.js';
 import { uuidv7 } from '../src/common/ids.js';
-import { openPglite, openPostgres, type CentralDb } from '../src/central/db/database.js';
+import { openPostgres, type CentralDb } from '../src/central/db/database.js';
+import { startEmbeddedCluster } from '../src/central/db/embedded-cluster.js';
 import { migrateCentral } from '../src/central/db/migrate.js';
 import { heldRatings, seedHall, startCentralProcess } from '../src/central/test-support/central-process.js';
 import { createTestDatabase, startPgCluster } from '../src/central/test-support/pg-cluster.js';
@@ -23,18 +26,27 @@ import { enrollKiosk } from '../src/kiosk/sync/enroll.js';
 import { syncAgentFor } from '../src/kiosk/run-kiosk.js';
 import { MAX_RECORDS_PER_BATCH as SYNC_BATCH, recordDay } from '../src/shared/wire-records.js';
 import { fillPouch, openPouch, startPouchServer } from './pouchdb-peer.js';
-import { count, median, ratio, seconds, table } from './stats.js';
+import { memoryOf, processAndChildren } from './proc-stats.js';
+import { count, mb, median, ratio, seconds, table } from './stats.js';
 import { fillBacklog } from './rating-write.js';
 import { NONE, type SummaryLine } from './summary.js';
 
+/** Resident memory of the centre, bytes: the central process's, and its PostgreSQL's (postmaster and children). */
+export interface CentreMemory {
+  central: number;
+  postgres: number;
+}
+
 export interface BacklogRow {
-  backend: 'PGlite' | 'PostgreSQL';
+  backend: 'the embedded cluster' | 'a PostgreSQL server';
   /** Medians of the runs below. */
   deliverMs: number;
   floorMs: number;
   /** Every run, in the order taken. */
   deliveries: number[];
   floors: number[];
+  /** The centre's memory at start and after the backlog, of the last round. */
+  memory: { start: CentreMemory; after: CentreMemory };
 }
 
 export interface BacklogResult {
@@ -44,18 +56,29 @@ export interface BacklogResult {
   pouchMs: number;
 }
 
+/** Resident memory of the central process and, apart, of the server with process id `postmaster` and its children. */
+function centreMemory(centralPid: number, postmaster: number): CentreMemory {
+  const rss = (pids: number[]) => pids.reduce((sum, pid) => sum + (memoryOf(pid).rss || 0), 0);
+  return { central: memoryOf(centralPid).rss, postgres: rss(processAndChildren(postmaster)) };
+}
+
+interface Delivery {
+  ms: number;
+  memory: { start: CentreMemory; after: CentreMemory };
+}
+
 async function deliver(
   backend: BacklogRow['backend'],
   records: number,
-  databaseUrl: string | undefined,
-): Promise<number> {
+  server: { url: string; pid: number } | undefined,
+): Promise<Delivery> {
   const dir = tempDir('hcp-bench-backlog-');
-  const central = await startCentralProcess({
-    dataDir: join(dir.path, 'central'),
-    port: await freePort(),
-    databaseUrl,
-  });
+  const dataDir = join(dir.path, 'central');
+  const central = await startCentralProcess({ dataDir, port: await freePort(), databaseUrl: server?.url });
+  const postmaster = server?.pid ?? Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const memory = () => centreMemory(central.child.pid!, postmaster);
   try {
+    const start = memory();
     await seedHall((method, path, body) => central.admin(method, path, body));
     const { code } = (await central.admin('POST', '/enrollments', { mode: 'window', windowCode: 'W01', name: 'bench' }))
       .body as { code: string };
@@ -72,7 +95,7 @@ async function deliver(
     await kiosk.close();
     const total = await heldRatings(central);
     if (total !== records) throw new Error(`${backend}: the centre holds ${total} ratings, not ${records}`);
-    return ms;
+    return { ms, memory: { start, after: memory() } };
   } finally {
     await central.kill('SIGTERM');
     dir.remove();
@@ -132,53 +155,79 @@ async function replicatePouch(records: number): Promise<number> {
 
 interface Backend {
   backend: BacklogRow['backend'];
-  /** One delivery to a fresh centre on this backend, in ms. */
-  deliver(): Promise<number>;
+  /** One delivery to a fresh centre on this backend. */
+  deliver(): Promise<Delivery>;
   /** One bulk insert into a fresh database of this backend, in ms. */
   floor(): Promise<number>;
 }
 
-async function pgliteFloor(records: number): Promise<number> {
+/** The floor on a fresh embedded cluster, as the centre starts one. */
+async function embeddedFloor(records: number): Promise<number> {
   const dir = tempDir('hcp-bench-floor-');
+  const cluster = await startEmbeddedCluster(dir.path, silentLogger);
   try {
-    return await bulkInsert(await openPglite(join(dir.path, 'pg'), { inWorker: false }), records);
+    return await bulkInsert(await openPostgres(cluster.url), records);
   } finally {
+    await cluster.stop();
     dir.remove();
   }
 }
 
 /**
  * Each delivery and its floor take turns, three times, and the medians are compared: a single run of each swung by
- * a quarter with the machine's slow stretches (PGlite delivery 9.2–13.7 s within one hour), enough to flip the 2×
- * target either way.
+ * a quarter with the machine's slow stretches, enough to flip the 2× target either way.
  */
 const ROUNDS = 3;
 
-export async function benchBacklog(records = 100_000): Promise<BacklogResult> {
-  const cluster = await startPgCluster();
+/**
+ * `only`: one backend's row (`embedded` or `server`), e.g. `npx tsx bench/backlog.ts 100000 embedded`; the peer is
+ * then left out.
+ */
+export async function benchBacklog(records = 100_000, only?: 'embedded' | 'server'): Promise<BacklogResult> {
+  // The server: a throwaway cluster (the embedded binaries, or Debian's with HCP_TEST_PG=debian), as DATABASE_URL.
+  const cluster = only === 'embedded' ? undefined : await startPgCluster();
   try {
-    const backends: Backend[] = [
-      { backend: 'PGlite', deliver: () => deliver('PGlite', records, undefined), floor: () => pgliteFloor(records) },
-      {
-        backend: 'PostgreSQL',
-        deliver: async () => deliver('PostgreSQL', records, await createTestDatabase(cluster.url, 'bench_backlog')),
+    const backends: Backend[] = [];
+    if (only !== 'server') {
+      backends.push({
+        backend: 'the embedded cluster',
+        deliver: () => deliver('the embedded cluster', records, undefined),
+        floor: () => embeddedFloor(records),
+      });
+    }
+    if (cluster) {
+      backends.push({
+        backend: 'a PostgreSQL server',
+        deliver: async () =>
+          deliver('a PostgreSQL server', records, {
+            url: await createTestDatabase(cluster.url, 'bench_backlog'),
+            pid: cluster.pid,
+          }),
         floor: async () =>
           bulkInsert(await openPostgres(await createTestDatabase(cluster.url, 'bench_floor')), records),
-      },
-    ];
+      });
+    }
     const hcp: BacklogRow[] = [];
     for (const b of backends) {
-      const deliveries: number[] = [];
+      const deliveries: Delivery[] = [];
       const floors: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         deliveries.push(await b.deliver());
         floors.push(await b.floor());
       }
-      hcp.push({ backend: b.backend, deliverMs: median(deliveries), floorMs: median(floors), deliveries, floors });
+      const times = deliveries.map((d) => d.ms);
+      hcp.push({
+        backend: b.backend,
+        deliverMs: median(times),
+        floorMs: median(floors),
+        deliveries: times,
+        floors,
+        memory: deliveries.at(-1)!.memory,
+      });
     }
-    return { records, hcp, pouchMs: await replicatePouch(records) };
+    return { records, hcp, pouchMs: only ? NaN : await replicatePouch(records) };
   } finally {
-    cluster.stop();
+    await cluster?.stop();
   }
 }
 
@@ -193,6 +242,7 @@ export function formatBacklog({ records, hcp, pouchMs }: BacklogResult): string 
       'HCP / floor (target ≤ 2×)',
       'HCP / PouchDB (< 1× is ahead)',
       'every run: HCP · floor',
+      'centre’s memory at start → after: central · postgres',
     ],
     [
       ...hcp.map((r) => [
@@ -203,8 +253,9 @@ export function formatBacklog({ records, hcp, pouchMs }: BacklogResult): string 
         ratio(r.deliverMs, r.floorMs),
         ratio(r.deliverMs, pouchMs),
         `${r.deliveries.map((t) => (t / 1000).toFixed(2)).join(', ')} · ${r.floors.map((t) => (t / 1000).toFixed(2)).join(', ')} s`,
+        `${mb(r.memory.start.central)} · ${mb(r.memory.start.postgres)} → ${mb(r.memory.after.central)} · ${mb(r.memory.after.postgres)}`,
       ]),
-      ['PouchDB replication → express-pouchdb', seconds(pouchMs), rate(pouchMs), NONE, NONE, NONE, NONE],
+      ['PouchDB replication → express-pouchdb', seconds(pouchMs), rate(pouchMs), NONE, NONE, NONE, NONE, NONE],
     ],
   );
 }
@@ -221,16 +272,12 @@ export function backlogSummary({ records, hcp, pouchMs }: BacklogResult): Summar
     met: r.deliverMs <= 2 * r.floorMs && r.deliverMs < pouchMs,
     limit:
       'delivery does what the floor leaves out: reading and unsealing the outbox, JSON over HTTP, checking every ' +
-      'record and its device signature, the ledger insert with ON CONFLICT, marking rows delivered on the kiosk' +
-      (r.backend === 'PGlite'
-        ? '; the centre’s PGlite worker is busy ~7 s of CPU for 100,000 records (its WebAssembly parsing 17 ' +
-          'arrays a batch where the floor passes 3), its main thread ~1.5 s and the kiosk ~2 s, against the floor’s ' +
-          '~5 s on one core, so when the machine’s second core is slow, delivery slows and the floor does not: see ' +
-          'every run in section 3'
-        : ''),
+      'record and its device signature, the ledger insert with ON CONFLICT, marking rows delivered on the kiosk; ' +
+      `the centre's memory after it: ${mb(r.memory.after.central)} central, ${mb(r.memory.after.postgres)} postgres`,
   }));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(formatBacklog(await benchBacklog(Number(process.argv[2] ?? 100_000))));
+  const only = process.argv[3] as 'embedded' | 'server' | undefined;
+  console.log(formatBacklog(await benchBacklog(Number(process.argv[2] ?? 100_000), only)));
 }

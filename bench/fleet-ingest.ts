@@ -167,7 +167,7 @@ export async function benchFleetIngest(
       await central.kill('SIGTERM');
     }
   } finally {
-    cluster.stop();
+    await cluster.stop();
     dir.remove();
   }
 }

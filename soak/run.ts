@@ -155,7 +155,7 @@ async function soak(minutes: number, seed: number): Promise<boolean> {
     log('faults stopped; waiting for the queue to drain');
     await waitForDrain(rig, 180_000);
     await rig.kiosk.kill('SIGTERM');
-    const central = await centralEvaluations(rig.databaseUrl);
+    const central = await centralEvaluations(rig.databaseUrl());
     const problems = verify(ledger, central, kioskRatings(rig));
     const missing = FAULT_NAMES.filter((name) => driver.injected[name] === 0);
     if (missing.length > 0) problems.push(`never injected (run longer): ${missing.join(', ')}`);

@@ -164,7 +164,7 @@ describe('central API fuzz', () => {
   let tables: string[];
 
   beforeAll(async () => {
-    h = await startHarness('PostgreSQL');
+    h = await startHarness();
     tables = (
       await h.db.query<{ name: string }>(
         "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",

@@ -1,6 +1,6 @@
 /**
- * Integration (real PostgreSQL and embedded PGlite): the central API's admin side, enrolment, signed device
- * requests, exactly-once ingest, configuration, heartbeat, tally and reports. The same suite runs on both.
+ * Integration (real PostgreSQL): the central API's admin side, enrolment, signed device requests, exactly-once
+ * ingest, configuration, heartbeat, tally and reports.
  */
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -12,7 +12,7 @@ import { verifyPin } from '../common/pin-hash.js';
 import { tallyOf } from '../common/tally.js';
 import { tempDir } from '../common/test-support/temp-dir.js';
 import { recordDay } from '../shared/wire-records.js';
-import { openPglite, openPostgres, type CentralDb } from './db/database.js';
+import { openPostgres, type CentralDb } from './db/database.js';
 import { migrateCentral } from './db/migrate.js';
 import { buildCentralApi } from './server.js';
 import { CentralSigningKey } from './signing-key.js';
@@ -20,12 +20,9 @@ import { createTestDatabase } from './test-support/pg-cluster.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
 
-const backends: [string, (dir: string) => Promise<CentralDb>][] = [
-  ['PGlite', (dir) => openPglite(join(dir, 'pgdata'))],
-  ['PostgreSQL', async () => openPostgres(await createTestDatabase(inject('pgUrl'), 'central_api'))],
-];
+const open = async () => openPostgres(await createTestDatabase(inject('pgUrl'), 'central_api'));
 
-describe.each(backends)('central API on %s', (_name, open) => {
+describe('central API on PostgreSQL', () => {
   let dir: ReturnType<typeof tempDir>;
   let db: CentralDb;
   let app: FastifyInstance;
@@ -90,7 +87,7 @@ describe.each(backends)('central API on %s', (_name, open) => {
 
   beforeAll(async () => {
     dir = tempDir('hcp-central-');
-    db = await open(dir.path);
+    db = await open();
     await migrateCentral(db);
     app = buildCentralApi({
       db,

@@ -1,5 +1,5 @@
 /**
- * Integration (real PostgreSQL and embedded PGlite): the centre takes from a device only the records within its
+ * Integration (real PostgreSQL): the centre takes from a device only the records within its
  * enrolment (issue 13, item 7): its own window and department, its own channel and mode; a terminal names no window
  * and only the hall's departments. A refused record is stored nowhere and counted per device in the fleet list; a
  * staff number the centre does not know is taken and flagged.
@@ -17,12 +17,12 @@ import {
   type Kiosk,
 } from './test-support/api-harness.js';
 
-describe.each(['PostgreSQL', 'PGlite'] as const)('device scope on %s', (backend) => {
+describe('device scope on PostgreSQL', () => {
   let h: Harness;
   let terminal: Kiosk;
 
   beforeAll(async () => {
-    h = await startHarness(backend);
+    h = await startHarness();
     terminal = await h.enrol({ mode: 'terminal', name: '自助区 1号' });
   });
   afterAll(() => h.close());

@@ -1,5 +1,5 @@
 /**
- * Integration (real PostgreSQL and embedded PGlite): what the fleet list shows of each kiosk (issue 13, items 3, 4
+ * Integration (real PostgreSQL): what the fleet list shows of each kiosk (issue 13, items 3, 4
  * and 6): the key map in force and where it came from, the last reconciliation, the last key test; the key map a
  * record was read with when a technician's local one was in force; key-test records taken exactly once.
  */
@@ -16,10 +16,10 @@ const heartbeat = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-describe.each(['PostgreSQL', 'PGlite'] as const)('the fleet on %s', (backend) => {
+describe('the fleet on PostgreSQL', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness(backend);
+    h = await startHarness();
   });
   afterAll(() => h.close());
 

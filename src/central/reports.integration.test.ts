@@ -24,7 +24,7 @@ describe('statistics count cancellations and stray presses', () => {
   let w02: Awaited<ReturnType<Harness['enrol']>>;
 
   beforeAll(async () => {
-    h = await startHarness('PostgreSQL');
+    h = await startHarness();
     w02 = await h.enrol({ mode: 'window', windowCode: 'W02', name: '2号窗口' });
     // Staff 1001 at W01: 2 rated (one 非常不满意), 3 cancelled, 1 unrated, and 2 stray presses.
     const cancelled = { outcome: 'cancelled', satisfaction: null, source: null };

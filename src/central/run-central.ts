@@ -1,6 +1,6 @@
 /**
- * Starts the central system: opens its database (the PostgreSQL server at DATABASE_URL, or embedded PGlite in
- * DATA/pgdata), applies migrations, loads the admin token, the data key and the configuration-signing key, and
+ * Starts the central system: opens its database (the PostgreSQL server at DATABASE_URL, or the embedded
+ * PostgreSQL cluster in DATA/pg, started and stopped with it), applies migrations, loads the admin token, the data key and the configuration-signing key, and
  * serves the API (over TLS when given a certificate). Runs in Node.
  */
 import { randomBytes } from 'node:crypto';
@@ -10,7 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import { Sealer } from '../common/data-key.js';
 import type { Logger } from '../common/logger.js';
 import { CENTRAL_DEFAULT_PORT } from '../shared/central-api.js';
-import { openPglite, openPostgres, type CentralDb } from './db/database.js';
+import { openPostgres, type CentralDb } from './db/database.js';
+import { startEmbeddedCluster, type EmbeddedCluster } from './db/embedded-cluster.js';
 import { migrateCentral } from './db/migrate.js';
 import { buildCentralApi, type CentralApiOptions, type RateLimits } from './server.js';
 import { CentralSigningKey } from './signing-key.js';
@@ -18,7 +19,7 @@ import { CentralSigningKey } from './signing-key.js';
 export interface RunCentralOptions {
   /** Folder for the admin token, the data key and (without a database URL) the embedded database. */
   dataDir: string;
-  /** A PostgreSQL server; without it, embedded PGlite in DATA/pgdata. */
+  /** A PostgreSQL server; without it, the embedded cluster in DATA/pg. */
   databaseUrl?: string;
   host?: string;
   port?: number;
@@ -33,6 +34,10 @@ export interface RunCentralOptions {
 export interface RunningCentral {
   url: string;
   db: CentralDb;
+  /** `server` (DATABASE_URL) or `embedded` (DATA/pg). */
+  database: 'server' | 'embedded';
+  /** The embedded cluster, when the centre runs on it. */
+  cluster: EmbeddedCluster | null;
   app: FastifyInstance;
   adminToken: string;
   /** Where the generated admin token is kept, or null when it came from HCP_ADMIN_TOKEN. */
@@ -43,11 +48,19 @@ export interface RunningCentral {
 }
 
 export async function runCentral(options: RunCentralOptions): Promise<RunningCentral> {
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const db = options.databaseUrl
-    ? await openPostgres(options.databaseUrl)
-    : await openPglite(join(options.dataDir, 'pgdata'));
+  // As root the embedded server runs as `postgres`, which must enter the folder (its secrets stay 0600).
+  const asRoot = process.getuid?.() === 0;
+  mkdirSync(options.dataDir, { recursive: true, mode: asRoot && !options.databaseUrl ? 0o711 : 0o700 });
+  const cluster = options.databaseUrl
+    ? null
+    : await startEmbeddedCluster(options.dataDir, options.logger.child({ module: 'embedded-postgres' }));
+  let db: CentralDb | undefined;
+  const close = async () => {
+    await db?.close();
+    await cluster?.stop();
+  };
   try {
+    db = await openPostgres(options.databaseUrl ?? cluster!.url);
     await migrateCentral(db);
     const { token, file } = adminToken(options.dataDir);
     const sealer = Sealer.fromFile(join(options.dataDir, 'data.key'));
@@ -65,17 +78,14 @@ export async function runCentral(options: RunCentralOptions): Promise<RunningCen
       ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     });
     const url = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? CENTRAL_DEFAULT_PORT });
-    options.logger.info({ url, database: db.kind, signingKey: signingKey.fingerprint() }, 'central system ready');
-    if (db.kind === 'pglite') {
-      // PGlite's Node file system never calls fsync (electric-sql/pglite#1107): fine for a laptop or a trial.
-      options.logger.warn(
-        'the embedded database does not fsync: a power cut can lose its last writes. Run a hall on PostgreSQL (DATABASE_URL)',
-      );
-    }
+    const database = cluster ? 'embedded' : 'server';
+    options.logger.info({ url, database, signingKey: signingKey.fingerprint() }, 'central system ready');
     let stopping: Promise<void> | undefined;
     return {
       url,
       db,
+      database,
+      cluster,
       app,
       adminToken: token,
       adminTokenFile: file,
@@ -83,11 +93,11 @@ export async function runCentral(options: RunCentralOptions): Promise<RunningCen
       stop: () =>
         (stopping ??= (async () => {
           await app.close();
-          await db.close();
+          await close();
         })()),
     };
   } catch (error) {
-    await db.close();
+    await close().catch(() => undefined);
     throw error;
   }
 }

@@ -33,7 +33,7 @@ function signedBy(publicKey: string, deviceId: string, body: Buffer, signature: 
 describe('signed configuration answers', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness('PostgreSQL');
+    h = await startHarness();
   });
   afterAll(() => h.close());
 

@@ -12,7 +12,7 @@ import { batch, evaluation, startHarness, type Harness } from './test-support/ap
 describe('the centre before authentication', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness('PostgreSQL');
+    h = await startHarness();
   });
   afterAll(() => h.close());
 
@@ -97,7 +97,7 @@ describe('the centre before authentication', () => {
   });
 
   it('limits enrolment attempts per IP, and each device’s requests on its own', async () => {
-    const limited = await startHarness('PostgreSQL', { enrollPerMinute: 3, devicePerMinute: 5 });
+    const limited = await startHarness({ enrollPerMinute: 3, devicePerMinute: 5 });
     onTestFinished(() => limited.close());
     const attempt = (ip: string) =>
       limited.app.inject({

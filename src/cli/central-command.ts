@@ -65,7 +65,7 @@ export function centralCommand(defaultDataDir: string): Command {
         ...(options.enrollPerMinute ? { rateLimits: { enrollPerMinute: options.enrollPerMinute } } : {}),
       });
       process.stdout.write(
-        `central system listening on ${central.url} (database: ${central.db.kind})\n` +
+        `central system listening on ${central.url} (database: ${central.database})\n` +
           (central.adminTokenFile
             ? `admin token: ${central.adminTokenFile}\n`
             : 'admin token: from HCP_ADMIN_TOKEN\n') +

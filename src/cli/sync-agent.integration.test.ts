@@ -1,5 +1,5 @@
 /**
- * Integration (real central system on embedded PGlite, real HTTP): the kiosk's sync agent quarantines what the
+ * Integration (real central system on its embedded PostgreSQL, real HTTP): the kiosk's sync agent quarantines what the
  * centre rejects without blocking the queue, re-queues a day whose tally differs, pulls configuration when its
  * version changes, and learns the server's clock.
  */
@@ -77,13 +77,13 @@ afterAll(async () => {
   dir.remove();
 });
 
-it('warns at start that the embedded database does not fsync', () => {
+it('starts on the embedded PostgreSQL cluster without a warning: it is durable (fsync on)', async () => {
+  expect(central.database).toBe('embedded');
   const warnings = centralLines
     .map((l) => JSON.parse(l) as { level: number; msg: string })
-    .filter((l) => l.level === 40);
-  expect(warnings.map((w) => w.msg)).toContainEqual(
-    expect.stringMatching(/does not fsync.*PostgreSQL \(DATABASE_URL\)/),
-  );
+    .filter((l) => l.level >= 40);
+  expect(warnings).toEqual([]);
+  expect(await central.db.query('SHOW fsync')).toEqual([{ fsync: 'on' }]);
 });
 
 const held = async (ids: string[]) =>

@@ -1,5 +1,5 @@
 /**
- * Integration (a real central system on embedded PGlite, real HTTP, the kiosk's own sync agent): what the counter
+ * Integration (a real central system on its embedded PostgreSQL, real HTTP, the kiosk's own sync agent): what the counter
  * does in technician mode reaches the centre. A local key map is reported by the heartbeat and shown in the fleet
  * list, and the records rated under it carry it; every key-test session arrives as a record of its own; and a
  * follow-up the centre refuses is not dated in the kiosk's log.

