@@ -56,7 +56,9 @@ const BENCHES: Record<string, () => Promise<Section>> = {
     title: '3. Backlog delivery to a fresh centre',
     note:
       'A kiosk holding 100,000 ratings delivers them with its sync agent to a fresh `hcp central` process, on ' +
-      'PGlite and on PostgreSQL; the floor bulk-inserts the same rows straight into the same database. The peer ' +
+      'its embedded PostgreSQL cluster and on a PostgreSQL server (DATABASE_URL); the floor bulk-inserts the same ' +
+      'rows straight into the same kind of database. The centre’s resident memory (the central process, and its ' +
+      'PostgreSQL’s processes apart) is read at start and after the backlog. The peer ' +
       'replicates 100,000 rating documents from pouchdb-node to express-pouchdb (its own process), 1,000 a batch as the agent sends. ' +
       'Each run checks the centre (or the peer’s server) holds them all. Delivery and floor take turns three times ' +
       'on each backend; the times are the medians.',
@@ -90,7 +92,8 @@ const BENCHES: Record<string, () => Promise<Section>> = {
     note:
       '`hcp kiosk` from spawn to its first 200 on `/api/v1/status` and its resident memory then (five starts), ' +
       'empty and with 100,000 ratings in its database; its memory after taking 100,000 ratings live (invitation over ' +
-      'the local API, press over the UI channel); `hcp central` restarting on an existing PGlite folder.',
+      'the local API, press over the UI channel); `hcp central` restarting on an existing data folder, its embedded ' +
+      'PostgreSQL started with it, and the resident memory of the central process and of its PostgreSQL then.',
     run: () => benchStartup(),
     format: formatStartup,
     summary: startupSummary,

@@ -54,6 +54,13 @@ export async function runCentral(options: RunCentralOptions): Promise<RunningCen
   const cluster = options.databaseUrl
     ? null
     : await startEmbeddedCluster(options.dataDir, options.logger.child({ module: 'embedded-postgres' }));
+  if (cluster && existsSync(join(options.dataDir, 'pgdata'))) {
+    // Earlier builds of the centre kept an embedded PGlite database there; nothing reads it now.
+    options.logger.warn(
+      { folder: join(options.dataDir, 'pgdata') },
+      'this folder holds the PGlite database of an earlier release, which is no longer read: the centre starts on DATA/pg',
+    );
+  }
   let db: CentralDb | undefined;
   const close = async () => {
     await db?.close();

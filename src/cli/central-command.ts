@@ -1,6 +1,7 @@
 /**
- * `hcp central`: runs the central system, and `hcp central key` prints its configuration-signing key for a
- * technician to compare with what a kiosk pinned. The central code is loaded only when one of them runs. Runs in
+ * `hcp central`: runs the central system; `hcp central key` prints its configuration-signing key for a
+ * technician to compare with what a kiosk pinned; `hcp central database-url` prints how to reach its running
+ * embedded PostgreSQL (for a backup with pg_dump). The central code is loaded only when one of them runs. Runs in
  * Node.
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -41,6 +42,8 @@ interface CentralCliOptions {
 export function centralCommand(defaultDataDir: string): Command {
   const central = new Command('central')
     .description('run the central system (PostgreSQL at DATABASE_URL, or embedded in --data)')
+    // `hcp central key --data DIR`: the subcommand's --data, not this command's.
+    .enablePositionalOptions()
     .option('--data <dir>', 'data folder: admin token, data key, signing key, embedded database', defaultDataDir)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', port, CENTRAL_DEFAULT_PORT)
@@ -85,6 +88,14 @@ export function centralCommand(defaultDataDir: string): Command {
       mkdirSync(options.data, { recursive: true, mode: 0o700 });
       const key = CentralSigningKey.loadOrCreate(options.data);
       process.stdout.write(`fingerprint: ${key.fingerprint()}\npublic key:  ${key.publicKey}\n`);
+    });
+  central
+    .command('database-url')
+    .description('print the URL of the embedded PostgreSQL running in --data (for pg_dump; it holds the password)')
+    .option('--data <dir>', 'the central system’s data folder', defaultDataDir)
+    .action(async (options: { data: string }) => {
+      const { runningClusterUrl } = await import('../central/db/embedded-cluster.js');
+      process.stdout.write(`${runningClusterUrl(options.data)}\n`);
     });
   return central;
 }

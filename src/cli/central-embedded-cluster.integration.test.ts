@@ -4,12 +4,15 @@
  * central process was killed outright and stopped before a clean start with every acknowledged record there, a
  * second central on the same folder refused, a folder of a newer PostgreSQL refused by name.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { batch, evaluation } from '../central/test-support/api-harness.js';
 import { seedHall, startCentralProcess, type CentralProcess } from '../central/test-support/central-process.js';
+import { openPostgres } from '../central/db/database.js';
 import { DeviceIdentity } from '../common/device-identity.js';
+import { HCP_BIN } from '../kiosk/test-support/kiosk-process.js';
 import { freePort } from '../common/test-support/fault-proxy.js';
 import { tempDir } from '../common/test-support/temp-dir.js';
 
@@ -84,10 +87,20 @@ async function enrolDevice(central: CentralProcess) {
 it('creates the cluster on first start, with its password kept 0600 and the server’s log in the data folder', async () => {
   const dataDir = dataFolder();
   const central = await start(dataDir);
+  await seedHall(central.admin);
   expect(readFileSync(join(dataDir, 'pg', 'PG_VERSION'), 'utf8').trim()).toBe('18');
   expect(statSync(join(dataDir, 'pg-password')).mode & 0o777).toBe(0o600);
   expect(serverLog(dataDir)).toContain('database system is ready to accept connections');
-  expect((await central.admin('GET', '/departments')).status).toBe(200);
+  // `hcp central database-url` reaches the running cluster as a backup tool (pg_dump) would.
+  const url = execFileSync(process.execPath, [HCP_BIN, 'central', 'database-url', '--data', dataDir], {
+    encoding: 'utf8',
+  }).trim();
+  const db = await openPostgres(url);
+  try {
+    expect(await db.query('SELECT code FROM departments')).toEqual([{ code: 'SCJG' }]);
+  } finally {
+    await db.close();
+  }
 });
 
 it('shuts the cluster down cleanly on a normal stop, and finds every change again on restart', async () => {

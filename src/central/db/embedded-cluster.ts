@@ -234,7 +234,9 @@ function lastLines(file: string, n = 8): string {
  * DATA/pg-password), for tools beside the centre: the soak's checks, `pg_dump` for a backup.
  */
 export function runningClusterUrl(dataDir: string): string {
-  const pidFile = readFileSync(join(dataDir, EMBEDDED_FILES.cluster, 'postmaster.pid'), 'utf8').split('\n');
+  const pidPath = join(dataDir, EMBEDDED_FILES.cluster, 'postmaster.pid');
+  if (!existsSync(pidPath)) throw new Error(`no embedded PostgreSQL is running in ${dataDir}: start hcp central first`);
+  const pidFile = readFileSync(pidPath, 'utf8').split('\n');
   // postmaster.pid: process id, data folder, start time, port, …
   const port = Number(pidFile[3]);
   const password = readFileSync(join(dataDir, EMBEDDED_FILES.password), 'utf8').trim();
