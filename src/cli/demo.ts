@@ -1,8 +1,8 @@
 /**
- * `hcp demo` (what `npm start` runs): the whole product on one machine, on embedded defaults. An embedded central
- * system (PGlite in .data/demo) with demo data — a department, two windows, staff with printed PINs, service items —
- * a kiosk enrolled with it, and a simulated five-key evaluator on an in-memory line that keys 1–5 in this terminal
- * press. It prints the citizen, staff and technician URLs and opens them in Chromium's app mode when there is a
+ * `hcp demo` (what `npm start` runs): the whole product on one machine, on embedded defaults. A central system on
+ * its embedded PostgreSQL (in .data/demo/central/pg) with demo data — a department, two windows, staff with printed
+ * PINs, service items — a kiosk enrolled with it, and a simulated five-key evaluator on an in-memory line that keys
+ * 1–5 in this terminal press. It prints the citizen, staff and technician URLs and opens them in Chromium's app mode when there is a
  * display and a Chromium. Ctrl-C stops everything. Runs in Node.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
