@@ -17,16 +17,28 @@ import { freePort } from '../common/test-support/fault-proxy.js';
 import { tempDir } from '../common/test-support/temp-dir.js';
 
 const dirs: { remove(): void }[] = [];
+const dataDirs: string[] = [];
 const running: CentralProcess[] = [];
 
 afterEach(async () => {
   for (const c of running.splice(0)) await c.kill('SIGTERM');
+  // A test that failed between killing a centre and starting the next leaves its server running: stop it (SIGINT is
+  // PostgreSQL's fast shutdown), so that no postgres outlives the suite.
+  for (const dataDir of dataDirs.splice(0)) {
+    if (!existsSync(join(dataDir, 'pg', 'postmaster.pid'))) continue;
+    const pid = postmasterPid(dataDir);
+    if (isRunning(pid)) process.kill(pid, 'SIGINT');
+    for (const end = Date.now() + 30_000; isRunning(pid) && Date.now() < end;) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
   for (const d of dirs.splice(0)) d.remove();
 });
 
 function dataFolder(): string {
   const dir = tempDir('hcp-embedded-');
   dirs.push(dir);
+  dataDirs.push(join(dir.path, 'central'));
   return join(dir.path, 'central');
 }
 
