@@ -3,8 +3,8 @@
  * batches, and a server that does not answer.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freeLoopbackPort } from './postgres-tools.js';
-import { createTestDatabase } from '../test-support/pg-cluster.js';
+import { freeLoopbackPort, postgresMajor } from './postgres-tools.js';
+import { createTestDatabase, testPgBin } from '../test-support/pg-cluster.js';
 import { openPostgres, type CentralDb } from './database.js';
 
 describe('the database layer on PostgreSQL', () => {
@@ -16,6 +16,13 @@ describe('the database layer on PostgreSQL', () => {
   });
   afterAll(async () => {
     await db.close();
+  });
+
+  it('runs on the server HCP_TEST_PG selects: Debian’s with `debian`, the embedded binaries otherwise', async () => {
+    const [row] = await db.query<{ server_version_num: string }>('SHOW server_version_num');
+    const expected = process.env.HCP_TEST_PG === 'debian' ? testPgBin().bin.split('/').at(-2) : '18';
+    expect(Math.floor(Number(row!.server_version_num) / 10000)).toBe(Number(expected));
+    expect(postgresMajor(testPgBin().bin)).toBe(Number(expected));
   });
 
   const ids = async () => (await db.query<{ id: number }>('SELECT id FROM t ORDER BY id')).map((r) => r.id);
