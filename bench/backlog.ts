@@ -26,12 +26,15 @@ import { enrollKiosk } from '../src/kiosk/sync/enroll.js';
 import { syncAgentFor } from '../src/kiosk/run-kiosk.js';
 import { MAX_RECORDS_PER_BATCH as SYNC_BATCH, recordDay } from '../src/shared/wire-records.js';
 import { fillPouch, openPouch, startPouchServer } from './pouchdb-peer.js';
-import { memoryOf, processAndChildren } from './proc-stats.js';
+import { memoryOf, processAndChildren, pssOf } from './proc-stats.js';
 import { count, mb, median, ratio, seconds, table } from './stats.js';
 import { fillBacklog } from './rating-write.js';
 import { NONE, type SummaryLine } from './summary.js';
 
-/** Resident memory of the centre, bytes: the central process's, and its PostgreSQL's (postmaster and children). */
+/**
+ * Resident memory of the centre, bytes: the central process's (RSS), and its PostgreSQL's (the postmaster and its
+ * children, their proportional shares summed, so that shared buffers count once).
+ */
 export interface CentreMemory {
   central: number;
   postgres: number;
@@ -58,8 +61,8 @@ export interface BacklogResult {
 
 /** Resident memory of the central process and, apart, of the server with process id `postmaster` and its children. */
 function centreMemory(centralPid: number, postmaster: number): CentreMemory {
-  const rss = (pids: number[]) => pids.reduce((sum, pid) => sum + (memoryOf(pid).rss || 0), 0);
-  return { central: memoryOf(centralPid).rss, postgres: rss(processAndChildren(postmaster)) };
+  const pss = processAndChildren(postmaster).reduce((sum, pid) => sum + pssOf(pid), 0);
+  return { central: memoryOf(centralPid).rss, postgres: pss };
 }
 
 interface Delivery {
@@ -255,7 +258,10 @@ export function formatBacklog({ records, hcp, pouchMs }: BacklogResult): string 
         `${r.deliveries.map((t) => (t / 1000).toFixed(2)).join(', ')} · ${r.floors.map((t) => (t / 1000).toFixed(2)).join(', ')} s`,
         `${mb(r.memory.start.central)} · ${mb(r.memory.start.postgres)} → ${mb(r.memory.after.central)} · ${mb(r.memory.after.postgres)}`,
       ]),
-      ['PouchDB replication → express-pouchdb', seconds(pouchMs), rate(pouchMs), NONE, NONE, NONE, NONE, NONE],
+      // Left out when one backend's row ran alone.
+      ...(Number.isNaN(pouchMs)
+        ? []
+        : [['PouchDB replication → express-pouchdb', seconds(pouchMs), rate(pouchMs), NONE, NONE, NONE, NONE, NONE]]),
     ],
   );
 }

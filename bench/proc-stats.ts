@@ -53,3 +53,17 @@ export function memoryOf(pid: number): Memory {
   const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
   return { rss: kib('VmRSS'), peak: kib('VmHWM') };
 }
+
+/**
+ * Proportional resident memory (Pss of /proc/PID/smaps_rollup), bytes: pages shared between processes — a
+ * PostgreSQL server's shared buffers, mapped by every backend — count once over the group, not once per process.
+ * 0 once the process has gone.
+ */
+export function pssOf(pid: number): number {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    return Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}

@@ -23,7 +23,7 @@ import { KIOSK_NODE_FLAGS } from '../src/shared/kiosk-runtime.js';
 import { PIN_1001, provisioned } from '../src/kiosk/test-support/fixtures.js';
 import { fillBacklog } from './rating-write.js';
 import { readFileSync } from 'node:fs';
-import { memoryOf, processAndChildren, type Memory } from './proc-stats.js';
+import { memoryOf, processAndChildren, pssOf, type Memory } from './proc-stats.js';
 import { count, mb, median, table } from './stats.js';
 import { NONE, type SummaryLine } from './summary.js';
 
@@ -79,10 +79,13 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** The resident memory of the embedded PostgreSQL running in the central data folder `dataDir`, bytes. */
+/**
+ * The resident memory of the embedded PostgreSQL running in the central data folder `dataDir`, bytes: its processes'
+ * proportional shares summed (shared buffers count once).
+ */
 export function embeddedServerRss(dataDir: string): number {
   const postmaster = Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
-  return processAndChildren(postmaster).reduce((sum, pid) => sum + (memoryOf(pid).rss || 0), 0);
+  return processAndChildren(postmaster).reduce((sum, pid) => sum + pssOf(pid), 0);
 }
 
 async function starts(args: string[], path: string, runs: number, centralDir?: string): Promise<Starts> {

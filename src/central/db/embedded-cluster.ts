@@ -40,11 +40,13 @@ export const EMBEDDED_FILES = { cluster: 'pg', password: 'pg-password', log: 'po
 /** The cluster's own user (the superuser initdb creates), as the centre connects. */
 export const EMBEDDED_USER = 'hcp';
 
+/** DATA/pg was made by a newer PostgreSQL major than the binaries this release ships (its PG_VERSION says so). */
 export class EmbeddedClusterTooNewError extends Error {
   override readonly name = 'EmbeddedClusterTooNewError';
   readonly code = 'embedded_cluster_too_new';
 }
 
+/** DATA/pg was made by an older PostgreSQL major: it needs pg_upgrade, or a dump and restore, first. */
 export class EmbeddedClusterTooOldError extends Error {
   override readonly name = 'EmbeddedClusterTooOldError';
   readonly code = 'embedded_cluster_too_old';
@@ -56,6 +58,7 @@ export class EmbeddedClusterUnreachableError extends Error {
   readonly code = 'embedded_cluster_unreachable';
 }
 
+/** initdb or the server failed; the message quotes their output or the last lines of the server's log. */
 export class EmbeddedClusterStartError extends Error {
   override readonly name = 'EmbeddedClusterStartError';
   readonly code = 'embedded_cluster_start_failed';

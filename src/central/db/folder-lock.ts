@@ -8,6 +8,7 @@ import { join } from 'node:path';
 
 export const LOCK_FILE = 'central.lock';
 
+/** Another live central process holds DATA/central.lock. */
 export class FolderInUseError extends Error {
   override readonly name = 'FolderInUseError';
   readonly code = 'data_folder_in_use';
