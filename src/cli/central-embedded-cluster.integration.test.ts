@@ -159,6 +159,25 @@ it('after a SIGKILL of the central process, stops the postgres it left running a
   expect(isRunning(current)).toBe(false);
 });
 
+it('recovers a cluster whose central and server were both killed outright, losing no acknowledged record', async () => {
+  const dataDir = dataFolder();
+  const first = await start(dataDir);
+  await seedHall(first.admin);
+  const send = await enrolDevice(first);
+  const records = Array.from({ length: 20 }, () => evaluation());
+  expect(await send(first, records)).toEqual(records.map(() => 'accepted'));
+  const server = postmasterPid(dataDir);
+  await stop(first, 'SIGKILL');
+  process.kill(server, 'SIGKILL');
+  for (const end = Date.now() + 30_000; isRunning(server) && Date.now() < end;) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+
+  const second = await start(dataDir);
+  expect(serverLog(dataDir)).toMatch(/not properly shut down; automatic recovery in progress/);
+  expect(await send(second, records)).toEqual(records.map(() => 'duplicate'));
+});
+
 it('refuses a second central on the same data folder, naming the one running, and leaves that one serving', async () => {
   const dataDir = dataFolder();
   const first = await start(dataDir);

@@ -25,6 +25,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import type { Logger } from '../../common/logger.js';
 import { takeFolderLock } from './folder-lock.js';
+import { processesIn, processState } from './processes.js';
 import {
   embeddedPostgresBin,
   freeLoopbackPort,
@@ -99,6 +100,7 @@ export async function startEmbeddedCluster(dataDir: string, logger: Logger): Pro
       await initialise(dataDir, clusterDir, password, user, tool);
       logger.info({ cluster: clusterDir, major }, 'embedded PostgreSQL cluster created');
     }
+    await clearDeadServer(clusterDir, logger);
     // A central process killed outright (SIGKILL, a crash) leaves its server running; its lock is gone with it, so
     // no live central uses this server: stop it cleanly and start our own.
     let stoppedOrphan = false;
@@ -138,6 +140,32 @@ export async function startEmbeddedCluster(dataDir: string, logger: Logger): Pro
     lock.release();
     throw error;
   }
+}
+
+/**
+ * A server killed outright (with its central, or alone) leaves postmaster.pid behind, and its other processes exit
+ * a moment later (they notice their postmaster's death): the next server must not start beside them, so they are
+ * waited for. If the postmaster is gone, the server sees the file is stale by itself and recovers. If it is a zombie
+ * (exited, not yet reaped by whoever adopted it: PID 1 in a container may never do so), the server would take it
+ * for a running one and refuse to start, so the file goes first.
+ */
+async function clearDeadServer(clusterDir: string, logger: Logger): Promise<void> {
+  const file = join(clusterDir, 'postmaster.pid');
+  if (!existsSync(file)) return;
+  const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
+  const state = processState(pid);
+  if (state === 'running') return;
+  if (state === 'zombie')
+    logger.warn({ cluster: clusterDir, pid }, 'the embedded PostgreSQL was killed: recovering it');
+  for (const end = Date.now() + 60_000; processesIn(clusterDir).length > 0;) {
+    if (Date.now() > end) {
+      throw new EmbeddedClusterStartError(
+        `processes of a killed server still work in ${clusterDir}: ${processesIn(clusterDir).join(', ')}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (state === 'zombie') rmSync(file, { force: true });
 }
 
 /** DATA/pg-password, generated on first start (mode 0600, ours: the server's user never needs it again). */

@@ -5,6 +5,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processState, startTime } from './processes.js';
 
 export const LOCK_FILE = 'central.lock';
 
@@ -55,27 +56,8 @@ function read(file: string): string | undefined {
 }
 
 function isRunning(pid: number, started: string | undefined): boolean {
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    // EPERM: it exists, as another user's process.
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  const fields = statFields(pid);
   // A zombie has exited: a killed central stays one until its parent reaps it.
-  if (fields?.[0] === 'Z') return false;
-  return !started || fields === undefined || fields[19] === started;
-}
-
-/** Field 22 of /proc/PID/stat (clock ticks after boot); undefined where there is no /proc. */
-function startTime(pid: number): string | undefined {
-  return statFields(pid)?.[19];
-}
-
-/** The fields of /proc/PID/stat from the third (the state) on; undefined where there is no /proc. */
-function statFields(pid: number): string[] | undefined {
-  const stat = read(`/proc/${pid}/stat`);
-  // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
-  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (pid === process.pid || processState(pid) !== 'running') return false;
+  const now = startTime(pid);
+  return !started || now === undefined || now === started;
 }
