@@ -12,7 +12,11 @@ const hasPostgresServer = () =>
 /** What the tests use, how to tell it is there, and the Debian package that provides it. */
 const NEEDED = [
   { pkg: 'socat', present: () => hasCommand('socat'), why: 'pseudo-terminal pairs for the serial evaluator tests' },
-  { pkg: 'postgresql', present: hasPostgresServer, why: 'Debian’s PostgreSQL server, which the central suite runs on once more (npm run test:debian-pg)' },
+  {
+    pkg: 'postgresql',
+    present: hasPostgresServer,
+    why: 'Debian’s PostgreSQL server, which the central suite runs on once more (npm run test:debian-pg)',
+  },
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium'), why: 'the browser the UI tests drive' },
   {
     pkg: 'fonts-noto-cjk',

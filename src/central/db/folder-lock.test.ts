@@ -25,13 +25,12 @@ it('refuses a folder a live process holds, naming it, with a stable code', () =>
   const dir = folder();
   // Our parent stands in for the running central: alive, its start time recorded as a central records its own.
   writeFileSync(join(dir, LOCK_FILE), `${process.ppid} ${startTime(process.ppid)}\n`);
-  const error = (() => {
-    try {
-      takeFolderLock(dir);
-    } catch (e) {
-      return e;
-    }
-  })();
+  let error: unknown;
+  try {
+    takeFolderLock(dir);
+  } catch (e) {
+    error = e;
+  }
   expect(error).toBeInstanceOf(FolderInUseError);
   expect(error).toMatchObject({ code: 'data_folder_in_use' });
   expect((error as Error).message).toContain(`another hcp central (process ${process.ppid}) is running on ${dir}`);
