@@ -110,8 +110,8 @@ interface KnownDevice {
 }
 
 /**
- * The devices requests come from, kept in memory: a request is checked without a query, which on PGlite would wait
- * behind the batch being stored and leave the database idle while this thread then checks the request. Of what a
+ * The devices requests come from, kept in memory: a request is checked without a query, which would wait for a
+ * pool connection while batches are being stored, and cost a round trip to the database for every request. Of what a
  * request needs, only revocation ever changes: `forget` it when revoking through this centre, and it counts from
  * the next request; a revocation by another process on the same database counts within DEVICE_CACHE_MS.
  */
