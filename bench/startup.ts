@@ -11,7 +11,8 @@
  *   seeded by a first start), from spawn to the first `200` on `GET /api/v1/health`: the server's start counts. The
  *   resident memory of the central process and, apart, of its PostgreSQL (postmaster and children) then.
  *
- *   npm run bench -- startup     (or: npx tsx bench/startup.ts [ratings]; npx tsx bench/startup.ts central: those rows alone)
+ *   npm run bench -- startup     (or: npx tsx bench/startup.ts [ratings])
+ *   npx tsx bench/startup.ts central     (the centre's rows alone)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -256,7 +257,8 @@ export function startupSummary(r: StartupResult): SummaryLine[] {
     },
     {
       measure:
-        '6 central restart on an existing folder, its embedded PostgreSQL included (median; resident: central · postgres)',
+        '6 central restart on an existing folder, its embedded PostgreSQL included ' +
+        '(median; resident: central · postgres)',
       hcp:
         `${ms(median(r.central.restarts.readyMs))} · ${mb(median(r.central.restarts.memory.map((m) => m.rss)))}` +
         ` · ${mb(median(r.central.restarts.postgres ?? [NaN]))}`,
