@@ -114,12 +114,18 @@ export async function startEmbeddedCluster(dataDir: string, logger: Logger): Pro
     const log = join(dataDir, EMBEDDED_FILES.log);
     if (!existsSync(log)) writeFileSync(log, '', { mode: 0o640 });
     if (user) chownSync(log, user.uid, user.gid);
-    const port = await freeLoopbackPort();
-    // Loopback TCP only (the password guards it from other local users); no Unix socket, so none lands in /tmp.
-    const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=`;
-    const started = await tool('pg_ctl', ['start', '-D', clusterDir, '-l', log, '-w', '-t', '120', '-o', options]);
-    if (started.code !== 0) {
-      throw new EmbeddedClusterStartError(`the embedded PostgreSQL did not start: ${lastLines(log)}`);
+    let port = 0;
+    // The port is free when chosen, and another program may take it before the server binds it: choose again.
+    for (let attempt = 1; ; attempt++) {
+      port = await freeLoopbackPort();
+      // Loopback TCP only (the password guards it from other local users); no Unix socket, so none lands in /tmp.
+      const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=`;
+      const started = await tool('pg_ctl', ['start', '-D', clusterDir, '-l', log, '-w', '-t', '120', '-o', options]);
+      if (started.code === 0) break;
+      const tail = lastLines(log);
+      if (attempt >= 3 || !/could not bind|Address already in use/.test(tail)) {
+        throw new EmbeddedClusterStartError(`the embedded PostgreSQL did not start: ${tail}`);
+      }
     }
     const pid = Number(readFileSync(join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     let stopping: Promise<void> | undefined;
