@@ -6,7 +6,8 @@
 import { isIP } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { serveBrowserHost, type BrowserHostOptions } from './browser-host.js';
+import { ownHostnames, serveBrowserHost, type BrowserHostOptions } from './browser-host.js';
+import { ownCallersOnly } from './own-callers.js';
 import { KioskError, type KioskErrorCode } from '../../shared/kiosk-errors.js';
 import { InvitationRequest, LOCAL_API_PREFIX, LoginRequest, PauseRequest } from '../../shared/local-api.js';
 import type { KioskService } from '../kiosk-service.js';
@@ -75,6 +76,18 @@ export function buildLocalApi(options: LocalApiOptions): FastifyInstance {
     return503OnClosing: true,
   });
 
+  app.addHook(
+    'onRequest',
+    ownCallersOnly({
+      hostnames: ownHostnames(host),
+      port: () => {
+        const address = app.server.address();
+        return typeof address === 'object' && address ? address.port : 0;
+      },
+      tokenRequired: options.token !== undefined,
+      log: (options.logger ?? silentLogger).child({ module: 'local-api' }),
+    }),
+  );
   if (options.token) app.addHook('onRequest', requireBearer(options.token));
   installJsonErrors(app, {
     service: 'kiosk service',
