@@ -20,6 +20,7 @@ interface EnrolCliOptions {
   updateOrigin?: string[];
   insecureHttp?: boolean;
   caFile?: string;
+  force?: boolean;
 }
 import type { SyncTimings } from '../kiosk/sync/sync-agent.js';
 import { CENTRAL_DEFAULT_PORT } from '../shared/central-api.js';
@@ -145,6 +146,7 @@ export function buildCli(): Command {
     .option('--update-origin <origin...>', 'https origin(s) the kiosk app may take updates from')
     .option('--insecure-http', 'allow plain http to a central system off this machine (test networks only; logged)')
     .option('--ca-file <path>', "PEM of the hall's own certificate authority for the central system's https")
+    .option('--force', 'enrol anew although records of the current enrolment are not delivered (they may be refused)')
     .action(async (options: EnrolCliOptions) => {
       const service = KioskService.open({ dataDir: options.data });
       try {
@@ -152,6 +154,7 @@ export function buildCli(): Command {
           centralFingerprint: options.centralFingerprint,
           insecureHttp: options.insecureHttp === true,
           caFile: options.caFile,
+          force: options.force === true,
           log: createRootLogger({ level: 'warn' }),
         });
         if (options.updateOrigin) applyLocalPins(service.context, { updateOrigins: options.updateOrigin });

@@ -11,9 +11,11 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { uuidv7 } from '../../common/ids.js';
 import { keyFingerprint } from '../../common/key-fingerprint.js';
 import { tallyOf } from '../../common/tally.js';
 import { canonicalConfig, CONFIG_SIGNATURE_HEADER } from '../../shared/device-auth.js';
+import type { SyncRecord } from '../../shared/records.js';
 import type { KioskService } from '../kiosk-service.js';
 import { syncAgentFor } from '../run-kiosk.js';
 import { provisioned, tempDir, windowConfig } from '../test-support/fixtures.js';
@@ -153,6 +155,34 @@ describe('enrolment', () => {
     await refused('config_signature_invalid');
     centre.signWith = centreKey.privateKey;
     await refused('central_key_mismatch', { centralFingerprint: keyFingerprint(otherKey.publicKey) });
+  });
+
+  it('refuses to enrol anew while records of the current enrolment wait or are quarantined, unless forced (loudly)', async () => {
+    await enrollKiosk(kiosk, dir.path, url, 'ABCD-1234');
+    const first = kiosk.context.settings.get('enrolment')!;
+    const at = Date.now();
+    kiosk.context.outbox.append({ kind: 'evaluation', id: uuidv7(at) } as SyncRecord, at);
+    kiosk.context.outbox.append({ kind: 'evaluation', id: uuidv7(at + 1) } as SyncRecord, at);
+    kiosk.context.outbox.quarantine(kiosk.context.outbox.pending(1)[0]!.seq, 'scope_window: test', at);
+    const refusal = enrollKiosk(kiosk, dir.path, url, 'EFGH-5678', { log });
+    await expect(refusal).rejects.toMatchObject({ name: 'EnrolmentError', code: 'records_waiting' });
+    await expect(refusal).rejects.toThrow(/2 record\(s\).*1 waiting, 1 quarantined.*deliver them first.*quarantine/);
+    expect(kiosk.context.settings.get('enrolment')).toEqual(first); // nothing changed
+
+    lines.length = 0;
+    await enrollKiosk(kiosk, dir.path, url, 'EFGH-5678', { force: true, log });
+    expect(kiosk.context.settings.get('enrolment')!.enrolledAt >= first.enrolledAt).toBe(true);
+    const warning = lines.find((l) => l.code === 'records_waiting');
+    expect(warning?.level).toBe(40);
+    expect(warning?.msg).toMatch(/--force.*delivered under the new enrolment.*may reject them/);
+  });
+
+  it('enrols a kiosk never enrolled whatever its outbox holds, and an enrolled one whose outbox is empty', async () => {
+    const at = Date.now();
+    kiosk.context.outbox.append({ kind: 'evaluation', id: uuidv7(at) } as SyncRecord, at);
+    await enrollKiosk(kiosk, dir.path, url, 'ABCD-1234');
+    kiosk.context.outbox.markDelivered([kiosk.context.outbox.pending(1)[0]!.seq], at);
+    await enrollKiosk(kiosk, dir.path, url, 'EFGH-5678');
   });
 
   it('refuses plain http off this machine unless --insecure-http is given', async () => {
