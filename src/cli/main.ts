@@ -194,24 +194,41 @@ export function buildCli(): Command {
     .option('--data <dir>', 'data folder', defaultDataDir())
     .option('--central-key <base64>', "the centre's public key (hcp central key): configurations must be signed by it")
     .option('--update-origin <origin...>', 'https origin(s) the kiosk app may take updates from')
-    .action(async (options: { file: string; data: string; centralKey?: string; updateOrigin?: string[] }) => {
-      const config = await readProvisionFile(options.file);
-      const service = KioskService.open({ dataDir: options.data });
-      try {
-        await service.provision(config);
-        applyLocalPins(service.context, {
-          centralPublicKey: options.centralKey ?? config.centralPublicKey,
-          updateOrigins: options.updateOrigin ?? config.updateOrigins,
-        });
-      } finally {
-        await service.close();
-      }
-      const where = config.mode === 'window' ? `window ${config.window?.code}` : 'self-service terminal';
-      process.stdout.write(
-        `provisioned ${where}: ${config.roster.length} staff, ${config.serviceItems.length} service items, ` +
-          `${config.reasonTags.length} reason tags (data: ${options.data})\n`,
-      );
-    });
+    .option('--replace-central-key', 'replace an already pinned central key with the one --central-key gives (logged)')
+    .action(
+      async (options: {
+        file: string;
+        data: string;
+        centralKey?: string;
+        updateOrigin?: string[];
+        replaceCentralKey?: boolean;
+      }) => {
+        if (options.replaceCentralKey && !options.centralKey) {
+          throw new Error('--replace-central-key needs the new key on the command line: --central-key <base64>');
+        }
+        const config = await readProvisionFile(options.file);
+        const service = KioskService.open({ dataDir: options.data });
+        try {
+          // Pinned first: a refused key (central_key_mismatch) leaves the configuration as it was.
+          applyLocalPins(
+            service.context,
+            {
+              centralPublicKey: options.centralKey ?? config.centralPublicKey,
+              updateOrigins: options.updateOrigin ?? config.updateOrigins,
+            },
+            { replaceCentralKey: options.replaceCentralKey === true && options.centralKey !== undefined },
+          );
+          await service.provision(config);
+        } finally {
+          await service.close();
+        }
+        const where = config.mode === 'window' ? `window ${config.window?.code}` : 'self-service terminal';
+        process.stdout.write(
+          `provisioned ${where}: ${config.roster.length} staff, ${config.serviceItems.length} service items, ` +
+            `${config.reasonTags.length} reason tags (data: ${options.data})\n`,
+        );
+      },
+    );
 
   program
     .command('demo')
