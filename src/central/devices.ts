@@ -16,7 +16,7 @@ import {
 } from '../shared/device-auth.js';
 import { isUuid } from '../shared/ids.js';
 import type { CentralDb, Queryable } from './db/database.js';
-import { buildDeviceConfig, currentConfigVersion, type DeviceRow } from './device-config.js';
+import { configSnapshot, currentConfigVersion, type DeviceRow } from './device-config.js';
 
 export const ENROLLMENT_TTL_MS = 24 * 3600_000;
 /** Enrolment codes avoid letters and digits that are easy to confuse (0/O, 1/I/L). */
@@ -59,7 +59,7 @@ function parsePublicKey(base64: string): KeyObject {
 /** Uses up an enrolment code and registers the device. The code works once, within 24 h. */
 export async function enroll(db: CentralDb, request: EnrollRequest) {
   parsePublicKey(request.publicKey);
-  return db.transaction(async (tx) => {
+  const { deviceId, enrollment } = await db.transaction(async (tx) => {
     const deviceId = uuidv7();
     const [enrollment] = await tx.query<{ mode: 'window' | 'terminal'; windowCode: string | null; name: string }>(
       `UPDATE enrollments SET used_at = now(), device_id = $2
@@ -83,9 +83,10 @@ export async function enroll(db: CentralDb, request: EnrollRequest) {
         request.info.version,
       ],
     );
-    const config = await buildDeviceConfig(tx, enrollment);
-    return { deviceId, config, configVersion: await currentConfigVersion(tx) };
+    return { deviceId, enrollment };
   });
+  // Read after the device is in, from one snapshot of its own (configSnapshot).
+  return { deviceId, ...(await configSnapshot(db, enrollment)) };
 }
 
 export interface SignedRequest {

@@ -31,13 +31,13 @@ import {
   type EnrollResponse,
   type SigningKeyResponse,
 } from '../shared/central-api.js';
-import { CONFIG_SIGNATURE_HEADER, DEVICE_HEADER } from '../shared/device-auth.js';
+import { CONFIG_SIGNATURE_HEADER, CONFIG_VERSION_HEADER, DEVICE_HEADER } from '../shared/device-auth.js';
 import { codeSchema } from '../shared/device-config.js';
 import { DaySchema, isUuid } from '../shared/ids.js';
 import { RecordBatch } from '../shared/wire-records.js';
 import { bumpConfigVersion, CATALOG, createEntry, getEntry, listEntries, patchEntry } from './catalog.js';
 import type { CentralDb } from './db/database.js';
-import { buildDeviceConfig, configEtag, type DeviceRow } from './device-config.js';
+import { configEtag, configSnapshot, type DeviceRow } from './device-config.js';
 import {
   authenticateDevice,
   checkDeviceHeaders,
@@ -142,11 +142,12 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
   });
 
   /** A configuration answer: serialized once, so that the bytes signed are the bytes sent. */
-  const sendSigned = (reply: FastifyReply, deviceId: string, status: number, payload: unknown) => {
+  const sendSigned = (reply: FastifyReply, deviceId: string, version: number, status: number, payload: unknown) => {
     const body = JSON.stringify(payload);
     return reply
       .code(status)
-      .header(CONFIG_SIGNATURE_HEADER, signingKey.signConfig(deviceId, body))
+      .header(CONFIG_VERSION_HEADER, String(version))
+      .header(CONFIG_SIGNATURE_HEADER, signingKey.signConfig(deviceId, version, body))
       .type('application/json; charset=utf-8')
       .send(body);
   };
@@ -230,7 +231,7 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
       async (request, reply) => {
         const enrolled = await enroll(db, parseBody(EnrollRequest, request.body));
         const body: EnrollResponse = { ...enrolled, centralPublicKey: signingKey.publicKey };
-        return sendSigned(reply, enrolled.deviceId, 201, body);
+        return sendSigned(reply, enrolled.deviceId, enrolled.configVersion, 201, body);
       },
     );
   });
@@ -261,11 +262,11 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
         keyGenerator: (request: FastifyRequest) => `${String(request.headers[DEVICE_HEADER])}@${request.ip}`,
       };
       device.get('/config', { config: { rateLimit } }, async (request, reply) => {
-        const config = await buildDeviceConfig(db, request.device!);
+        const { config, configVersion } = await configSnapshot(db, request.device!);
         const etag = configEtag(config);
         reply.header('etag', etag);
         if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-        return sendSigned(reply, request.device!.id, 200, config);
+        return sendSigned(reply, request.device!.id, configVersion, 200, config);
       });
       device.post('/records', { bodyLimit: DEVICE_BODY_LIMIT, config: { rateLimit } }, async (request) => {
         const batch = parseBody(RecordBatch, request.body);

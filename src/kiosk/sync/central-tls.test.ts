@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger.js';
-import { canonicalConfig, CONFIG_SIGNATURE_HEADER } from '../../shared/device-auth.js';
+import { canonicalConfig, CONFIG_SIGNATURE_HEADER, CONFIG_VERSION_HEADER } from '../../shared/device-auth.js';
 import { syncAgentFor } from '../run-kiosk.js';
 import { provisioned, tempDir, windowConfig } from '../test-support/fixtures.js';
 import { checkCentralUrl, isLoopback } from './central-transport.js';
@@ -84,8 +84,13 @@ beforeAll(async () => {
   app.post('/api/v1/devices/enroll', (_request, reply) => {
     const body = JSON.stringify({ deviceId: DEVICE_ID, config: windowConfig(), configVersion: 1, centralPublicKey });
     const digest = createHash('sha256').update(body).digest('hex');
-    const signature = sign(null, Buffer.from(canonicalConfig(DEVICE_ID, digest)), privateKey).toString('base64');
-    return reply.code(201).header(CONFIG_SIGNATURE_HEADER, signature).type('application/json').send(body);
+    const signature = sign(null, Buffer.from(canonicalConfig(DEVICE_ID, 1, digest)), privateKey).toString('base64');
+    return reply
+      .code(201)
+      .header(CONFIG_VERSION_HEADER, '1')
+      .header(CONFIG_SIGNATURE_HEADER, signature)
+      .type('application/json')
+      .send(body);
   });
   app.post('/api/v1/device/heartbeat', async () => {
     heartbeats++;

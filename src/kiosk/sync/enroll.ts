@@ -8,7 +8,7 @@
  * the centre checks them against. Runs in Node.
  */
 import type { EnrollResponse } from '../../shared/central-api.js';
-import { CONFIG_SIGNATURE_HEADER } from '../../shared/device-auth.js';
+import { CONFIG_SIGNATURE_HEADER, CONFIG_VERSION_HEADER } from '../../shared/device-auth.js';
 import { DeviceConfig } from '../../shared/device-config.js';
 import { transact } from '../context.js';
 import type { KioskService } from '../kiosk-service.js';
@@ -123,6 +123,7 @@ export async function enrollKiosk(
   // Nothing in the answer is trusted until its signature verifies under the key it names, and that key is the one
   // the technician was told (when they were).
   const pinned = typeof body.centralPublicKey === 'string' ? body.centralPublicKey : '';
+  let signedVersion: number;
   try {
     if (!pinned) throw new ConfigSignatureError('central_key_invalid', 'the enrolment answer names no central key');
     const provisioned = service.context.settings.get('centralPublicKey');
@@ -138,7 +139,13 @@ export async function enrollKiosk(
         `the central key's fingerprint is not ${options.centralFingerprint}: this may not be your central system`,
       );
     }
-    verifyConfig(pinned, String(body.deviceId), raw, res.headers.get(CONFIG_SIGNATURE_HEADER));
+    // Versions count on one centre: an older one from the centre already pinned is a replay.
+    const inForce = provisioned === pinned ? service.context.settings.get('configVersionInForce') : undefined;
+    const headers = {
+      signature: res.headers.get(CONFIG_SIGNATURE_HEADER),
+      version: res.headers.get(CONFIG_VERSION_HEADER),
+    };
+    signedVersion = verifyConfig(pinned, String(body.deviceId), raw, headers, inForce);
   } catch (error) {
     const e = error as ConfigSignatureError;
     log.error({ code: e.code, err: e.message }, 'ENROLMENT REFUSED: the answer is not signed by the central key');
@@ -157,6 +164,7 @@ export async function enrollKiosk(
     });
     ctx.settings.set('centralPublicKey', pinned);
     ctx.settings.set('configVersion', body.configVersion);
+    ctx.settings.set('configVersionInForce', signedVersion);
   });
   return { ...body, config, pinned: { fingerprint: keyFingerprint(pinned), firstUse } };
 }

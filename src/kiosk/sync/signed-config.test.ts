@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { uuidv7 } from '../../common/ids.js';
 import { keyFingerprint } from '../../common/key-fingerprint.js';
 import { tallyOf } from '../../common/tally.js';
-import { canonicalConfig, CONFIG_SIGNATURE_HEADER } from '../../shared/device-auth.js';
+import { canonicalConfig, CONFIG_SIGNATURE_HEADER, CONFIG_VERSION_HEADER } from '../../shared/device-auth.js';
 import type { SyncRecord } from '../../shared/records.js';
 import type { KioskService } from '../kiosk-service.js';
 import { syncAgentFor } from '../run-kiosk.js';
@@ -48,9 +48,8 @@ const centre = {
 
 function signed(body: string): { body: string; signature: string } {
   const digest = createHash('sha256').update(body).digest('hex');
-  const signature = sign(null, Buffer.from(canonicalConfig(centre.signFor, digest)), centre.signWith).toString(
-    'base64',
-  );
+  const canonical = canonicalConfig(centre.signFor, centre.configVersion, digest);
+  const signature = sign(null, Buffer.from(canonical), centre.signWith).toString('base64');
   return { body: centre.tamper ? body.replace('"ratingWindowSeconds":', '"ratingWindowSeconds": ') : body, signature };
 }
 
@@ -61,6 +60,7 @@ beforeAll(async () => {
   const sendSigned = (reply: FastifyReply, status: number, payload: unknown) => {
     const { body, signature } = signed(JSON.stringify(payload));
     if (!centre.unsigned) void reply.header(CONFIG_SIGNATURE_HEADER, signature);
+    void reply.header(CONFIG_VERSION_HEADER, String(centre.configVersion));
     return reply.code(status).type('application/json').send(body);
   };
   const config = () => windowConfig({ ratingWindowSeconds: centre.ratingWindowSeconds });
