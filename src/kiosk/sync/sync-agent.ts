@@ -15,7 +15,7 @@
 import { hostname } from 'node:os';
 import type { Logger } from '../../common/logger.js';
 import type { HeartbeatResponse } from '../../shared/central-api.js';
-import { CONFIG_SIGNATURE_HEADER } from '../../shared/device-auth.js';
+import { CONFIG_SIGNATURE_HEADER, CONFIG_VERSION_HEADER } from '../../shared/device-auth.js';
 import { DeviceConfig } from '../../shared/device-config.js';
 import type { KeyMapInForce } from '../../shared/key-map.js';
 import type { EvaluatorStatus } from '../../shared/local-api.js';
@@ -24,7 +24,7 @@ import { transact, type KioskContext } from '../context.js';
 import type { OutboxEntry } from '../store/outbox-repo.js';
 import { CentralUnreachableError, type CentralClient } from './central-client.js';
 import { namedInLog, toWire } from './outbox-wire.js';
-import { ConfigSignatureError, verifyConfig } from './config-signature.js';
+import { ConfigSignatureError, verifyConfig, type ConfigHeaders } from './config-signature.js';
 import { DAILY_TASK_DEFAULTS, type DailyTask } from './daily-task.js';
 import type { DayReport, PruneReport } from './reconciler.js';
 import { Upkeep } from './upkeep.js';
@@ -316,12 +316,16 @@ export class SyncAgent {
       etag ? { 'if-none-match': etag } : {},
     );
     if (res.status === 200) {
-      const config = this.verifiedConfig(res.raw, res.headers.get(CONFIG_SIGNATURE_HEADER));
+      const { config, signedVersion } = this.verifiedConfig(res.raw, {
+        signature: res.headers.get(CONFIG_SIGNATURE_HEADER),
+        version: res.headers.get(CONFIG_VERSION_HEADER),
+      });
       await this.o.applyConfig(config);
       const newEtag = res.headers.get('etag');
       transact(ctx, () => {
         if (newEtag) ctx.settings.set('configEtag', newEtag);
         ctx.settings.set('configVersion', version);
+        ctx.settings.set('configVersionInForce', signedVersion);
       });
       this.o.log.info({ version }, 'configuration updated from the central system');
     } else if (res.status === 304) {
@@ -335,9 +339,10 @@ export class SyncAgent {
    * A configuration answer, only once its signature verifies under the pinned central key (config-signature.ts),
    * over the exact bytes received. A refused one is logged loudly and the configuration in force stays.
    */
-  private verifiedConfig(raw: Buffer, signature: string | null): DeviceConfig {
+  private verifiedConfig(raw: Buffer, headers: ConfigHeaders): { config: DeviceConfig; signedVersion: number } {
     const { ctx } = this.o;
     const pinned = ctx.settings.get('centralPublicKey');
+    let signedVersion: number;
     try {
       if (!pinned) {
         throw new ConfigSignatureError(
@@ -345,17 +350,23 @@ export class SyncAgent {
           'no central key is pinned: enrol again, or provision the key (hcp kiosk provision --central-key)',
         );
       }
-      verifyConfig(pinned, this.o.client.deviceId, raw, signature);
+      signedVersion = verifyConfig(
+        pinned,
+        this.o.client.deviceId,
+        raw,
+        headers,
+        ctx.settings.get('configVersionInForce'),
+      );
     } catch (error) {
       const e = error as ConfigSignatureError;
       this.o.log.error(
         { code: e.code, err: e.message },
-        'CONFIGURATION REFUSED: its signature does not verify under the pinned central key; the previous ' +
-          'configuration stays in force',
+        'CONFIGURATION REFUSED: its signature does not verify under the pinned central key, or it is older than ' +
+          'the one in force; the previous configuration stays in force',
       );
       throw error;
     }
-    return DeviceConfig.parse(JSON.parse(raw.toString('utf8')));
+    return { config: DeviceConfig.parse(JSON.parse(raw.toString('utf8'))), signedVersion };
   }
 
   /** Reconciles with the centre now (upkeep.ts). */
