@@ -25,6 +25,7 @@ import { DATA_KEY_FILE, Sealer } from '../common/data-key.js';
 import { hashPin } from '../common/pin-hash.js';
 import { openDatabase, type Database } from './store/database.js';
 import { ShiftService, shiftView } from './shift-service.js';
+import { centralStatus } from './sync/central-state.js';
 import type { SyncAgent } from './sync/sync-agent.js';
 import { APP_VERSION } from './version.js';
 
@@ -292,13 +293,7 @@ export class KioskService {
       evaluator: this.evaluatorStatus(),
       // Follow-ups counted within their evaluations: the counter must not learn that a rating was a 差评.
       queue: ctx.outbox.counterStatus(),
-      central: this.sync
-        ? {
-            state: this.sync.status().state,
-            lastError: this.sync.status().lastError,
-            lastReconciledAt: this.sync.status().lastReconciledAt,
-          }
-        : { state: 'not_enrolled', lastError: null, lastReconciledAt: null },
+      central: centralStatus(ctx, this.sync?.status()),
       storage: { full: ctx.storage.full || !hasRoom(ctx) },
     };
   }

@@ -13,6 +13,7 @@ import { APP_SCHEME_PRIVILEGES, appProtocolHandler, resolveAppPath } from './app
 import { UI_CHANNEL, UiRelay, type PortLike } from './ipc-relay.js';
 import { KeyStoreUnavailableError, loadDataKey, loadDeviceKey, unwrapSecret, wrapSecret } from './key-store.js';
 import { CONTENT_SECURITY_POLICY, hardenContents, hardenSession, isAppUrl } from './security.js';
+import { DATA_KEY_FILE, DEVICE_KEY_FILE, WRAPPED_SUFFIX } from '../shared/kiosk-files.js';
 import { checkForUpdates, feedRefusal, updatesEnabled } from './updater.js';
 import { placeWindows, windowOptions } from './window-options.js';
 
@@ -394,6 +395,16 @@ describe('data key in the OS key store', () => {
     const both = journal({ '/d/data.key': 'OTHER', '/d/data.key.os': 'os:KEY' });
     expect(await loadDataKey('/d', storage(), both.io, make)).toEqual({ key: 'KEY', source: 'wrapped' });
     expect(both.ops).toEqual([]);
+  });
+
+  it('wraps the very files the service reads and writes: one set of names, in src/shared/kiosk-files.ts', async () => {
+    const { files, io } = journal({ [`/d/${DATA_KEY_FILE}`]: 'KEY' });
+    expect(await loadDataKey('/d', storage(), io, make)).toEqual({ key: 'KEY', source: 'wrapped-now' });
+    expect([...files.keys()]).toEqual([`/d/${DATA_KEY_FILE}${WRAPPED_SUFFIX}`]);
+    const device = journal({ [`/d/${DEVICE_KEY_FILE}`]: 'PEM' });
+    expect(await loadDeviceKey('/d', storage(), device.io)).toEqual({ pem: 'PEM', wrapped: true });
+    expect([...device.files.keys()]).toEqual([`/d/${DEVICE_KEY_FILE}${WRAPPED_SUFFIX}`]);
+    expect([DATA_KEY_FILE, DEVICE_KEY_FILE, WRAPPED_SUFFIX]).toEqual(['data.key', 'device-key.pem', '.os']);
   });
 
   it('makes a new key wrapped from the start on a new installation, and leaves everything alone without a key store', async () => {

@@ -3,7 +3,7 @@
  * address needs a bearer token. Every error is JSON `{ error, message }` with a 4xx for anything the caller did.
  * No route takes a rating: ratings come only from the rater's own input. Runs in Node.
  */
-import { isIP } from 'node:net';
+import { isLoopback } from '../../common/loopback.js';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ownHostnames, serveBrowserHost, type BrowserHostOptions } from './browser-host.js';
@@ -56,11 +56,7 @@ export class LocalApiConfigError extends Error {
   readonly code = 'api_token_required';
 }
 
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1';
-}
+export { isLoopback };
 
 export function buildLocalApi(options: LocalApiOptions): FastifyInstance {
   const host = options.host ?? '127.0.0.1';

@@ -13,6 +13,8 @@ import { silentLogger } from '../../common/logger.js';
 import { canonicalConfig, CONFIG_SIGNATURE_HEADER, CONFIG_VERSION_HEADER } from '../../shared/device-auth.js';
 import { syncAgentFor } from '../run-kiosk.js';
 import { provisioned, tempDir, windowConfig } from '../test-support/fixtures.js';
+import { isLoopback as commonIsLoopback } from '../../common/loopback.js';
+import { isLoopback as localApiIsLoopback } from '../api/local-api.js';
 import { checkCentralUrl, isLoopback } from './central-transport.js';
 import { enrollKiosk } from './enroll.js';
 
@@ -133,6 +135,11 @@ describe("a hall's own certificate authority", () => {
 });
 
 describe('the transport policy', () => {
+  it('knows this machine by the one definition the local API uses too (src/common/loopback.ts)', () => {
+    expect(isLoopback).toBe(commonIsLoopback);
+    expect(localApiIsLoopback).toBe(commonIsLoopback);
+  });
+
   it('takes plain http only to loopback, unless --insecure-http', () => {
     for (const host of ['127.0.0.1', '127.8.9.10', 'localhost', '[::1]']) {
       expect(isLoopback(new URL(`http://${host}:1/`).hostname), host).toBe(true);
