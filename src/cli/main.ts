@@ -10,7 +10,6 @@ import { KioskService } from '../kiosk/kiosk-service.js';
 import { createRootLogger } from '../common/logger.js';
 import { readProvisionFile, runKiosk } from '../kiosk/run-kiosk.js';
 import { enrollKiosk } from '../kiosk/sync/enroll.js';
-import { applyLocalPins } from '../kiosk/sync/local-pins.js';
 
 interface EnrolCliOptions {
   central: string;
@@ -157,7 +156,7 @@ export function buildCli(): Command {
           force: options.force === true,
           log: createRootLogger({ level: 'warn' }),
         });
-        if (options.updateOrigin) applyLocalPins(service.context, { updateOrigins: options.updateOrigin });
+        if (options.updateOrigin) service.applyLocalPins({ updateOrigins: options.updateOrigin });
         const where =
           result.config.mode === 'window' ? `window ${result.config.window?.code}` : 'self-service terminal';
         process.stdout.write(
@@ -210,8 +209,7 @@ export function buildCli(): Command {
         const service = KioskService.open({ dataDir: options.data });
         try {
           // Pinned first: a refused key (central_key_mismatch) leaves the configuration as it was.
-          applyLocalPins(
-            service.context,
+          service.applyLocalPins(
             {
               centralPublicKey: options.centralKey ?? config.centralPublicKey,
               updateOrigins: options.updateOrigin ?? config.updateOrigins,

@@ -6,7 +6,6 @@
  * personal data. Runs in Node.
  */
 import { checkCentralUrl, dispatcherFor, type CentralTransportOptions } from './sync/central-transport.js';
-import { applyLocalPins } from './sync/local-pins.js';
 import { statfsSync } from 'node:fs';
 import { hashPin, verifyPin } from '../common/pin-hash.js';
 import { listSerialPorts, type PortInfo } from '../hardware/transport.js';
@@ -131,8 +130,9 @@ export class TechnicianService {
       const issue = parsed.error.issues[0]!;
       throw new KioskError('invalid_request', `provision file: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
     }
+    // Pinned first: a refused key (another centre's) leaves the configuration as it was.
+    this.service.applyLocalPins(parsed.data);
     await this.service.provision(parsed.data);
-    applyLocalPins(this.service.context, parsed.data);
     return { mode: parsed.data.mode, staff: parsed.data.roster.length, serviceItems: parsed.data.serviceItems.length };
   }
 

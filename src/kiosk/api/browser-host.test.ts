@@ -11,6 +11,7 @@ import {
   SCREEN_UNPAIRED_CLOSE,
   TOKEN_PROTOCOL_PREFIX,
   UI_WS_PROTOCOL,
+  type ScreenHello,
 } from '../../shared/screen-pairing.js';
 import type { UiMessage, UiRole } from '../../shared/ui-contract.js';
 import { ScreenInput } from '../input/screen-input.js';
@@ -63,7 +64,7 @@ function pair(role: UiRole, label = `${role} screen`): string {
 
 interface Socket {
   ws: WebSocket;
-  messages: UiMessage[];
+  messages: (UiMessage | ScreenHello)[];
   /** Resolves with the close code, or the HTTP status of a refused upgrade. */
   ended: Promise<{ closed?: number; refused?: number }>;
   opened: Promise<boolean>;
@@ -76,8 +77,8 @@ function connect(options: { origin?: string | null; token?: string; path?: strin
   const ws = new WebSocket(`${base.replace('http', 'ws')}${options.path ?? '/ui'}`, protocols, {
     ...(origin === null ? {} : { origin }),
   });
-  const messages: UiMessage[] = [];
-  ws.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString('utf8')) as UiMessage));
+  const messages: (UiMessage | ScreenHello)[] = [];
+  ws.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString('utf8')) as UiMessage | ScreenHello));
   const ended = new Promise<{ closed?: number; refused?: number }>((resolve) => {
     ws.on('close', (code) => resolve({ closed: code }));
     ws.on('unexpected-response', (_req, res) => {
@@ -187,6 +188,14 @@ describe('browser host: a screen gets a role only by proving it', () => {
     });
     expect(service.invitations.get(id).state).toBe('open');
     expect(logLines.join('')).toMatch(/"role":"staff".*"command":"press".*refused a command of another role/);
+    staff.ws.close();
+  });
+
+  it('tells a screen first which role its token pairs, whatever the URL asked for', async () => {
+    const staff = connect({ token: pair('staff', '员工屏'), path: '/ui?role=citizen' });
+    expect(await staff.opened).toBe(true);
+    await vi.waitFor(() => expect(staff.messages.length).toBeGreaterThan(0), { timeout: 10_000 });
+    expect(staff.messages[0]).toEqual({ type: 'screen', role: 'staff', label: '员工屏' });
     staff.ws.close();
   });
 
