@@ -17,6 +17,17 @@ describe('waitFor', () => {
     expect((error as Error).message).toBe('timed out after 30 ms waiting for the kiosk to say online');
   });
 
+  it('says, when it gives up, what a function names at that moment', async () => {
+    let seen = 'nothing';
+    const probe = () => {
+      seen = 'something else';
+      return false;
+    };
+    await expect(waitFor(() => `a word (saw ${seen})`, probe, { timeoutMs: 10, intervalMs: 5 })).rejects.toThrow(
+      'timed out after 10 ms waiting for a word (saw something else)',
+    );
+  });
+
   it('ends the wait with the probe’s own error', async () => {
     await expect(waitFor('nothing', () => Promise.reject(new Error('probe failed')), 1000)).rejects.toThrow(
       'probe failed',

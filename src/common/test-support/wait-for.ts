@@ -27,11 +27,12 @@ export class WaitForTimeoutError extends Error {
 
 /**
  * Polls `probe` until it answers something other than undefined, null or false, and resolves with that answer.
- * `what` names the condition for the error (`the kiosk to say online`). `options` may be the timeout alone. A probe
- * that throws ends the wait with its error.
+ * `what` names the condition for the error (`the kiosk to say online`), or is a function that says it when the wait
+ * gives up (to tell what was seen instead). `options` may be the timeout alone. A probe that throws ends the wait
+ * with its error.
  */
 export async function waitFor<T>(
-  what: string,
+  what: string | (() => string),
   probe: () => T | NotYet | Promise<T | NotYet>,
   options: WaitForOptions | number = {},
 ): Promise<T> {
@@ -41,7 +42,10 @@ export async function waitFor<T>(
   for (;;) {
     const value = await probe();
     if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() >= until) throw new WaitForTimeoutError(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() >= until) {
+      const said = typeof what === 'function' ? what() : what;
+      throw new WaitForTimeoutError(`timed out after ${timeoutMs} ms waiting for ${said}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

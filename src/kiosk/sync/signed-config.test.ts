@@ -21,6 +21,7 @@ import { syncAgentFor } from '../run-kiosk.js';
 import { provisioned, tempDir, windowConfig } from '../test-support/fixtures.js';
 import { enrollKiosk } from './enroll.js';
 import type { SyncAgent } from './sync-agent.js';
+import { waitFor } from '../../common/test-support/wait-for.js';
 
 const DEVICE_ID = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 
@@ -114,14 +115,6 @@ afterEach(async () => {
   dir.remove();
 });
 
-const until = async (what: string, probe: () => boolean) => {
-  const end = Date.now() + 10_000;
-  while (!probe()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-
 function startAgent(): SyncAgent {
   agent = syncAgentFor(kiosk, dir.path, log, { heartbeatMs: 100, minBackoffMs: 50, maxBackoffMs: 100 })!;
   kiosk.attachSync(agent);
@@ -204,7 +197,7 @@ describe('configuration pulled from the centre', () => {
     startAgent();
     centre.ratingWindowSeconds = 45;
     centre.configVersion = 2;
-    await until('the new configuration', () => kiosk.context.settings.get('ratingWindowSeconds') === 45);
+    await waitFor('the new configuration', () => kiosk.context.settings.get('ratingWindowSeconds') === 45);
   });
 
   it('is refused, loudly, and the previous one stays, when rewritten, signed by another key or for another device', async () => {
@@ -236,11 +229,11 @@ describe('reconciliation at start and in the status', () => {
       .run(JSON.stringify(old), JSON.stringify(new Date().toISOString()));
     const started = startAgent();
     expect(started.upkeepTask.stats()).toMatchObject({ runs: 1, lastReason: 'stale at start' });
-    await until('a reconciliation', () => kiosk.status().central.lastReconciledAt !== old);
+    await waitFor('a reconciliation', () => kiosk.status().central.lastReconciledAt !== old);
     expect(centre.tallies).toBeGreaterThan(0);
     const at = kiosk.status().central.lastReconciledAt!;
     expect(Date.parse(at)).toBeGreaterThan(Date.parse(old));
-    await until('a heartbeat carrying it', () => centre.heartbeats.some((h) => h.lastReconciledAt === at));
+    await waitFor('a heartbeat carrying it', () => centre.heartbeats.some((h) => h.lastReconciledAt === at));
   });
 
   it('does not reconcile at start when the last one is fresh', async () => {
@@ -251,7 +244,7 @@ describe('reconciliation at start and in the status', () => {
     const started = startAgent();
     // The task counts a run when it begins, so a run started in the background at start would be seen right here.
     expect(started.upkeepTask.stats()).toEqual({ runs: 0, lastReason: null, lastOutcome: null });
-    await until('a heartbeat', () => centre.heartbeats.length >= 1);
+    await waitFor('a heartbeat', () => centre.heartbeats.length >= 1);
     expect(started.upkeepTask.stats().runs).toBe(0);
     expect(centre.heartbeats.at(-1)!.lastReconciledAt).toBe(fresh);
   });
