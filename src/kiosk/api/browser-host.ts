@@ -99,6 +99,13 @@ export function serveBrowserHost(app: FastifyInstance, bindHost: string, ui: Bro
     for (const socket of sockets.get(id) ?? []) socket.close(SCREEN_UNPAIRED_CLOSE, 'revoked');
   });
 
+  // @fastify/websocket runs an upgrade through the hooks against a response it ties to the raw socket by hand,
+  // outside the HTTP server's bookkeeping: an upgrade a hook refuses (another origin, no bearer token) would keep
+  // its socket open, the server's close would wait for it, and a hostile page could open them until the kiosk runs
+  // out of file descriptors. The socket of a refused upgrade is ended once its refusal is written.
+  app.addHook('onResponse', async (request) => {
+    if (request.headers.upgrade?.toLowerCase() === 'websocket') request.raw.socket?.destroy();
+  });
   void app.register(fastifyWebsocket, {
     options: {
       maxPayload: 64 * 1024,
