@@ -29,7 +29,7 @@ describe('technician mode: provision file', () => {
       () => undefined,
     );
     const file = { ...windowConfig({ window: { code: 'W99', name: '99号窗口' } }), centralPublicKey: publicKey() };
-    await expect(tech.provision(file)).rejects.toMatchObject({ code: 'central_key_mismatch' });
+    await expect(tech.provision(file)).rejects.toMatchObject({ name: 'KioskError', code: 'central_key_mismatch' });
     expect(kiosk.status().window).toEqual({ code: 'W01', name: '1号窗口' });
   });
 

@@ -71,6 +71,7 @@ const zh = {
   'error.paused': '服务已暂停，请先恢复服务。',
   'error.invitation_open': '上一次评价尚未结束，请稍候或取消邀请。',
   'error.key_test_on': '技术人员正在进行按键测试，测试结束后再试。',
+  'error.central_key_mismatch': '配置文件中的中心密钥与本机已固定的不同：请核对中心系统后再导入。',
   'error.storage_full': '本机存储空间已满，评价无法保存。请联系技术人员清理磁盘。',
   'error.not_provisioned': '本机尚未完成设置，请联系技术人员。',
   'error.disconnected': '与评价系统的连接已断开，正在重新连接。',
@@ -151,6 +152,8 @@ const en: Record<Key, string> = {
   'error.paused': 'Service is paused: resume it first.',
   'error.invitation_open': 'The last invitation is still open: wait or cancel it.',
   'error.key_test_on': 'A technician is testing the evaluator keys: try again when the test ends.',
+  'error.central_key_mismatch':
+    "The provision file names another centre's key than the one this kiosk pinned: check with the centre first.",
   'error.storage_full': 'This PC is out of disk space and cannot store ratings. Call a technician to free space.',
   'error.not_provisioned': 'This kiosk is not set up yet. Call a technician.',
   'error.disconnected': 'Lost the connection to the rating system; reconnecting.',

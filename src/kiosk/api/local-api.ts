@@ -49,6 +49,7 @@ const STATUS: Record<KioskErrorCode, number> = {
   invitation_closed: 409,
   followup_not_allowed: 409,
   storage_full: 507,
+  central_key_mismatch: 409,
 };
 
 export class LocalApiConfigError extends Error {
