@@ -5,10 +5,11 @@
  * screenshots to test-results/screenshots. Every screen is paired the way a technician pairs it (e2e/pairing.ts).
  */
 import BetterSqlite3 from 'better-sqlite3';
+import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, SCREENSHOTS } from './browser.js';
-import { codeFromCommandLine, enterCode, pairThroughTech } from './pairing.js';
+import { codeFromCommandLine, enterCode, pairThroughTech, storedScreen, storedToken } from './pairing.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DeviceIdentity } from '../src/common/device-identity.js';
 import { tempDir } from '../src/common/test-support/temp-dir.js';
@@ -55,6 +56,9 @@ beforeAll(async () => {
     deviceId: '01a20f39-b9f7-7000-8ed2-018607634055',
     enrolledAt: new Date().toISOString(),
   });
+  // Its key pinned, as an enrolment pins it: the centre is then offline, not misconfigured (no_central_key).
+  const centre = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' });
+  service.applyLocalPins({ centralPublicKey: centre.toString('base64') });
   await service.close();
   line = await startEvaluatorLine(dir.path);
   kiosk = await startKioskProcess(dir.path, ['--serial', line.pty.hostPath], { ipc: false });
@@ -246,16 +250,39 @@ describe('browser host: pairing', () => {
       const row = tech.locator('table.paired tr', { hasText: '备用 市民屏' });
       await row.locator('text=在线').waitFor({ timeout: 20_000 });
       await shot(tech, 'tech-1280x800-screens');
-      const token = await spare.evaluate<string | null>("localStorage.getItem('hcp.screen-token.citizen')");
+      const token = await storedToken(spare);
       expect(token).toBeTruthy();
       expect(await tech.textContent('body')).not.toContain(token!);
       await row.locator('button:text-is("撤销")').click();
       await row.locator('button:has-text("确认撤销")').click();
       await spare.waitForSelector('[data-screen="unpaired"]', { timeout: 20_000 });
-      expect(await spare.evaluate<string | null>("localStorage.getItem('hcp.screen-token.citizen')")).toBeNull();
+      expect(await storedToken(spare)).toBeNull();
       await tech.locator('table.paired tr', { hasText: '备用 市民屏' }).waitFor({ state: 'detached' });
     } finally {
       await spare.close();
+    }
+  });
+
+  it('lets a browser profile paired as a staff panel open `/` and see the staff panel, with nothing to press', async () => {
+    // One profile, paired first as a citizen screen, then given a staff panel's code: the new token replaces the old.
+    const profile = await browser.newContext({ viewport: { width: 800, height: 480 } });
+    try {
+      const page = await profile.newPage();
+      await pairThroughTech(tech, page, kiosk.url, 'citizen', '换用 市民屏');
+      await page.waitForSelector('[data-screen]:not([data-screen="unpaired"])');
+      await pairThroughTech(tech, page, kiosk.url, 'staff', '换用 工作人员', 'link');
+      await page.waitForSelector('main.staff');
+      const other = await profile.newPage();
+      await other.goto(`${kiosk.url}/`);
+      await other.waitForSelector('main.staff', { timeout: 20_000 });
+      expect(new URL(other.url()).pathname).toBe('/staff');
+      expect(await other.locator('main.citizen, button.level-5').count()).toBe(0);
+      expect((await storedScreen(other))?.role).toBe('staff');
+      expect(await other.evaluate<number>("Object.keys(localStorage).filter((k) => k.startsWith('hcp.')).length")).toBe(
+        1,
+      );
+    } finally {
+      await profile.close();
     }
   });
 });

@@ -7,11 +7,27 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
+import { waitFor } from '../src/common/test-support/wait-for.js';
 import { HCP_BIN } from '../src/kiosk/test-support/kiosk-process.js';
+import { ROLE_LABELS, ROLE_PATHS } from '../src/shared/screen-pairing.js';
 import type { UiRole } from '../src/shared/ui-contract.js';
 
-const PATHS: Record<UiRole, string> = { citizen: '/', staff: '/staff', technician: '/tech' };
-const TYPES: Record<UiRole, string> = { citizen: '市民评价屏', staff: '工作人员面板', technician: '技术人员模式' };
+const PATHS = ROLE_PATHS;
+const TYPES = ROLE_LABELS;
+
+/**
+ * What this page's browser profile keeps under its one storage key: the screen token and its role, or null. Read
+ * with a string evaluated by the devtools protocol (the page's CSP forbids evaluating strings inside it, and this
+ * file is type-checked without the DOM's types).
+ */
+export function storedScreen(screen: Page): Promise<{ token: string; role: UiRole } | null> {
+  return screen.evaluate<{ token: string; role: UiRole } | null>(`JSON.parse(localStorage.getItem('hcp.screen'))`);
+}
+
+/** The screen token this page's browser profile holds, or null. */
+export async function storedToken(screen: Page): Promise<string | null> {
+  return (await storedScreen(screen))?.token ?? null;
+}
 
 /** Runs `hcp kiosk pair` for real and returns the code it printed. */
 export async function codeFromCommandLine(dataDir: string, role: UiRole): Promise<string> {
@@ -63,10 +79,8 @@ export async function pairThroughTech(
   const { code, link } = await issueOnTech(tech, role, label);
   if (by === 'code') return enterCode(screen, url, role, code);
   await screen.goto(link);
-  // The page's own storage (browser code, as a string: this file is type-checked without the DOM's types).
-  await screen.waitForFunction(`localStorage.getItem('hcp.screen-token.${role}') !== null`, undefined, {
-    timeout: 20_000,
-  });
+  // The profile's one token now pairs `role` (whatever it held before: a new code replaces it).
+  await waitFor(`the page to keep a ${role} token`, async () => (await storedScreen(screen))?.role === role);
   await screen.waitForSelector('[data-screen="unpaired"]', { state: 'detached', timeout: 20_000 });
   if (new URL(screen.url()).hash !== '') throw new Error('the pairing code stayed in the address bar');
 }

@@ -180,7 +180,7 @@ describe('central API fuzz', () => {
       adminToken: ADMIN_TOKEN,
       sealer: Sealer.fromFile(join(dir.path, 'data.key')),
       signingKey: CentralSigningKey.generate(),
-      rateLimits: { enrollPerMinute: 1_000_000, devicePerMinute: 1_000_000 },
+      rateLimits: { enrollPerMinute: 1_000_000, devicePerMinute: 1_000_000, deviceFailuresPerMinute: 1_000_000 },
     });
     await app.ready();
     const routes = listRoutes(app);

@@ -16,6 +16,7 @@ import { openPostgres, type CentralDb } from './db/database.js';
 import { migrateCentral } from './db/migrate.js';
 import { buildCentralApi } from './server.js';
 import { CentralSigningKey } from './signing-key.js';
+import { evaluation } from './test-support/api-harness.js';
 import { createTestDatabase } from './test-support/pg-cluster.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
@@ -58,31 +59,6 @@ describe('central API on PostgreSQL', () => {
 
   const count = async (table: string) => (await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0]!.n;
 
-  function evaluation(overrides: Record<string, unknown> = {}) {
-    const id = uuidv7();
-    const t = new Date().toISOString();
-    return {
-      kind: 'evaluation',
-      id,
-      channel: 'hall_window',
-      mode: 'window',
-      outcome: 'rated',
-      satisfaction: 4,
-      source: 'serial',
-      invitedAt: t,
-      expiresAt: t,
-      endedAt: t,
-      shiftId: null,
-      staffNo: '1001',
-      windowCode: 'W01',
-      departmentCode: 'SCJG',
-      serviceItemCode: 'SC-0001',
-      caseNo: 'C-1',
-      ticketNo: null,
-      rater: null,
-      ...overrides,
-    };
-  }
   const batch = (records: unknown[]) => ({ sentAt: new Date().toISOString(), clockOffsetMs: 12, records });
 
   beforeAll(async () => {

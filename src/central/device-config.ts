@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DeviceConfig } from '../shared/device-config.js';
-import type { Queryable } from './db/database.js';
+import type { CentralDb, Queryable } from './db/database.js';
 
 export interface DeviceRow {
   id: string;
@@ -19,6 +19,21 @@ export interface DeviceRow {
 export async function currentConfigVersion(db: Queryable): Promise<number> {
   const [row] = await db.query<{ version: number }>('SELECT version FROM config_version');
   return row!.version;
+}
+
+/**
+ * A device's configuration and the version it is, read from one snapshot: the version signed with an answer
+ * (X-HCP-Config-Version) names exactly that content, so a kiosk refusing older versions never refuses the newest.
+ */
+export async function configSnapshot(
+  db: CentralDb,
+  device: Pick<DeviceRow, 'mode' | 'windowCode' | 'name'>,
+): Promise<{ config: DeviceConfig; configVersion: number }> {
+  return db.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    const configVersion = await currentConfigVersion(tx);
+    return { config: await buildDeviceConfig(tx, device), configVersion };
+  });
 }
 
 export async function buildDeviceConfig(

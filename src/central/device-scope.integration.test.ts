@@ -2,10 +2,13 @@
  * Integration (real PostgreSQL): the centre takes from a device only the records within its
  * enrolment (issue 13, item 7): its own window and department, its own channel and mode; a terminal names no window
  * and only the hall's departments. A refused record is stored nowhere and counted per device in the fleet list; a
- * staff number the centre does not know is taken and flagged.
+ * staff number the centre does not know is taken and flagged. A window moved to another department keeps the ratings
+ * given before the move (and those its kiosk gave before it learnt of it); a follow-up to another device's evaluation
+ * is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../common/ids.js';
+import { WINDOW_MOVE_GRACE_MS } from './scope.js';
 import type { FleetDevice } from '../shared/central-api.js';
 import {
   batch,
@@ -137,5 +140,106 @@ describe('device scope on PostgreSQL', () => {
     const t = { mode: 'terminal', channel: 'hall_terminal', staffNo: null, windowCode: null, departmentCode: 'SW' };
     const res = await h.device('POST', '/api/v1/device/records', batch([evaluation(t)]), terminal);
     expect(outcomes(res)).toEqual(['accepted']);
+  });
+  const HOUR = 3600_000;
+  const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+  const rated = (windowCode: string, departmentCode: string, invitedAt: string) =>
+    evaluation({ windowCode, departmentCode, invitedAt, expiresAt: invitedAt, endedAt: invitedAt, staffNo: null });
+  const send = (records: unknown[], who?: Kiosk) => h.device('POST', '/api/v1/device/records', batch(records), who);
+
+  it('takes the ratings a window gave its old department before it moved, and those its kiosk gave before it learnt of the move', async () => {
+    expect((await h.admin('POST', '/windows', { code: 'W03', name: '3', departmentCode: 'SCJG' })).statusCode).toBe(
+      201,
+    );
+    const w03 = await h.enrol({ mode: 'window', windowCode: 'W03', name: '3号窗口' });
+    expect(outcomes(await send([rated('W03', 'SCJG', ago(2 * HOUR))], w03))).toEqual(['accepted']);
+    expect((await h.admin('PATCH', '/windows/W03', { departmentCode: 'GA' })).statusCode).toBe(200);
+    const res = await send(
+      [
+        rated('W03', 'SCJG', ago(HOUR)), // made before the move, delivered after it (an offline kiosk)
+        rated('W03', 'SCJG', ago(0)), // made after the move by a kiosk not yet told of it
+        rated('W03', 'GA', ago(0)), // made after it learnt
+        rated('W03', 'GA', ago(2 * HOUR)), // the new department, before the move: no kiosk can have known it
+        rated('W03', 'SW', ago(0)),
+      ],
+      w03,
+    );
+    expect(outcomes(res)).toEqual([
+      'accepted',
+      'accepted',
+      'accepted',
+      'rejected:scope_department',
+      'rejected:scope_department',
+    ]);
+  });
+
+  it('refuses the old department once WINDOW_MOVE_GRACE_MS has passed since the move', async () => {
+    expect((await h.admin('POST', '/windows', { code: 'W04', name: '4', departmentCode: 'SCJG' })).statusCode).toBe(
+      201,
+    );
+    const w04 = await h.enrol({ mode: 'window', windowCode: 'W04', name: '4号窗口' });
+    expect((await h.admin('PATCH', '/windows/W04', { departmentCode: 'GA' })).statusCode).toBe(200);
+    // The window and its move, as if made longer ago than the grace (before the catalogue is read again).
+    const movedAt = Date.now() - WINDOW_MOVE_GRACE_MS - 2 * HOUR;
+    await h.db.query(
+      `UPDATE window_departments SET since = CASE department_code WHEN 'GA' THEN $1::timestamptz ELSE $2::timestamptz END
+        WHERE window_code = 'W04'`,
+      [new Date(movedAt), new Date(movedAt - 24 * HOUR)],
+    );
+    const res = await send(
+      [
+        rated('W04', 'SCJG', ago(0)),
+        rated('W04', 'SCJG', new Date(movedAt - HOUR).toISOString()),
+        rated('W04', 'SCJG', new Date(movedAt + HOUR).toISOString()),
+        rated('W04', 'GA', ago(0)),
+      ],
+      w04,
+    );
+    expect(outcomes(res)).toEqual(['rejected:scope_department', 'accepted', 'accepted', 'accepted']);
+  });
+
+  it('writes a stray press with the department its window had when it was pressed', async () => {
+    expect((await h.admin('POST', '/windows', { code: 'W05', name: '5', departmentCode: 'SCJG' })).statusCode).toBe(
+      201,
+    );
+    const w05 = await h.enrol({ mode: 'window', windowCode: 'W05', name: '5号窗口' });
+    expect((await h.admin('PATCH', '/windows/W05', { departmentCode: 'GA' })).statusCode).toBe(200);
+    const before = strayPress({ at: ago(HOUR) });
+    const after = strayPress({ at: ago(0) });
+    expect(outcomes(await send([before, after], w05))).toEqual(['accepted', 'accepted']);
+    const rows = await h.db.query<{ id: string; department_code: string }>(
+      'SELECT id::text AS id, department_code FROM stray_presses WHERE id = ANY($1::uuid[])',
+      [[before.id, after.id]],
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.department_code]))).toEqual({
+      [before.id]: 'SCJG',
+      [after.id]: 'GA',
+    });
+  });
+
+  it("refuses a follow-up to another device's evaluation, and takes one whose evaluation is not there yet", async () => {
+    const w02 = await h.enrol({ mode: 'window', windowCode: 'W02', name: '2号窗口' });
+    const followup = (evaluationId: string) => ({
+      kind: 'followup',
+      id: uuidv7(),
+      evaluationId,
+      reasonTags: ['attitude'],
+      callbackPhone: '13800138000',
+      comment: '态度差',
+      at: new Date().toISOString(),
+    });
+    const theirs = evaluation();
+    expect(outcomes(await send([theirs]))).toEqual(['accepted']);
+    const planted = followup(theirs.id);
+    const ahead = followup(uuidv7());
+    const res = await send([planted, ahead], w02);
+    expect(outcomes(res)).toEqual(['rejected:scope_evaluation', 'accepted']);
+    expect(await stored([planted.id])).toBe(0);
+    expect((await fleet(w02.id)).rejectedByCode.scope_evaluation).toBe(1);
+    // Its own evaluation in the same batch, even listed after the follow-up: the evaluation is written first.
+    const mine = evaluation({ windowCode: 'W02', departmentCode: 'GA', staffNo: '3001', serviceItemCode: null });
+    const own = followup(mine.id);
+    expect(outcomes(await send([own, mine], w02))).toEqual(['accepted', 'accepted']);
+    expect(await h.count(`followups WHERE evaluation_id = '${mine.id}'`)).toBe(1);
   });
 });

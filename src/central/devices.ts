@@ -16,7 +16,7 @@ import {
 } from '../shared/device-auth.js';
 import { isUuid } from '../shared/ids.js';
 import type { CentralDb, Queryable } from './db/database.js';
-import { buildDeviceConfig, currentConfigVersion, type DeviceRow } from './device-config.js';
+import { configSnapshot, currentConfigVersion, type DeviceRow } from './device-config.js';
 
 export const ENROLLMENT_TTL_MS = 24 * 3600_000;
 /** Enrolment codes avoid letters and digits that are easy to confuse (0/O, 1/I/L). */
@@ -59,7 +59,7 @@ function parsePublicKey(base64: string): KeyObject {
 /** Uses up an enrolment code and registers the device. The code works once, within 24 h. */
 export async function enroll(db: CentralDb, request: EnrollRequest) {
   parsePublicKey(request.publicKey);
-  return db.transaction(async (tx) => {
+  const { deviceId, enrollment } = await db.transaction(async (tx) => {
     const deviceId = uuidv7();
     const [enrollment] = await tx.query<{ mode: 'window' | 'terminal'; windowCode: string | null; name: string }>(
       `UPDATE enrollments SET used_at = now(), device_id = $2
@@ -83,9 +83,10 @@ export async function enroll(db: CentralDb, request: EnrollRequest) {
         request.info.version,
       ],
     );
-    const config = await buildDeviceConfig(tx, enrollment);
-    return { deviceId, config, configVersion: await currentConfigVersion(tx) };
+    return { deviceId, enrollment };
   });
+  // Read after the device is in, from one snapshot of its own (configSnapshot).
+  return { deviceId, ...(await configSnapshot(db, enrollment)) };
 }
 
 export interface SignedRequest {
@@ -102,6 +103,13 @@ const header = (headers: SignedRequest['headers'], name: string) => {
 
 /** How long a device is known without asking the database again. */
 export const DEVICE_CACHE_MS = 10_000;
+/**
+ * How long an id the database does not know stays unknown without asking again: a caller repeating one id costs
+ * one query per this long. Short, since an enrolment through this centre `forget`s it at once anyway.
+ */
+export const UNKNOWN_DEVICE_CACHE_MS = 5_000;
+/** Unknown ids kept at most: random ids cannot grow the memory without bound (the oldest go first). */
+export const UNKNOWN_DEVICE_CACHE_SIZE = 10_000;
 
 interface KnownDevice {
   device: DeviceRow;
@@ -117,6 +125,8 @@ interface KnownDevice {
  */
 export class KnownDevices {
   private readonly known = new Map<string, KnownDevice>();
+  /** Ids the database did not know, and until when that answer is kept. */
+  private readonly unknown = new Map<string, number>();
   /** Bumped by `forget`: a lookup that began before it does not keep what it read. */
   private generation = 0;
 
@@ -125,21 +135,74 @@ export class KnownDevices {
   async find(id: string, now: number): Promise<KnownDevice | undefined> {
     const hit = this.known.get(id);
     if (hit && hit.until > now) return hit;
+    const miss = this.unknown.get(id);
+    if (miss !== undefined && miss > now) return undefined;
     const generation = this.generation;
     const [device] = await this.db.query<DeviceRow>(
       `SELECT id, mode, window_code AS "windowCode", name, revoked_at AS "revokedAt", public_key AS "publicKey"
          FROM devices WHERE id = $1`,
       [id],
     );
-    if (!device) return undefined;
+    if (!device) {
+      if (generation === this.generation) this.rememberUnknown(id, now);
+      return undefined;
+    }
     const known = { device, key: parsePublicKey(device.publicKey), until: now + DEVICE_CACHE_MS };
     if (generation === this.generation) this.known.set(id, known);
     return known;
   }
 
+  /** After a revocation or an enrolment through this centre: the next request reads the device afresh. */
   forget(id: string): void {
     this.known.delete(id);
+    this.unknown.delete(id);
     this.generation += 1;
+  }
+
+  private rememberUnknown(id: string, now: number): void {
+    this.unknown.delete(id);
+    while (this.unknown.size >= UNKNOWN_DEVICE_CACHE_SIZE) this.unknown.delete(this.unknown.keys().next().value!);
+    this.unknown.set(id, now + UNKNOWN_DEVICE_CACHE_MS);
+  }
+}
+
+/**
+ * Device requests that failed authentication (401: malformed headers, an unknown or revoked device, a bad
+ * signature), counted per client IP over a fixed minute. Past `perMinute`, that IP's device requests are refused
+ * (429) before any lookup until the minute is over: calling with made-up device ids buys no database work. A kiosk
+ * that authenticates never counts, so kiosks sharing one address (a hall's NAT) are not held back by each other's
+ * traffic, only by a flood of failures from that address.
+ */
+export class AuthFailures {
+  private readonly byIp = new Map<string, { count: number; resetAt: number }>();
+
+  constructor(
+    private readonly perMinute: number,
+    /** IPs tracked at most; past it, the oldest windows are dropped. */
+    private readonly maxTracked = 100_000,
+  ) {}
+
+  /** Throws the 429 when `ip` is over its allowance of failures this minute. */
+  check(ip: string, now = Date.now()): void {
+    const entry = this.byIp.get(ip);
+    if (entry && entry.resetAt > now && entry.count >= this.perMinute) {
+      throw new HttpError(
+        429,
+        'rate_limited',
+        `too many failed device requests from this address: at most ${this.perMinute} a minute`,
+      );
+    }
+  }
+
+  failed(ip: string, now = Date.now()): void {
+    const entry = this.byIp.get(ip);
+    if (entry && entry.resetAt > now) {
+      entry.count += 1;
+      return;
+    }
+    this.byIp.delete(ip);
+    while (this.byIp.size >= this.maxTracked) this.byIp.delete(this.byIp.keys().next().value!);
+    this.byIp.set(ip, { count: 1, resetAt: now + 60_000 });
   }
 }
 

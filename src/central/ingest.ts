@@ -14,7 +14,7 @@ import type { Sealer } from '../common/data-key.js';
 import { recordDay, WireRecord, type RecordBatch, type RecordResult } from '../shared/wire-records.js';
 import type { CentralDb, Statement } from './db/database.js';
 import type { DeviceRow } from './device-config.js';
-import { checkScope, deviceDepartment, isStaffUnknown, type Catalogue, type CatalogueCache } from './scope.js';
+import { checkScope, isStaffUnknown, windowDepartmentAt, type Catalogue, type CatalogueCache } from './scope.js';
 
 type Wire = WireRecord;
 type Of<K extends Wire['kind']> = Extract<Wire, { kind: K }>;
@@ -48,18 +48,27 @@ export async function ingestBatch(
     }
   });
 
+  const offset = batch.clockOffsetMs;
   let catalogue = await catalogues.get();
-  let refusals = parsed.map(({ record }) => checkScope(device, record, catalogue));
+  let refusals = parsed.map(({ record }) => checkScope(device, record, catalogue, offset));
   if (refusals.some(Boolean) && catalogue.readAt < Date.now() - RECHECK_OLDER_THAN_MS) {
     // A window or department created a moment ago, by another central process: read the catalogue again, once.
     catalogue = await catalogues.fresherThan(Date.now() - RECHECK_OLDER_THAN_MS);
-    refusals = parsed.map(({ record }) => checkScope(device, record, catalogue));
+    refusals = parsed.map(({ record }) => checkScope(device, record, catalogue, offset));
   }
+  const foreign = await foreignEvaluations(db, device.id, parsed);
   const valid: { index: number; record: Wire }[] = [];
   parsed.forEach((one, i) => {
     const refusal = refusals[i];
     if (refusal) results[one.index] = { id: one.record.id, status: 'rejected', ...refusal };
-    else valid.push(one);
+    else if (one.record.kind === 'followup' && foreign.has(one.record.evaluationId)) {
+      results[one.index] = {
+        id: one.record.id,
+        status: 'rejected',
+        code: 'scope_evaluation',
+        message: `evaluation ${one.record.evaluationId} was delivered by another device`,
+      };
+    } else valid.push(one);
   });
 
   if (valid.length > 0) {
@@ -83,6 +92,23 @@ export async function ingestBatch(
   }
   await countRejections(db, device.id, results);
   return results;
+}
+
+/**
+ * The evaluations the batch's follow-ups name that the centre holds from another device: one query for the batch,
+ * none without follow-ups. A follow-up whose evaluation is not there yet is taken: it may still be on its way (in
+ * another batch in flight, or in this one, whose evaluations are written before its follow-ups). Reads that join a
+ * follow-up to its evaluation join on the device too, so one planted ahead of another device's evaluation is never
+ * attached to it.
+ */
+async function foreignEvaluations(db: CentralDb, deviceId: string, parsed: { record: Wire }[]): Promise<Set<string>> {
+  const ids = [...new Set(parsed.flatMap(({ record }) => (record.kind === 'followup' ? [record.evaluationId] : [])))];
+  if (ids.length === 0) return new Set();
+  const rows = await db.query<{ id: string }>(
+    'SELECT id::text AS id FROM evaluations WHERE id = ANY($1::uuid[]) AND device_id <> $2',
+    [ids, deviceId],
+  );
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Adds this batch's rejections to the device's counts, one statement for all codes (none when there are none). */
@@ -150,7 +176,8 @@ function recordStatements(
   records: Wire[],
 ): Statement[] {
   const deviceId = device.id;
-  const department = deviceDepartment(device, catalogue);
+  // The department of the device's window when the press was made (a window may have moved since).
+  const departmentAt = (at: string) => windowDepartmentAt(catalogue, device.windowCode, Date.parse(at) + (offset ?? 0));
   const statements: Statement[] = [];
   // smallint[] per row cannot go through unnest (a 2-D array is not ragged, nor partly null): as array literals.
   const keyMap = (map: number[] | null | undefined) => (map ? `{${map.join(',')}}` : null);
@@ -242,16 +269,17 @@ function recordStatements(
     [(r) => r.shiftId, (r) => r.type, (r) => r.staffNo, (r) => r.windowCode, (r) => r.reason, (r) => r.at],
   );
 
-  // A stray press names no window or department: the device's own are written with it, for the reports.
+  // A stray press names no window or department: the device's own (its window's then) are written with it, for the
+  // reports.
   write(
     'stray_press',
     `INSERT INTO stray_presses (id, device_id, satisfaction, key, source, shift_id, staff_no, at, staff_unknown,
        local_key_map, window_code, department_code)
      SELECT id, $1, satisfaction, key, source, shift_id, staff_no, at, staff_unknown, local_key_map::smallint[],
-            $12, $13
+            $13, department_code
        FROM unnest($2::uuid[], $4::smallint[], $5::smallint[], $6::text[], $7::uuid[], $8::text[], $9::timestamptz[],
-                   $10::boolean[], $11::text[])
-         AS r (id, satisfaction, key, source, shift_id, staff_no, at, staff_unknown, local_key_map)
+                   $10::boolean[], $11::text[], $12::text[])
+         AS r (id, satisfaction, key, source, shift_id, staff_no, at, staff_unknown, local_key_map, department_code)
        JOIN fresh USING (id)`,
     [
       (r) => r.satisfaction,
@@ -260,11 +288,11 @@ function recordStatements(
       (r) => r.shiftId,
       (r) => r.staffNo,
       (r) => r.at,
-      (r) => isStaffUnknown(r.staffNo, department, catalogue),
+      (r) => isStaffUnknown(r.staffNo, departmentAt(r.at), catalogue),
       (r) => keyMap(r.localKeyMap),
+      (r) => departmentAt(r.at),
     ],
     device.windowCode,
-    department,
   );
 
   write(

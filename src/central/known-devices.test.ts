@@ -1,24 +1,33 @@
 /**
  * Unit: the centre's memory of devices asks the database once per DEVICE_CACHE_MS, forgets a device at once when
- * told (revocation), and never keeps what a lookup read before it was told to forget.
+ * told (revocation), and never keeps what a lookup read before it was told to forget. An id it does not know is
+ * remembered as unknown for UNKNOWN_DEVICE_CACHE_MS (at most UNKNOWN_DEVICE_CACHE_SIZE of them), and forgotten at
+ * once when that device enrols.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Queryable } from './db/database.js';
-import { DEVICE_CACHE_MS, KnownDevices } from './devices.js';
+import { DEVICE_CACHE_MS, KnownDevices, UNKNOWN_DEVICE_CACHE_MS, UNKNOWN_DEVICE_CACHE_SIZE } from './devices.js';
 
 const ID = '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 const publicKey = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
 
 /** A database whose devices table holds one device; counts its queries and can hold them until released. */
 function fakeDb() {
-  const state = { queries: 0, revokedAt: null as string | null, hold: undefined as Promise<void> | undefined };
+  const state = {
+    queries: 0,
+    revokedAt: null as string | null,
+    hold: undefined as Promise<void> | undefined,
+    /** Ids besides ID the table holds. */
+    enrolled: new Set<string>(),
+  };
   const db: Queryable = {
-    query: async <R>() => {
+    query: async <R>(_sql: string, params?: unknown[]) => {
       state.queries += 1;
       const revokedAt = state.revokedAt; // read when the query runs, answered when released
       await state.hold;
-      return [{ id: ID, mode: 'window', windowCode: 'W01', name: 'k', revokedAt, publicKey }] as R[];
+      if (params?.[0] !== ID && !state.enrolled.has(String(params?.[0]))) return [];
+      return [{ id: params![0], mode: 'window', windowCode: 'W01', name: 'k', revokedAt, publicKey }] as R[];
     },
   };
   return { db, state };
@@ -59,5 +68,37 @@ describe('KnownDevices', () => {
     state.hold = undefined;
     expect((await devices.find(ID, 1))?.device.revokedAt).toBe('2026-11-25T06:00:00Z');
     expect(state.queries).toBe(2);
+  });
+
+  it('asks the database once per UNKNOWN_DEVICE_CACHE_MS about an id it does not know', async () => {
+    const { db, state } = fakeDb();
+    const devices = new KnownDevices(db);
+    const stranger = '0193a1b2-c3d4-7e5f-8a9b-000000000001';
+    for (let i = 0; i < 100; i++) expect(await devices.find(stranger, 1_000 + i)).toBeUndefined();
+    expect(state.queries).toBe(1);
+    await devices.find(stranger, 1_000 + UNKNOWN_DEVICE_CACHE_MS);
+    expect(state.queries).toBe(2);
+  });
+
+  it('knows a device at once once it enrols, though its id was looked up unknown a moment before', async () => {
+    const { db, state } = fakeDb();
+    const devices = new KnownDevices(db);
+    const newcomer = '0193a1b2-c3d4-7e5f-8a9b-000000000002';
+    expect(await devices.find(newcomer, 0)).toBeUndefined();
+    state.enrolled.add(newcomer);
+    devices.forget(newcomer); // what the enrolment route does
+    expect((await devices.find(newcomer, 1))?.device.id).toBe(newcomer);
+  });
+
+  it('remembers at most UNKNOWN_DEVICE_CACHE_SIZE unknown ids, dropping the oldest', async () => {
+    const { db, state } = fakeDb();
+    const devices = new KnownDevices(db);
+    const id = (n: number) => `0193a1b2-c3d4-7e5f-8a9b-${n.toString(16).padStart(12, '0')}`;
+    for (let n = 0; n <= UNKNOWN_DEVICE_CACHE_SIZE; n++) await devices.find(id(n), 0);
+    const queries = state.queries;
+    await devices.find(id(UNKNOWN_DEVICE_CACHE_SIZE), 1); // the newest: still remembered
+    expect(state.queries).toBe(queries);
+    await devices.find(id(0), 1); // the oldest: dropped, asked again
+    expect(state.queries).toBe(queries + 1);
   });
 });

@@ -3,10 +3,11 @@
  * for kiosks (Ed25519-signed requests). See docs/central-api.md. Runs in Node.
  *
  * The unauthenticated surface is kept small and checked before anything large is read: every route has its own
- * body limit (enrolment a few KiB, admin 64 KiB, a device's records 4 MiB); a device request's headers are checked
- * (well formed, timestamp in range) and its device looked up (known, not revoked) before its body is read, and its
- * signature over the exact bytes after. Enrolment is rate-limited per IP, device routes per device. Security
- * headers come from @fastify/helmet. Every id is a UuidSchema, every day a DaySchema (src/shared/ids.ts), and a
+ * body limit (ENROLL_BODY_LIMIT, HEARTBEAT_BODY_LIMIT, ADMIN_BODY_LIMIT, DEVICE_BODY_LIMIT for a device's records);
+ * a device request's headers are checked (well formed, timestamp in range) and its device looked up (known, not
+ * revoked; unknown ids are remembered a moment too) before its body is read, and its signature over the exact bytes
+ * after. Enrolment is rate-limited per IP, device routes per device and IP, and failed device requests per IP
+ * (RateLimits), so that made-up device ids buy no database work. Security headers come from @fastify/helmet. Every id is a UuidSchema, every day a DaySchema (src/shared/ids.ts), and a
  * database refusal that input could still cause is a 4xx (pg-errors.ts), never a 500.
  */
 import helmet from '@fastify/helmet';
@@ -31,14 +32,15 @@ import {
   type EnrollResponse,
   type SigningKeyResponse,
 } from '../shared/central-api.js';
-import { CONFIG_SIGNATURE_HEADER, DEVICE_HEADER } from '../shared/device-auth.js';
+import { CONFIG_SIGNATURE_HEADER, CONFIG_VERSION_HEADER, DEVICE_HEADER } from '../shared/device-auth.js';
 import { codeSchema } from '../shared/device-config.js';
 import { DaySchema, isUuid } from '../shared/ids.js';
 import { RecordBatch } from '../shared/wire-records.js';
 import { bumpConfigVersion, CATALOG, createEntry, getEntry, listEntries, patchEntry } from './catalog.js';
 import type { CentralDb } from './db/database.js';
-import { buildDeviceConfig, configEtag, type DeviceRow } from './device-config.js';
+import { configEtag, configSnapshot, type DeviceRow } from './device-config.js';
 import {
+  AuthFailures,
   authenticateDevice,
   checkDeviceHeaders,
   createEnrollment,
@@ -56,18 +58,29 @@ import { EvaluationQuery, evaluationStats, listEvaluations, StatsQuery } from '.
 import { CatalogueCache } from './scope.js';
 import type { CentralSigningKey } from './signing-key.js';
 
-/** Requests per minute: enrolment per client IP, device routes per device (and IP). */
+/** Requests per minute: enrolment per client IP, device routes per device (and IP), failed device requests per IP. */
 export interface RateLimits {
   /** A hall enrols a handful of kiosks at a time; a guesser of enrolment codes gets this many tries a minute. */
   enrollPerMinute: number;
   /**
-   * A kiosk delivering a backlog sends batches of 1,000 records two at a time, as fast as the centre takes them,
-   * and a heartbeat every 30 s: 50 a second is far above what one kiosk needs and bounds what one key can cost.
+   * A kiosk delivering a backlog sends full batches (MAX_RECORDS_PER_BATCH) a few at a time, as fast as the centre
+   * takes them, and a heartbeat between: the default is far above what one kiosk needs and bounds what one key can
+   * cost.
    */
   devicePerMinute: number;
+  /**
+   * Device requests refused 401 (unknown or revoked device, bad signature, malformed headers) from one IP, before
+   * that IP's device requests are refused 429 for the rest of the minute. A kiosk that authenticates never counts;
+   * a revoked or misconfigured one retries with backoff, so the default leaves room for many behind one address.
+   */
+  deviceFailuresPerMinute: number;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = { enrollPerMinute: 10, devicePerMinute: 3000 };
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  enrollPerMinute: 10,
+  devicePerMinute: 3000,
+  deviceFailuresPerMinute: 120,
+};
 
 export interface CentralApiOptions {
   db: CentralDb;
@@ -84,7 +97,7 @@ export interface CentralApiOptions {
   rateLimits?: Partial<RateLimits>;
 }
 
-/** 1,000 records of ~1 KiB each, with room to spare. */
+/** A full batch (MAX_RECORDS_PER_BATCH) of records of ~1 KiB each, with room to spare. */
 export const DEVICE_BODY_LIMIT = 4 * 1024 * 1024;
 export const ADMIN_BODY_LIMIT = 64 * 1024;
 /** An enrolment request is a code, a public key and a few short strings. */
@@ -108,6 +121,7 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
   const { db, sealer, signingKey } = options;
   const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
   const devices = new KnownDevices(db);
+  const failures = new AuthFailures(limits.deviceFailuresPerMinute);
   const catalogues = new CatalogueCache(db);
   const logger: FastifyBaseLogger = (options.logger ?? silentLogger).child(
     { module: 'central-api' },
@@ -142,11 +156,12 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
   });
 
   /** A configuration answer: serialized once, so that the bytes signed are the bytes sent. */
-  const sendSigned = (reply: FastifyReply, deviceId: string, status: number, payload: unknown) => {
+  const sendSigned = (reply: FastifyReply, deviceId: string, version: number, status: number, payload: unknown) => {
     const body = JSON.stringify(payload);
     return reply
       .code(status)
-      .header(CONFIG_SIGNATURE_HEADER, signingKey.signConfig(deviceId, body))
+      .header(CONFIG_VERSION_HEADER, String(version))
+      .header(CONFIG_SIGNATURE_HEADER, signingKey.signConfig(deviceId, version, body))
       .type('application/json; charset=utf-8')
       .send(body);
   };
@@ -229,8 +244,10 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
       },
       async (request, reply) => {
         const enrolled = await enroll(db, parseBody(EnrollRequest, request.body));
+        // Its id may have been tried (and remembered as unknown) before: it is known from now on.
+        devices.forget(enrolled.deviceId);
         const body: EnrollResponse = { ...enrolled, centralPublicKey: signingKey.publicKey };
-        return sendSigned(reply, enrolled.deviceId, 201, body);
+        return sendSigned(reply, enrolled.deviceId, enrolled.configVersion, 201, body);
       },
     );
   });
@@ -240,7 +257,11 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
     async (device) => {
       // Before anything else, and before the body is read: the headers must look like a signed request.
       device.addHook('onRequest', async (request) => {
+        failures.check(request.ip);
         request.deviceId = checkDeviceHeaders(request.headers);
+      });
+      device.addHook('onResponse', async (request, reply) => {
+        if (reply.statusCode === 401) failures.failed(request.ip);
       });
       // After the rate limit (a route hook), still before the body: the device must be known and not revoked.
       device.addHook('preParsing', async (request) => {
@@ -261,11 +282,11 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
         keyGenerator: (request: FastifyRequest) => `${String(request.headers[DEVICE_HEADER])}@${request.ip}`,
       };
       device.get('/config', { config: { rateLimit } }, async (request, reply) => {
-        const config = await buildDeviceConfig(db, request.device!);
+        const { config, configVersion } = await configSnapshot(db, request.device!);
         const etag = configEtag(config);
         reply.header('etag', etag);
         if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-        return sendSigned(reply, request.device!.id, 200, config);
+        return sendSigned(reply, request.device!.id, configVersion, 200, config);
       });
       device.post('/records', { bodyLimit: DEVICE_BODY_LIMIT, config: { rateLimit } }, async (request) => {
         const batch = parseBody(RecordBatch, request.body);

@@ -16,18 +16,19 @@ import { silentLogger } from '../common/logger.js';
 import { tempDir } from '../common/test-support/temp-dir.js';
 import { centralCommand } from '../cli/central-command.js';
 import type { EnrollResponse, SigningKeyResponse } from '../shared/central-api.js';
-import { canonicalConfig, CONFIG_SIGNATURE_HEADER } from '../shared/device-auth.js';
+import { canonicalConfig, CONFIG_SIGNATURE_HEADER, CONFIG_VERSION_HEADER } from '../shared/device-auth.js';
 import { runCentral } from './run-central.js';
 import { SIGNING_KEY_FILE } from './signing-key.js';
 import { createTestDatabase } from './test-support/pg-cluster.js';
 import { startHarness, type Harness } from './test-support/api-harness.js';
 
-/** Whether `signature` is the centre's, under `publicKey`, over `body` for `deviceId`. */
-function signedBy(publicKey: string, deviceId: string, body: Buffer, signature: unknown): boolean {
-  if (typeof signature !== 'string') return false;
+/** Whether `signature` is the centre's, under `publicKey`, over `body` for `deviceId` and `version`. */
+function signedBy(publicKey: string, deviceId: string, body: Buffer, signature: unknown, version: unknown): boolean {
+  if (typeof signature !== 'string' || typeof version !== 'string') return false;
   const key = createPublicKey({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki' });
   const digest = createHash('sha256').update(body).digest('hex');
-  return verify(null, Buffer.from(canonicalConfig(deviceId, digest)), key, Buffer.from(signature, 'base64'));
+  const signed = canonicalConfig(deviceId, Number(version), digest);
+  return verify(null, Buffer.from(signed), key, Buffer.from(signature, 'base64'));
 }
 
 describe('signed configuration answers', () => {
@@ -51,20 +52,38 @@ describe('signed configuration answers', () => {
     const body = res.json<EnrollResponse>();
     expect(body.centralPublicKey).toBe(h.signingKey.publicKey);
     const signature = res.headers[CONFIG_SIGNATURE_HEADER];
-    expect(signedBy(body.centralPublicKey, body.deviceId, res.rawPayload, signature)).toBe(true);
+    const version = res.headers[CONFIG_VERSION_HEADER];
+    expect(version).toBe(String(body.configVersion));
+    expect(signedBy(body.centralPublicKey, body.deviceId, res.rawPayload, signature, version)).toBe(true);
     // Bound to the device: the same answer replayed to another kiosk does not verify.
-    expect(signedBy(body.centralPublicKey, h.kiosk.id, res.rawPayload, signature)).toBe(false);
+    expect(signedBy(body.centralPublicKey, h.kiosk.id, res.rawPayload, signature, version)).toBe(false);
   });
 
   it('signs GET /api/v1/device/config over its exact bytes, for this device only', async () => {
     const res = await h.device('GET', '/api/v1/device/config');
     expect(res.statusCode).toBe(200);
     const signature = res.headers[CONFIG_SIGNATURE_HEADER];
-    expect(signedBy(h.signingKey.publicKey, h.kiosk.id, res.rawPayload, signature)).toBe(true);
+    const version = res.headers[CONFIG_VERSION_HEADER];
+    expect(signedBy(h.signingKey.publicKey, h.kiosk.id, res.rawPayload, signature, version)).toBe(true);
     const tampered = Buffer.from(res.body.replace('"W01"', '"W02"'));
-    expect(signedBy(h.signingKey.publicKey, h.kiosk.id, tampered, signature)).toBe(false);
+    expect(signedBy(h.signingKey.publicKey, h.kiosk.id, tampered, signature, version)).toBe(false);
     const other = await h.enrol({ mode: 'window', windowCode: 'W02', name: '2' });
-    expect(signedBy(h.signingKey.publicKey, other.id, res.rawPayload, signature)).toBe(false);
+    expect(signedBy(h.signingKey.publicKey, other.id, res.rawPayload, signature, version)).toBe(false);
+  });
+
+  it('signs the configuration version it answers (X-HCP-Config-Version), so that an old answer is not a new one', async () => {
+    const first = await h.device('GET', '/api/v1/device/config');
+    const { version } = (await h.db.query<{ version: number }>('SELECT version FROM config_version'))[0]!;
+    expect(first.headers[CONFIG_VERSION_HEADER]).toBe(String(version));
+    const signature = first.headers[CONFIG_SIGNATURE_HEADER];
+    expect(signedBy(h.signingKey.publicKey, h.kiosk.id, first.rawPayload, signature, String(version))).toBe(true);
+    // The same bytes and signature, presented as a later version: they do not verify.
+    expect(signedBy(h.signingKey.publicKey, h.kiosk.id, first.rawPayload, signature, String(version + 1))).toBe(false);
+    expect((await h.admin('PATCH', '/windows/W01', { name: '1号窗口（新）' })).statusCode).toBe(200);
+    const second = await h.device('GET', '/api/v1/device/config');
+    expect(second.headers[CONFIG_VERSION_HEADER]).toBe(String(version + 1));
+    const next = second.headers[CONFIG_SIGNATURE_HEADER];
+    expect(signedBy(h.signingKey.publicKey, h.kiosk.id, second.rawPayload, next, String(version + 1))).toBe(true);
   });
 
   it('takes only an https update feed', async () => {

@@ -64,9 +64,14 @@ export class CentralSigningKey {
     return keyFingerprint(this.publicKey);
   }
 
-  /** The X-HCP-Config-Signature of a configuration answer: over the exact bytes of its body, bound to the device. */
-  signConfig(deviceId: string, body: Buffer | string): string {
+  /**
+   * The X-HCP-Config-Signature of a configuration answer: over the exact bytes of its body, bound to the device and
+   * to the configuration version it is.
+   */
+  signConfig(deviceId: string, configVersion: number, body: Buffer | string): string {
     const digest = createHash('sha256').update(body).digest('hex');
-    return sign(null, Buffer.from(canonicalConfig(deviceId, digest)), this.privateKey).toString('base64');
+    return sign(null, Buffer.from(canonicalConfig(deviceId, configVersion, digest)), this.privateKey).toString(
+      'base64',
+    );
   }
 }

@@ -2,8 +2,10 @@
  * Integration (real PostgreSQL): the centre's surface before authentication (issue 13, item 10). Ids are UUIDs and
  * days real days before anything reaches PostgreSQL; no input answers 500; every route has its own body limit,
  * and a device request's headers and device are checked before its body is read; security headers on every answer;
- * enrolment rate-limited per IP, device routes per device.
+ * enrolment rate-limited per IP, device routes per device, and failed device requests per IP (made-up device ids
+ * buy no database work).
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { DeviceIdentity } from '../common/device-identity.js';
 import { tempDir } from '../common/test-support/temp-dir.js';
@@ -122,5 +124,31 @@ describe('the centre before authentication', () => {
       statuses.push((await limited.device('POST', '/api/v1/device/records', batch([evaluation()]))).statusCode);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     expect((await limited.device('GET', '/api/v1/device/config', undefined, other)).statusCode).toBe(200);
+  });
+
+  it('refuses device requests from an address past deviceFailuresPerMinute failures, and not a kiosk elsewhere', async () => {
+    const limited = await startHarness({
+      enrollPerMinute: 10_000,
+      devicePerMinute: 1_000_000,
+      deviceFailuresPerMinute: 5,
+    });
+    onTestFinished(() => limited.close());
+    const identity = DeviceIdentity.create(tempDir().path);
+    const guess = () => {
+      const url = '/api/v1/device/heartbeat';
+      const bytes = Buffer.from('{}');
+      return limited.app.inject({
+        method: 'POST',
+        url,
+        remoteAddress: '10.0.0.66',
+        headers: { ...identity.sign(randomUUID(), 'POST', url, bytes), 'content-type': 'application/json' },
+        payload: bytes,
+      });
+    };
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await guess()).statusCode);
+    // A fresh random device id each time: before, each was a fresh allowance and a fresh database lookup.
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429, 429, 429, 429]);
+    expect((await limited.device('GET', '/api/v1/device/config')).statusCode).toBe(200);
   });
 });

@@ -11,6 +11,7 @@ import { verifyPin } from '../common/pin-hash.js';
 import { tempDir } from '../kiosk/test-support/fixtures.js';
 import { HCP_BIN } from '../kiosk/test-support/kiosk-process.js';
 import { waitForListening } from '../common/test-support/listening.js';
+import { waitFor } from '../common/test-support/wait-for.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/provision-window.json', import.meta.url));
 
@@ -132,17 +133,14 @@ describe('hcp demo (npm start)', () => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     // The first start creates the central system's embedded database: seconds here, more on a busy machine.
-    const waitFor = async (pattern: RegExp, ms = 90_000) => {
-      const deadline = Date.now() + ms;
-      while (!pattern.test(out)) {
-        if (Date.now() > deadline)
-          throw new Error(`hcp demo did not print ${pattern} in ${ms} ms; it printed:\n${out}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      return pattern.exec(out)!;
-    };
-    const url = (await waitFor(/kiosk service on (http:\/\/\S+)/))[1]!;
-    const centralUrl = (await waitFor(/central system on (http:\/\/\S+)/))[1]!;
+    const printed = (pattern: RegExp) =>
+      waitFor(
+        () => `hcp demo to print ${pattern}; it printed:\n${out}`,
+        () => pattern.exec(out),
+        90_000,
+      );
+    const url = (await printed(/kiosk service on (http:\/\/\S+)/))[1]!;
+    const centralUrl = (await printed(/central system on (http:\/\/\S+)/))[1]!;
     expect(out).toMatch(/staff panel .*\/staff/);
     // The demo pairs its own screens: each printed link carries a one-time code the browser host redeems.
     for (const role of ['citizen', 'staff', 'technician'] as const) {
@@ -164,9 +162,9 @@ describe('hcp demo (npm start)', () => {
       });
     expect((await post('/shift/login', { staffNo: '1001', pin: '246810' })).status).toBe(200);
     const { id } = (await (await post('/invitations', { serviceItemCode: 'SC-0002' })).json()) as { id: string };
-    await waitFor(/PROMPT/);
+    await printed(/PROMPT/);
     child.stdin.write('2');
-    await waitFor(/THANKS/);
+    await printed(/THANKS/);
     const state = (await (await fetch(`${url}/api/v1/invitations/${id}`)).json()) as { state: string };
     expect(state.state).toBe('rated');
     // The rating reaches the embedded central system.

@@ -6,7 +6,7 @@
  * display and a Chromium. Ctrl-C stops everything. Runs in Node.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../common/logger.js';
 import { runCentral } from '../central/run-central.js';
@@ -17,12 +17,11 @@ import { hashPin } from '../common/pin-hash.js';
 import { enrollKiosk } from '../kiosk/sync/enroll.js';
 import { KioskService } from '../kiosk/kiosk-service.js';
 import type { KioskEvent } from '../shared/kiosk-events.js';
-import { ROLE_PATHS } from '../shared/screen-pairing.js';
+import { ROLE_LABELS, ROLE_PATHS } from '../shared/screen-pairing.js';
+import { PAIRING_CODE_TTL_MS } from '../kiosk/screen-pairing.js';
 import type { UiRole } from '../shared/ui-contract.js';
 
 export const DEMO_ADMIN_PIN = '123456';
-
-const ROLE_NAMES: Record<UiRole, string> = { citizen: '市民评价屏', staff: '工作人员面板', technician: '技术人员模式' };
 
 const DEMO_DATA: [string, unknown][] = [
   ['/departments', { code: 'SCJG', name: '市场监督管理局' }],
@@ -115,9 +114,9 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 
   const url = running.url;
   // The demo owns this kiosk, like a technician who has paired its screens: each page opens with a one-time
-  // pairing code in its fragment (docs/install.md, "Pairing the screens"), valid ten minutes.
+  // pairing code in its fragment (docs/install.md, "Pairing the screens"), valid PAIRING_CODE_TTL_MS.
   const page = (role: UiRole) => {
-    const { code } = running.pairing!.issue(role, `演示 ${ROLE_NAMES[role]}`);
+    const { code } = running.pairing!.issue(role, `演示 ${ROLE_LABELS[role]}`);
     return `${url}${ROLE_PATHS[role]}#pair=${code}`;
   };
   const pages = { citizen: page('citizen'), staff: page('staff'), technician: page('technician') };
@@ -127,13 +126,22 @@ HCP demo: kiosk service on ${url} · central system on ${central.url} (data: ${o
   citizen screen   ${pages.citizen}
   staff panel      ${pages.staff.padEnd(pages.citizen.length + 12)}staff 1001 王丽 PIN 246810 · 1002 李强 PIN 135790
   technician mode  ${pages.technician.padEnd(pages.citizen.length + 12)}admin PIN ${DEMO_ADMIN_PIN}
-  (each link pairs one screen, once, within 10 minutes; later: node bin/hcp.js kiosk pair --data ${kioskDir} --role …)
+  (each link pairs one screen, once, within ${PAIRING_CODE_TTL_MS / 60_000} minutes; later: node bin/hcp.js kiosk pair --data ${kioskDir} --role …)
   central admin    ${central.url}/api/v1/admin/…   token in ${central.adminTokenFile ?? 'HCP_ADMIN_TOKEN'}
 
 Log in on the staff panel, press 请评价, then rate on the citizen screen — or press 1–5 here: the simulated
 evaluator's keys (1 = 非常满意 … 5 = 非常不满意). Ctrl-C stops everything.`);
 
-  const browsers = options.openBrowser === false ? [] : openScreens([pages.citizen, pages.staff], say);
+  const browsers =
+    options.openBrowser === false
+      ? []
+      : openScreens(
+          [
+            { page: pages.citizen, profile: join(options.dataDir, 'browser', 'citizen') },
+            { page: pages.staff, profile: join(options.dataDir, 'browser', 'staff') },
+          ],
+          say,
+        );
   const stop = () => {
     if (process.stdin.isTTY) process.stdin.setRawMode(false);
     process.stdin.pause();
@@ -169,18 +177,31 @@ function electronShell(): { binary: string; main: string } | null {
   return binary && existsSync(main) && hasDisplay() ? { binary, main } : null;
 }
 
-/** Chromium in app mode for the citizen screen and the staff panel, when there is a display to show them on. */
-function openScreens(pages: string[], say: (line: string) => void): ChildProcess[] {
+/**
+ * Chromium in app mode for the citizen screen and the staff panel, when there is a display to show them on. Each
+ * screen gets a browser profile of its own (`--user-data-dir`): a profile holds one screen token, so the staff
+ * panel's window cannot hold the citizen screen's token too.
+ */
+function openScreens(screens: { page: string; profile: string }[], say: (line: string) => void): ChildProcess[] {
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) =>
     existsSync(p),
   );
   if (!chromium || !hasDisplay()) return [];
   say(`(opening the screens in ${chromium})`);
-  return pages.map((page) =>
-    spawn(chromium, [`--app=${page}`, '--no-first-run', '--disable-background-networking', '--disable-sync'], {
-      stdio: 'ignore',
-    }),
-  );
+  return screens.map(({ page, profile }) => {
+    mkdirSync(profile, { recursive: true, mode: 0o700 });
+    return spawn(
+      chromium,
+      [
+        `--app=${page}`,
+        `--user-data-dir=${profile}`,
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-sync',
+      ],
+      { stdio: 'ignore' },
+    );
+  });
 }
 
 function describe(event: KioskEvent): string | null {

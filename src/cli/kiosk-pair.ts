@@ -8,25 +8,22 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { openDatabase } from '../kiosk/store/database.js';
-import { ScreenPairings } from '../kiosk/screen-pairing.js';
-import { ROLE_PATHS } from '../shared/screen-pairing.js';
+import { PAIRING_CODE_TTL_MS, ScreenPairings } from '../kiosk/screen-pairing.js';
+import { ROLE_LABELS, ROLE_PATHS } from '../shared/screen-pairing.js';
 import { ScreenLabelSchema, UI_ROLES, type UiRole } from '../shared/ui-contract.js';
 
+/** The screen's name in this command's own (English) words; its default label is technician mode's ROLE_LABELS. */
 const ROLE_NAMES: Record<UiRole, string> = {
   citizen: 'citizen screen',
   staff: 'staff panel',
   technician: 'technician mode',
 };
-/** The default label, as technician mode lists the screen (in Chinese, like the rest of its words). */
-const ROLE_LABELS: Record<UiRole, string> = {
-  citizen: '市民评价屏',
-  staff: '工作人员面板',
-  technician: '技术人员模式',
-};
 
 export function kioskPairCommand(defaultDataDir: () => string): Command {
   return new Command('pair')
-    .description('print a one-time code that pairs one screen of the browser host (valid 10 minutes, once)')
+    .description(
+      `print a one-time code that pairs one screen of the browser host (valid ${PAIRING_CODE_TTL_MS / 60_000} minutes, once)`,
+    )
     .addOption(new Option('--role <role>', 'the screen to pair').choices(UI_ROLES).default('technician'))
     .option('--label <text>', 'a name for the screen, shown in technician mode')
     .option('--data <dir>', 'data folder', defaultDataDir())

@@ -10,7 +10,6 @@ import { KioskService } from '../kiosk/kiosk-service.js';
 import { createRootLogger } from '../common/logger.js';
 import { readProvisionFile, runKiosk } from '../kiosk/run-kiosk.js';
 import { enrollKiosk } from '../kiosk/sync/enroll.js';
-import { applyLocalPins } from '../kiosk/sync/local-pins.js';
 
 interface EnrolCliOptions {
   central: string;
@@ -20,6 +19,7 @@ interface EnrolCliOptions {
   updateOrigin?: string[];
   insecureHttp?: boolean;
   caFile?: string;
+  force?: boolean;
 }
 import type { SyncTimings } from '../kiosk/sync/sync-agent.js';
 import { CENTRAL_DEFAULT_PORT } from '../shared/central-api.js';
@@ -145,6 +145,7 @@ export function buildCli(): Command {
     .option('--update-origin <origin...>', 'https origin(s) the kiosk app may take updates from')
     .option('--insecure-http', 'allow plain http to a central system off this machine (test networks only; logged)')
     .option('--ca-file <path>', "PEM of the hall's own certificate authority for the central system's https")
+    .option('--force', 'enrol anew although records of the current enrolment are not delivered (they may be refused)')
     .action(async (options: EnrolCliOptions) => {
       const service = KioskService.open({ dataDir: options.data });
       try {
@@ -152,9 +153,10 @@ export function buildCli(): Command {
           centralFingerprint: options.centralFingerprint,
           insecureHttp: options.insecureHttp === true,
           caFile: options.caFile,
+          force: options.force === true,
           log: createRootLogger({ level: 'warn' }),
         });
-        if (options.updateOrigin) applyLocalPins(service.context, { updateOrigins: options.updateOrigin });
+        if (options.updateOrigin) service.applyLocalPins({ updateOrigins: options.updateOrigin });
         const where =
           result.config.mode === 'window' ? `window ${result.config.window?.code}` : 'self-service terminal';
         process.stdout.write(
@@ -191,24 +193,40 @@ export function buildCli(): Command {
     .option('--data <dir>', 'data folder', defaultDataDir())
     .option('--central-key <base64>', "the centre's public key (hcp central key): configurations must be signed by it")
     .option('--update-origin <origin...>', 'https origin(s) the kiosk app may take updates from')
-    .action(async (options: { file: string; data: string; centralKey?: string; updateOrigin?: string[] }) => {
-      const config = await readProvisionFile(options.file);
-      const service = KioskService.open({ dataDir: options.data });
-      try {
-        await service.provision(config);
-        applyLocalPins(service.context, {
-          centralPublicKey: options.centralKey ?? config.centralPublicKey,
-          updateOrigins: options.updateOrigin ?? config.updateOrigins,
-        });
-      } finally {
-        await service.close();
-      }
-      const where = config.mode === 'window' ? `window ${config.window?.code}` : 'self-service terminal';
-      process.stdout.write(
-        `provisioned ${where}: ${config.roster.length} staff, ${config.serviceItems.length} service items, ` +
-          `${config.reasonTags.length} reason tags (data: ${options.data})\n`,
-      );
-    });
+    .option('--replace-central-key', 'replace an already pinned central key with the one --central-key gives (logged)')
+    .action(
+      async (options: {
+        file: string;
+        data: string;
+        centralKey?: string;
+        updateOrigin?: string[];
+        replaceCentralKey?: boolean;
+      }) => {
+        if (options.replaceCentralKey && !options.centralKey) {
+          throw new Error('--replace-central-key needs the new key on the command line: --central-key <base64>');
+        }
+        const config = await readProvisionFile(options.file);
+        const service = KioskService.open({ dataDir: options.data });
+        try {
+          // Pinned first: a refused key (central_key_mismatch) leaves the configuration as it was.
+          service.applyLocalPins(
+            {
+              centralPublicKey: options.centralKey ?? config.centralPublicKey,
+              updateOrigins: options.updateOrigin ?? config.updateOrigins,
+            },
+            { replaceCentralKey: options.replaceCentralKey === true && options.centralKey !== undefined },
+          );
+          await service.provision(config);
+        } finally {
+          await service.close();
+        }
+        const where = config.mode === 'window' ? `window ${config.window?.code}` : 'self-service terminal';
+        process.stdout.write(
+          `provisioned ${where}: ${config.roster.length} staff, ${config.serviceItems.length} service items, ` +
+            `${config.reasonTags.length} reason tags (data: ${options.data})\n`,
+        );
+      },
+    );
 
   program
     .command('demo')

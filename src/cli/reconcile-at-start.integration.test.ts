@@ -12,18 +12,11 @@ import { seedHall, startCentralProcess, type CentralProcess } from '../central/t
 import { createTestDatabase } from '../central/test-support/pg-cluster.js';
 import { enrollKioskProcess, startKioskProcess, type KioskProcess } from '../kiosk/test-support/kiosk-process.js';
 import type { StatusView } from '../shared/local-api.js';
+import { waitFor } from '../common/test-support/wait-for.js';
 
 let dir: ReturnType<typeof tempDir>;
 let central: CentralProcess;
 let kiosk: KioskProcess | undefined;
-
-async function waitFor(what: string, probe: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   dir = tempDir('hcp-reconcile-start-');
@@ -56,14 +49,18 @@ it('a kiosk whose last reconciliation is more than a day old reconciles at start
   process.env.HCP_SYNC_HEARTBEAT_MS = '500';
   kiosk = await startKioskProcess(kioskDir);
   const status = async () => (await kiosk!.api('GET', '/status')).body as StatusView;
-  await waitFor('a reconciliation at start', async () => (await status()).central.lastReconciledAt !== stale);
+  await waitFor('a reconciliation at start', async () => (await status()).central.lastReconciledAt !== stale, 30_000);
   const reconciledAt = (await status()).central.lastReconciledAt!;
   expect(Date.now() - Date.parse(reconciledAt)).toBeLessThan(60_000);
 
-  await waitFor('the fleet list to show it', async () => {
-    const devices = (await central.admin('GET', '/devices')).body as { lastReconciledAt: string | null }[];
-    return devices.some(
-      (d) => d.lastReconciledAt !== null && Date.parse(d.lastReconciledAt) === Date.parse(reconciledAt),
-    );
-  });
+  await waitFor(
+    'the fleet list to show it',
+    async () => {
+      const devices = (await central.admin('GET', '/devices')).body as { lastReconciledAt: string | null }[];
+      return devices.some(
+        (d) => d.lastReconciledAt !== null && Date.parse(d.lastReconciledAt) === Date.parse(reconciledAt),
+      );
+    },
+    30_000,
+  );
 });

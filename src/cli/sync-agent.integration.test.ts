@@ -19,6 +19,7 @@ import { transact } from '../kiosk/context.js';
 import { KioskService } from '../kiosk/kiosk-service.js';
 import { uuidv7 } from '../common/ids.js';
 import { recordDay } from '../shared/wire-records.js';
+import { waitFor } from '../common/test-support/wait-for.js';
 
 let dir: ReturnType<typeof tempDir>;
 let central: RunningCentral;
@@ -37,14 +38,6 @@ const admin = async (method: string, path: string, body?: unknown) => {
   });
   return res.json() as Promise<Record<string, unknown>>;
 };
-
-async function until(what: string, probe: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function rate(level: 1 | 2 | 3 | 4 | 5): Promise<string> {
   kiosk.invitations.open({ serviceItemCode: 'SC-0001' });
@@ -111,7 +104,7 @@ describe('sync agent against a real central system', () => {
     );
     const after = await rate(1);
     agent.nudge();
-    await until('the queue to drain', () => kiosk.status().queue.pending === 0);
+    await waitFor('the queue to drain', () => kiosk.status().queue.pending === 0);
     expect(await held([before, after])).toBe(2);
     const [quarantined] = kiosk.context.outbox.quarantined();
     expect(quarantined).toMatchObject({
@@ -123,7 +116,7 @@ describe('sync agent against a real central system', () => {
 
   it('re-queues a day whose tally differs from the centre, and the centre then holds it all', async () => {
     const ids = [await rate(4), await rate(3), await rate(2)];
-    await until('delivery', () => kiosk.status().queue.pending === 0);
+    await waitFor('delivery', () => kiosk.status().queue.pending === 0);
     expect(await held(ids)).toBe(3);
     // The centre loses two of them (a restore from an older backup, say).
     await central.db.transaction(async (tx) => {
@@ -134,7 +127,7 @@ describe('sync agent against a real central system', () => {
     const today = report.find((d) => d.day === recordDay(ids[0]!))!;
     expect(today.central).toBe(today.local - 2);
     expect(today.requeued).toBeGreaterThanOrEqual(3);
-    await until('redelivery', () => kiosk.status().queue.pending === 0);
+    await waitFor('redelivery', () => kiosk.status().queue.pending === 0);
     expect(await held(ids)).toBe(3);
     // Now they agree: nothing is re-queued.
     expect((await agent.reconcile()).every((d) => d.requeued === 0)).toBe(true);
@@ -143,7 +136,7 @@ describe('sync agent against a real central system', () => {
   it('pulls the configuration when the centre changes it, and learns the server clock', async () => {
     await admin('PATCH', '/settings', { ratingWindowSeconds: 45 });
     await admin('POST', '/service-items', { code: 'SC-0002', name: '食品经营许可证核发', departmentCode: 'SCJG' });
-    await until('the new configuration', () => kiosk.context.settings.get('ratingWindowSeconds') === 45);
+    await waitFor('the new configuration', () => kiosk.context.settings.get('ratingWindowSeconds') === 45);
     expect(kiosk.context.roster.serviceItem('SC-0002')?.name).toBe('食品经营许可证核发');
     expect(agent.status().clockOffsetMs).not.toBeNull();
     expect(Math.abs(agent.status().clockOffsetMs!)).toBeLessThan(1000);
@@ -156,7 +149,7 @@ describe('sync agent against a real central system', () => {
   it('shows the centre offline, with the reason, while it is down, and catches up when it is back', async () => {
     await central.app.close();
     const id = await rate(5);
-    await until('offline', () => kiosk.status().central.state === 'offline');
+    await waitFor('offline', () => kiosk.status().central.state === 'offline');
     expect(kiosk.status().central.lastError).toBeTruthy();
     expect(kiosk.status().queue.pending).toBeGreaterThan(0);
     // The same centre comes back on the same port, on the same database.
@@ -167,7 +160,7 @@ describe('sync agent against a real central system', () => {
       signingKey: central.signingKey,
     });
     await revived.listen({ port: Number(new URL(central.url).port), host: '127.0.0.1' });
-    await until('delivery after the outage', () => kiosk.status().queue.pending === 0, 20_000);
+    await waitFor('delivery after the outage', () => kiosk.status().queue.pending === 0, 20_000);
     expect(await held([id])).toBe(1);
     expect(kiosk.status().central).toMatchObject({ state: 'online', lastError: null });
   });

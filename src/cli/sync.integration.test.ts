@@ -14,6 +14,7 @@ import type { PressOutcome } from '../kiosk/invitation-service.js';
 import { enrollKioskProcess, startKioskProcess, type KioskProcess } from '../kiosk/test-support/kiosk-process.js';
 import type { StatusView } from '../shared/local-api.js';
 import type { Satisfaction } from '../shared/satisfaction.js';
+import { waitFor } from '../common/test-support/wait-for.js';
 
 const RATINGS_UNDER_FAULTS = 5000;
 
@@ -26,14 +27,6 @@ let kiosk: KioskProcess;
 let db: pg.Client;
 
 const startCentral = () => startCentralProcess({ dataDir: join(dir.path, 'central'), port: centralPort, databaseUrl });
-
-async function waitFor(what: string, probe: () => Promise<boolean>, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const status = async () => (await kiosk.api('GET', '/status')).body as StatusView;
 

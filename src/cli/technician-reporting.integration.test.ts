@@ -17,6 +17,7 @@ import { KioskService } from '../kiosk/kiosk-service.js';
 import { syncAgentFor } from '../kiosk/run-kiosk.js';
 import { enrollKiosk } from '../kiosk/sync/enroll.js';
 import type { SyncAgent } from '../kiosk/sync/sync-agent.js';
+import { waitFor } from '../common/test-support/wait-for.js';
 
 let dir: ReturnType<typeof tempDir>;
 let central: RunningCentral;
@@ -34,14 +35,6 @@ const admin = async (method: string, path: string, body?: unknown) => {
   const answer: unknown = await res.json();
   return answer;
 };
-
-async function until(what: string, probe: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 type FleetDevice = {
   keyMap: number[] | null;
@@ -75,10 +68,10 @@ afterAll(async () => {
 
 describe('what technician mode changes reaches the centre', () => {
   it("reports the centre's key map as such, then a local one, in the heartbeat and the fleet list", async () => {
-    await until('a heartbeat', async () => (await fleet()).keyMapSource === 'central');
+    await waitFor('a heartbeat', async () => (await fleet()).keyMapSource === 'central');
     expect((await fleet()).keyMap).toEqual([5, 4, 3, 2, 1]);
     kiosk.setEvaluatorInput({ kind: 'touch' }, [1, 2, 3, 4, 5]);
-    await until('the local key map at the centre', async () => (await fleet()).keyMapSource === 'local');
+    await waitFor('the local key map at the centre', async () => (await fleet()).keyMapSource === 'local');
     expect((await fleet()).keyMap).toEqual([1, 2, 3, 4, 5]);
   });
 
@@ -86,7 +79,7 @@ describe('what technician mode changes reaches the centre', () => {
     await kiosk.shifts.login({ staffNo: '1001', pin: '246810' });
     const { id } = kiosk.invitations.open({});
     kiosk.press({ level: 5, source: 'serial', key: 5 });
-    await until('delivery', () => kiosk.status().queue.pending === 0);
+    await waitFor('delivery', () => kiosk.status().queue.pending === 0);
     const [row] = await central.db.query<{ map: number[] | null }>(
       'SELECT local_key_map AS map FROM evaluations WHERE id = $1',
       [id],
@@ -96,12 +89,12 @@ describe('what technician mode changes reaches the centre', () => {
   });
 
   it('delivers every key-test session as a record of its own', async () => {
-    await until('no shift', () => kiosk.status().shift === null);
+    await waitFor('no shift', () => kiosk.status().shift === null);
     const end = kiosk.startKeyTest();
     kiosk.press({ level: 1, source: 'serial', key: 1 });
     kiosk.press({ level: 2, source: 'serial', key: 2 });
     end();
-    await until('the key test at the centre', async () => (await fleet()).lastKeyTest !== null);
+    await waitFor('the key test at the centre', async () => (await fleet()).lastKeyTest !== null);
     expect((await fleet()).lastKeyTest).toMatchObject({ endedBy: 'technician', presses: 2 });
   });
 
@@ -113,7 +106,7 @@ describe('what technician mode changes reaches the centre', () => {
         .run(badId, 'followup', recordDay(badId), JSON.stringify({ kind: 'followup', id: badId }), Date.now()),
     );
     agent.nudge();
-    await until('the refusal', () =>
+    await waitFor('the refusal', () =>
       kioskLines.some((l) => /record (rejected by the central system|quarantined)/.test(l)),
     );
     expect(kioskLines.join('\n')).not.toContain(badId);

@@ -7,11 +7,11 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { DATA_KEY_FILE, WRAPPED_SUFFIX } from '../shared/kiosk-files.js';
+
+export { DATA_KEY_FILE, WRAPPED_SUFFIX };
 
 const VERSION = 1;
-/** The suffix of a key wrapped by the OS key store (the Electron shell's key-store.ts uses the same). */
-export const WRAPPED_SUFFIX = '.os';
-export const DATA_KEY_FILE = 'data.key';
 const NONCE = 12;
 const TAG = 16;
 

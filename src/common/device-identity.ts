@@ -7,8 +7,9 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sig
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalRequest, DEVICE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../shared/device-auth.js';
+import { DEVICE_KEY_FILE } from '../shared/kiosk-files.js';
 
-export const DEVICE_KEY_FILE = 'device-key.pem';
+export { DEVICE_KEY_FILE };
 
 export class DeviceIdentity {
   private constructor(private readonly privateKey: KeyObject) {}

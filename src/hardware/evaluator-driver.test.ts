@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EvaluatorDriver, FRAME_LOG_SIZE, type KeyHandler } from './evaluator-driver.js';
+import { EvaluatorDriver, type KeyHandler } from './evaluator-driver.js';
+import { FRAME_LOG_SIZE } from './frame-log.js';
 import { EvaluatorSimulator } from './evaluator-simulator.js';
 import { encodeFrame, FrameType, type DecodedFrame } from './frame-codec.js';
 import { memoryLine, type MemoryLine } from './memory-transport.js';

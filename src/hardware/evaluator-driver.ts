@@ -1,53 +1,23 @@
 /**
  * The host side of the evaluator protocol v1: opens the line, keeps it alive and tells the kiosk what the device
- * does. It resends an unacknowledged host frame after 300 ms (at most 3 times, then `not_responding` and the port is
- * reopened), ACKs a KEY only after the kiosk has committed it, counts a resent KEY (same SEQ among the last 8 within
- * 5 s) once, PINGs after 12 s of silence, and reconnects with backoff from 1 s to 30 s. A USB adapter that is
- * pulled out often raises no error: the silence watchdog is what notices. Runs in Node.
+ * does. It resends an unacknowledged host frame (a few times, then `not_responding` and the port is reopened), ACKs
+ * a KEY only after the kiosk has committed it, counts a resent KEY (same SEQ, recently) once, PINGs after a silence,
+ * and reconnects with a doubling backoff: the figures are DEFAULT_TIMINGS (driver-timings.ts). A USB adapter that
+ * is pulled out often raises no error: the silence watchdog is what notices. Runs in Node.
  */
 import { EventEmitter } from 'node:events';
 import type { EvaluatorState } from '../shared/local-api.js';
 import { encodeFrame, FRAME_TYPE_NAMES, FrameDecoder, FrameType, type DecodedFrame } from './frame-codec.js';
+import { DEFAULT_TIMINGS, type DriverTimings } from './driver-timings.js';
+import { FrameLog, type FrameLogEntry } from './frame-log.js';
 import { parseAck, parseHello, parseKey, parseNak, type DeviceInfo } from './messages.js';
 import type { OpenTransport, Transport } from './transport.js';
-
-/** AA 55, VER, TYPE, SEQ, LEN: what of a KEY frame the frame log keeps. */
-const FRAME_HEADER_BYTES = 6;
 
 /** Minimal logger shape (pino-compatible). */
 export interface DriverLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
 }
-
-export interface DriverTimings {
-  /** Resend an unacknowledged host frame after this long. */
-  resendMs: number;
-  /** Resends before the device counts as not responding. */
-  maxResends: number;
-  /** Silence from the device after which the host PINGs. */
-  silenceMs: number;
-  /** A KEY with a SEQ seen within this long is a resend. */
-  keyDedupeMs: number;
-  /** How many recent KEYs are remembered for that. */
-  keyDedupeCount: number;
-  /** First reconnect delay; doubles up to `reconnectMaxMs`. */
-  reconnectMinMs: number;
-  reconnectMaxMs: number;
-  /** How often the watchdog looks. */
-  watchdogTickMs: number;
-}
-
-export const DEFAULT_TIMINGS: DriverTimings = {
-  resendMs: 300,
-  maxResends: 3,
-  silenceMs: 12_000,
-  keyDedupeMs: 5_000,
-  keyDedupeCount: 8,
-  reconnectMinMs: 1_000,
-  reconnectMaxMs: 30_000,
-  watchdogTickMs: 1_000,
-};
 
 /**
  * Handles a key press: resolves once the press has been committed (the driver then ACKs it); rejects if it could
@@ -73,21 +43,6 @@ export interface PressTiming {
 }
 
 const PRESS_SAMPLES = 1000;
-
-/**
- * One frame as the diagnostics show it. The key of a KEY frame is a rating's level in all but name, so it is never
- * kept: its payload is masked (`••` a byte), and so is its CRC, which with the SEQ and LEN beside it would name the
- * key among five candidates. Its length and the fact that it passed the CRC (it would not be logged otherwise) stay.
- */
-export interface FrameLogEntry {
-  at: string;
-  dir: 'in' | 'out';
-  type: string;
-  /** The frame's bytes in hex; a KEY frame's payload and CRC as `••` a byte. */
-  hex: string;
-}
-
-export const FRAME_LOG_SIZE = 200;
 
 export interface EvaluatorDriverOptions {
   open: OpenTransport;
@@ -126,7 +81,7 @@ export class EvaluatorDriver extends EventEmitter<{ state: [EvaluatorState]; con
     reconnects: 0,
   };
   private readonly timings: DriverTimings;
-  private readonly frameLog: FrameLogEntry[] = [];
+  private readonly frameLog = new FrameLog();
   private readonly pressSamples: number[] = [];
   private stateValue: EvaluatorState = 'disconnected';
   private deviceInfo: DeviceInfo | null = null;
@@ -158,9 +113,9 @@ export class EvaluatorDriver extends EventEmitter<{ state: [EvaluatorState]; con
     return this.deviceInfo;
   }
 
-  /** The last 200 frames, oldest first, for the technician's diagnostics. */
+  /** The last FRAME_LOG_SIZE frames, oldest first, KEY frames masked, for the technician's diagnostics. */
   frames(): FrameLogEntry[] {
-    return [...this.frameLog];
+    return this.frameLog.list();
   }
 
   /** Read-to-ACK time of the last 1,000 key presses, for diagnostics and benchmarks. */
@@ -316,7 +271,7 @@ export class EvaluatorDriver extends EventEmitter<{ state: [EvaluatorState]; con
 
   private write(bytes: Buffer, type: number): void {
     this.counters.framesOut += 1;
-    this.logFrame('out', type, bytes);
+    this.frameLog.record('out', type, bytes);
     this.line?.write(bytes);
   }
 
@@ -336,7 +291,7 @@ export class EvaluatorDriver extends EventEmitter<{ state: [EvaluatorState]; con
 
   private handle(frame: DecodedFrame, receivedAt: number): void {
     this.counters.framesIn += 1;
-    this.logFrame('in', frame.type, frame.raw);
+    this.frameLog.record('in', frame.type, frame.raw);
     this.markAlive();
     switch (frame.type) {
       case FrameType.ACK: {
@@ -447,19 +402,4 @@ export class EvaluatorDriver extends EventEmitter<{ state: [EvaluatorState]; con
       this.pinging = false;
     });
   }
-
-  private logFrame(dir: 'in' | 'out', type: number, bytes: Buffer): void {
-    this.frameLog.push({
-      at: new Date().toISOString(),
-      dir,
-      type: FRAME_TYPE_NAMES[type] ?? `0x${type.toString(16).padStart(2, '0')}`,
-      hex: type === FrameType.KEY ? maskedKeyFrame(bytes) : bytes.toString('hex'),
-    });
-    if (this.frameLog.length > FRAME_LOG_SIZE) this.frameLog.shift();
-  }
-}
-
-/** A KEY frame's header in hex, then `••` for each byte of its payload and CRC (see FrameLogEntry). */
-export function maskedKeyFrame(bytes: Buffer): string {
-  return bytes.subarray(0, FRAME_HEADER_BYTES).toString('hex') + '••'.repeat(bytes.length - FRAME_HEADER_BYTES);
 }

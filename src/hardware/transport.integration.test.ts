@@ -10,6 +10,7 @@ import { streamSerialTransport, type OpenTransport, type Transport } from './tra
 import { unixSerialTransport } from './unix-serial.js';
 import { EvaluatorDriver } from './evaluator-driver.js';
 import { EvaluatorSimulator } from './evaluator-simulator.js';
+import { waitFor } from '../common/test-support/wait-for.js';
 
 const XON = 0x11;
 const XOFF = 0x13;
@@ -31,14 +32,6 @@ function collect(line: Transport): { bytes: () => Buffer } {
   return { bytes: () => Buffer.concat(chunks) };
 }
 
-async function until(probe: () => boolean, what = () => '', ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!probe()) {
-    if (Date.now() > end) throw new Error(`timed out ${what()}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe.each([
   ['event-loop transport (Linux, macOS)', (path: string) => unixSerialTransport(path, 9600)],
   ['serialport stream transport (Windows)', (path: string) => streamSerialTransport(path, 9600)],
@@ -54,14 +47,16 @@ describe.each([
     // write until more bytes come (a CI run lost the tail of the burst so). Windows, where this transport is used,
     // has no such poller; the event-loop transport does both at once (the next describe).
     host.write(Buffer.from([1, 2, 3]));
-    await until(
+    await waitFor(
+      () => `3 bytes at the device (${atDevice.bytes().length} there)`,
       () => atDevice.bytes().length >= 3,
-      () => `with ${atDevice.bytes().length} of 3 bytes at the device`,
+      10_000,
     );
     device.write(burst);
-    await until(
+    await waitFor(
+      () => `${burst.length} bytes at the host (${atHost.bytes().length} there)`,
       () => atHost.bytes().length >= burst.length,
-      () => `with ${atHost.bytes().length} of ${burst.length} bytes at the host`,
+      10_000,
     );
     expect([...atDevice.bytes()]).toEqual([1, 2, 3]);
     expect(atHost.bytes().equals(burst)).toBe(true);
@@ -84,25 +79,24 @@ describe('the event-loop transport with a write waiting for room on the line', (
     // kernel, so that the host's write has to wait for room (a pty never runs out of baud) while bytes still come.
     execFileSync('stty', ['-F', pty.hostPath, 'ixon', '-ixany']);
     device.write(Buffer.from([XOFF, 0x41])); // the host has the 'A' only once the XOFF before it has stopped it
-    await until(
-      () => atHost.bytes().length >= 1,
-      () => 'for the A after the XOFF',
-    );
+    await waitFor('the A after the XOFF', () => atHost.bytes().length >= 1, 10_000);
 
     const burst = Buffer.from(Array.from({ length: 64 * 1024 }, (_, i) => (i * 7) & 0xff));
     host.write(burst);
     device.write(Buffer.from([1, 2, 3]));
-    await until(
+    await waitFor(
+      () => `3 bytes at the host while its write waits (${atHost.bytes().length - 1} there)`,
       () => atHost.bytes().length >= 4,
-      () => `with ${atHost.bytes().length - 1} of 3 bytes at the host while its write waits`,
+      10_000,
     );
     expect([...atHost.bytes()]).toEqual([0x41, 1, 2, 3]);
     expect(atDevice.bytes().length, 'bytes sent while stopped').toBe(0);
 
     device.write(Buffer.from([XON]));
-    await until(
+    await waitFor(
+      () => `${burst.length} bytes at the device after XON (${atDevice.bytes().length} there)`,
       () => atDevice.bytes().length >= burst.length,
-      () => `with ${atDevice.bytes().length} of ${burst.length} bytes at the device after XON`,
+      10_000,
     );
     expect(atDevice.bytes().equals(burst)).toBe(true);
     await host.close();
@@ -117,7 +111,7 @@ describe('a vanished line over a real pty', () => {
     let closed = false;
     host.onClose(() => (closed = true));
     await pty.kill();
-    await until(() => closed);
+    await waitFor('the line to be reported closed', () => closed, 10_000);
     expect(closed).toBe(true);
   });
 
@@ -139,12 +133,12 @@ describe('a vanished line over a real pty', () => {
     });
     driver.start();
     try {
-      await until(() => driver.state === 'connected');
+      await waitFor('the driver to connect', () => driver.state === 'connected', 10_000);
       await sim.stop();
       await pty.kill();
-      await until(
+      await waitFor(
+        () => `the driver to notice (still ${driver.state})`,
         () => driver.state !== 'connected',
-        () => driver.state,
         20_000,
       );
       expect(driver.state).toBe('not_responding');

@@ -29,6 +29,7 @@ import { SerialInput } from './input/serial-input.js';
 import { KioskService } from './kiosk-service.js';
 import { TechnicianService } from './technician.js';
 import { PIN_1001, tempDir, windowConfig } from './test-support/fixtures.js';
+import { waitFor } from '../common/test-support/wait-for.js';
 
 interface Rating {
   level: Satisfaction;
@@ -55,16 +56,6 @@ const events: Record<UiRole, KioskEvent[]> = { citizen: [], staff: [], technicia
 const stops: (() => void)[] = [];
 const ratings: Rating[] = [];
 let logoutSummary: unknown;
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 20_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function get(path: string): Promise<{ status: number; text: string }> {
   const res = await api.inject({ method: 'GET', url: path });

@@ -23,6 +23,12 @@ interface Running {
   timer: NodeJS.Timeout;
 }
 
+/**
+ * The kiosk's key-test sessions (each technician screen that turns the test on has its own): starts one (refused
+ * while a shift or an invitation is open), says whether any is on (the press path and the invitation and shift
+ * services ask), counts presses, ends a session by reason or by its own timer, and closes at the next start the
+ * sessions a crash left running. One per kiosk service.
+ */
 export class KeyTests {
   private readonly repo: KeyTestRepo;
   private readonly running = new Map<string, Running>();

@@ -25,7 +25,10 @@ import { DATA_KEY_FILE, Sealer } from '../common/data-key.js';
 import { hashPin } from '../common/pin-hash.js';
 import { openDatabase, type Database } from './store/database.js';
 import { ShiftService, shiftView } from './shift-service.js';
+import { applyLocalPins } from './sync/local-pins.js';
+import { centralStatus } from './sync/central-state.js';
 import type { SyncAgent } from './sync/sync-agent.js';
+import { ScreenPairings } from './screen-pairing.js';
 import { APP_VERSION } from './version.js';
 
 export interface KioskServiceOptions {
@@ -38,6 +41,9 @@ export interface KioskServiceOptions {
   maxPageCount?: number;
 }
 
+/** What sync/local-pins.ts's applyLocalPins takes after the context, whatever it is. */
+type LocalPinArguments = Parameters<typeof applyLocalPins> extends [KioskContext, ...infer Rest] ? Rest : never;
+
 export class KioskService {
   readonly shifts: ShiftService;
   readonly invitations: InvitationService;
@@ -48,6 +54,7 @@ export class KioskService {
   private readonly keyTests: KeyTests;
   /** The key map in force, read (and checked) once after each change; see keyMapInForce. */
   private keyMapCache: KeyMapInForce | undefined;
+  private pairings: ScreenPairings | undefined;
 
   private constructor(db: Database, sealer: Sealer, log: Logger) {
     this.ctx = createContext(db, sealer, log, (event) => this.dispatch(event));
@@ -175,6 +182,22 @@ export class KioskService {
     return this.ctx.settings.get('updateFeedUrl') ?? null;
   }
 
+  /** The https origins the Electron app may take updates from: pinned on the kiosk itself (sync/local-pins.ts). */
+  updateOrigins(): string[] {
+    return this.ctx.settings.get('updateOrigins') ?? [];
+  }
+
+  /** Pins the centre's key and the update origins on the kiosk itself: sync/local-pins.ts checks (and refuses). */
+  applyLocalPins(...pins: LocalPinArguments): ReturnType<typeof applyLocalPins> {
+    return applyLocalPins(this.ctx, ...pins);
+  }
+
+  /** The browser host's paired screens (made at the first call, then the same), written in the service's transactions. */
+  screenPairings(log: Logger = this.ctx.log): ScreenPairings {
+    this.pairings ??= new ScreenPairings({ db: this.ctx.db, log, write: (work) => transact(this.ctx, work) });
+    return this.pairings;
+  }
+
   /** Records the centre refused, as the counter may see them (follow-ups left out: OutboxRepo.quarantined). */
   quarantined(): QuarantinedEntry[] {
     return this.ctx.outbox.quarantined();
@@ -292,13 +315,7 @@ export class KioskService {
       evaluator: this.evaluatorStatus(),
       // Follow-ups counted within their evaluations: the counter must not learn that a rating was a 差评.
       queue: ctx.outbox.counterStatus(),
-      central: this.sync
-        ? {
-            state: this.sync.status().state,
-            lastError: this.sync.status().lastError,
-            lastReconciledAt: this.sync.status().lastReconciledAt,
-          }
-        : { state: 'not_enrolled', lastError: null, lastReconciledAt: null },
+      central: centralStatus(ctx, this.sync?.status()),
       storage: { full: ctx.storage.full || !hasRoom(ctx) },
     };
   }

@@ -10,11 +10,10 @@ import { parentProcessTransport, serveUiChannel } from './host/ui-channel.js';
 import { acceptWindows, electronParentPort, requestShellExit } from './host/utility-host.js';
 import type { EvaluatorInputSetting } from './store/settings-repo.js';
 import { TechnicianService } from './technician.js';
-import { ScreenPairings } from './screen-pairing.js';
-import { transact } from './context.js';
+import type { ScreenPairings } from './screen-pairing.js';
 import { ScreenInput } from './input/screen-input.js';
 import { SerialInput } from './input/serial-input.js';
-import type { DriverTimings } from '../hardware/evaluator-driver.js';
+import type { DriverTimings } from '../hardware/driver-timings.js';
 import { serialTransport, type BaudRate, type OpenTransport } from '../hardware/transport.js';
 import { KioskService } from './kiosk-service.js';
 import { CentralClient } from './sync/central-client.js';
@@ -120,13 +119,7 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
   );
 
   const browserHost = options.browserHost ?? !parentPort;
-  const pairing = browserHost
-    ? new ScreenPairings({
-        db: service.context.db,
-        log: options.logger,
-        write: (work) => transact(service.context, work),
-      })
-    : null;
+  const pairing = browserHost ? service.screenPairings(options.logger) : null;
   const { app, url } = await startLocalApi({
     service,
     host: options.host,
@@ -151,7 +144,7 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
         type: 'update-feed',
         url: service.updateFeedUrl(),
         // Pinned at installation or provisioning only (sync/local-pins.ts): the shell takes no other feed origin.
-        allowedOrigins: service.context.settings.get('updateOrigins') ?? [],
+        allowedOrigins: service.updateOrigins(),
       });
     tellFeed();
     service.subscribe((event) => event.type === 'config.changed' && tellFeed());

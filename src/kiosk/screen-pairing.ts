@@ -2,9 +2,10 @@
  * Pairing the browser host's screens (docs/install.md, "Pairing the screens"). A technician issues a one-time
  * pairing code for one role (citizen screen, staff panel, technician mode) from an unlocked technician screen, or
  * with `hcp kiosk pair` on the kiosk PC itself (the first technician screen of a fresh kiosk); the screen redeems
- * it and receives a long-lived screen token bound to that role. Codes are eight digits, single-use, valid for ten
- * minutes; five wrong codes in a row void every pending code. Tokens are 256 random bits; the kiosk keeps only
- * their SHA-256, lists the paired screens (never a token) and revokes them. Runs in Node.
+ * it and receives a long-lived screen token bound to that role. Codes are PairingCodeSchema's digits, single-use,
+ * valid for PAIRING_CODE_TTL_MS; PAIRING_MAX_WRONG wrong codes in a row void every pending code. Tokens are 256
+ * random bits; the kiosk keeps only their SHA-256, lists the paired screens (never a token) and revokes them.
+ * Runs in Node.
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { SCREEN_TOKEN_PATTERN } from '../shared/screen-pairing.js';
@@ -41,15 +42,23 @@ export interface PairedScreen {
 }
 
 export interface ScreenPairingsOptions {
+  /** The kiosk's database (its screen_pairing_codes and screen_tokens tables). */
   db: Database;
+  /** Where pairings, refusals and revocations are logged (never a code or a token). */
   log?: Logger;
   /** Runs a write in one transaction (the service's `transact`, so a full disk is said as such). */
   write?: <T>(work: () => T) => T;
+  /** The clock, in epoch milliseconds (codes' expiry, when a screen was paired and last seen); Date.now by default. */
   now?: () => number;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
+/**
+ * The browser host's paired screens: issues and redeems pairing codes, authenticates a socket's screen token,
+ * lists the paired screens and revokes them (telling the host, which closes their sockets). One per kiosk
+ * service (KioskService.screenPairings), shared by technician mode and the browser host.
+ */
 export class ScreenPairings {
   private readonly repo: ScreenPairingRepo;
   private readonly log: Logger;

@@ -14,21 +14,12 @@ import { serialTransport } from '../hardware/transport.js';
 import type { StatusView } from '../shared/local-api.js';
 import { PIN_1001, provisioned, tempDir } from './test-support/fixtures.js';
 import { startKioskProcess, type KioskProcess } from './test-support/kiosk-process.js';
+import { waitFor } from '../common/test-support/wait-for.js';
 
 let dir: ReturnType<typeof tempDir>;
 let pty: PtyPair;
 let kiosk: KioskProcess;
 let sim: EvaluatorSimulator;
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const status = async () => (await kiosk.api('GET', '/status')).body as StatusView;
 const evaluatorState = async (state: string) => ((await status()).evaluator.state === state ? true : undefined);

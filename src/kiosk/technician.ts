@@ -6,7 +6,6 @@
  * personal data. Runs in Node.
  */
 import { checkCentralUrl, dispatcherFor, type CentralTransportOptions } from './sync/central-transport.js';
-import { applyLocalPins } from './sync/local-pins.js';
 import { statfsSync } from 'node:fs';
 import { hashPin, verifyPin } from '../common/pin-hash.js';
 import { listSerialPorts, type PortInfo } from '../hardware/transport.js';
@@ -16,6 +15,7 @@ import { KioskError } from '../shared/kiosk-errors.js';
 import type { KioskService } from './kiosk-service.js';
 import type { EvaluatorInputSetting } from './store/settings-repo.js';
 import { enrollKiosk } from './sync/enroll.js';
+import { LocalPinError } from './sync/local-pins.js';
 import { APP_VERSION } from './version.js';
 
 const MAX_TRIES = 5;
@@ -131,8 +131,16 @@ export class TechnicianService {
       const issue = parsed.error.issues[0]!;
       throw new KioskError('invalid_request', `provision file: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
     }
+    // Pinned first: a refused key (another centre's) leaves the configuration as it was. Said to the screen with
+    // its own code: the technician must know it is another centre's key, not a bad file.
+    try {
+      this.service.applyLocalPins(parsed.data);
+    } catch (error) {
+      if (!(error instanceof LocalPinError)) throw error;
+      const code = error.code === 'central_key_mismatch' ? 'central_key_mismatch' : 'invalid_request';
+      throw new KioskError(code, error.message);
+    }
     await this.service.provision(parsed.data);
-    applyLocalPins(this.service.context, parsed.data);
     return { mode: parsed.data.mode, staff: parsed.data.roster.length, serviceItems: parsed.data.serviceItems.length };
   }
 

@@ -2,6 +2,8 @@
  * Wraps the kiosk's secrets (the device's private key, the data key) with the operating system's key store through
  * Electron's safeStorage (async API): on disk they are kept only as the OS-encrypted blob. Runs in Electron main.
  */
+import { DATA_KEY_FILE, DEVICE_KEY_FILE, WRAPPED_SUFFIX } from '../shared/kiosk-files.js';
+
 export interface SafeStorageLike {
   isAsyncEncryptionAvailable(): Promise<boolean>;
   encryptStringAsync(plainText: string): Promise<Buffer>;
@@ -39,9 +41,6 @@ export interface KeyFiles {
   remove(path: string): void;
 }
 
-export const DEVICE_KEY = 'device-key.pem';
-export const WRAPPED_SUFFIX = '.os';
-
 /**
  * The kiosk's device key, kept wrapped by the OS key store: a plain `device-key.pem` (as enrolment writes it) is
  * wrapped into `device-key.pem.os` and removed; a wrapped one is opened (and re-wrapped when the OS rotated its key).
@@ -53,7 +52,7 @@ export async function loadDeviceKey(
   storage: SafeStorageLike,
   files: KeyFiles,
 ): Promise<{ pem: string | null; wrapped: boolean }> {
-  const plain = `${dataDir}/${DEVICE_KEY}`;
+  const plain = `${dataDir}/${DEVICE_KEY_FILE}`;
   const wrapped = `${plain}${WRAPPED_SUFFIX}`;
   const pemFile = files.read(plain);
   if (pemFile) {
@@ -68,8 +67,6 @@ export async function loadDeviceKey(
   if (rewrap) files.write(wrapped, rewrap);
   return { pem: secret, wrapped: true };
 }
-
-export const DATA_KEY = 'data.key';
 
 /** What `loadDataKey` found: the key for the service, or null when the OS key store is not there. */
 export interface DataKeyResult {
@@ -93,7 +90,7 @@ export async function loadDataKey(
   files: KeyFiles,
   makeKey: () => string,
 ): Promise<DataKeyResult> {
-  const clearFile = `${dataDir}/${DATA_KEY}`;
+  const clearFile = `${dataDir}/${DATA_KEY_FILE}`;
   const wrappedFile = `${clearFile}${WRAPPED_SUFFIX}`;
   if (!(await storage.isAsyncEncryptionAvailable())) return { key: null, source: 'clear' };
   const clear = files.read(clearFile)?.toString('utf8').trim() ?? null;

@@ -25,6 +25,7 @@ import {
   ipcMain,
   MessageChannelMain,
   powerSaveBlocker,
+  protocol,
   safeStorage,
   screen,
   session,
@@ -33,15 +34,17 @@ import {
 import electronUpdater from 'electron-updater';
 import { KIOSK_NODE_FLAGS } from '../shared/kiosk-runtime.js';
 import type { UiRole } from '../shared/ui-contract.js';
+import { isAppUrl, screenUrl } from './app-origin.js';
+import { APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol.js';
 import { UI_CHANNEL, UiRelay } from './ipc-relay.js';
 import { loadDataKey, loadDeviceKey, type KeyFiles } from './key-store.js';
-import { hardenApp, hardenSession, isAppUrl } from './security.js';
+import { hardenApp, hardenSession } from './security.js';
 import { checkForUpdates } from './updater.js';
 import { placeWindows, windowOptions } from './window-options.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const appRoot = join(here, '..');
-const rendererIndex = join(appRoot, 'renderer', 'index.html');
+const rendererRoot = join(appRoot, 'renderer');
 const preload = join(appRoot, 'preload', 'preload.cjs');
 
 /** fsyncs a file or a folder (a folder's entry for a new or removed file is durable only once the folder is). */
@@ -80,10 +83,13 @@ const nodeKeyFiles: KeyFiles = {
 
 if (!app.requestSingleInstanceLock()) app.quit();
 
-hardenApp(app, appRoot);
+hardenApp(app);
+// The screens' origin (app-origin.ts): registered before ready, as Electron requires.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 void app.whenReady().then(async () => {
   hardenSession(session.defaultSession);
+  protocol.handle(APP_SCHEME_PRIVILEGES.scheme, appProtocolHandler(rendererRoot));
   powerSaveBlocker.start('prevent-display-sleep');
 
   const kioskData = process.env.HCP_DATA ?? join(app.getPath('userData'), 'kiosk');
@@ -116,7 +122,7 @@ void app.whenReady().then(async () => {
     randomBytes(32).toString('base64'),
   ).catch(() => ({ key: null, source: 'clear' as const }));
   service.postMessage({ type: 'device-key', pem: deviceKey.pem, dataKey: dataKey.key });
-  const relay = new UiRelay((url) => isAppUrl(url, appRoot));
+  const relay = new UiRelay(isAppUrl);
   ipcMain.on(UI_CHANNEL, (event, message) => relay.fromRenderer(event, message));
 
   const displays = screen.getAllDisplays().map((d) => ({ id: d.id, bounds: d.bounds }));
@@ -136,7 +142,7 @@ void app.whenReady().then(async () => {
     win.webContents.on('render-process-gone', () => win.webContents.reload());
     win.on('closed', () => relay.remove(contentsId));
     win.once('ready-to-show', () => win.show());
-    void win.loadFile(rendererIndex, { hash: role === 'citizen' ? '' : `/${role === 'staff' ? 'staff' : 'tech'}` });
+    void win.loadURL(screenUrl(role === 'citizen' ? '' : `/${role === 'staff' ? 'staff' : 'tech'}`));
   };
   open('citizen');
   open('staff');

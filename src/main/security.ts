@@ -3,6 +3,9 @@
  * windows, no permissions (camera, microphone, geolocation, notifications…). Runs in Electron main.
  */
 import type { App, Session, WebContents } from 'electron';
+import { isAppUrl } from './app-origin.js';
+
+export { isAppUrl } from './app-origin.js';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -16,16 +19,6 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** True when `url` is one of the app's own pages (loaded from disk in the packaged app). */
-export function isAppUrl(url: string, appRoot: string): boolean {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'file:' && decodeURIComponent(u.pathname).startsWith(appRoot);
-  } catch {
-    return false;
-  }
-}
-
 export function hardenSession(session: Session): void {
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
@@ -34,18 +27,19 @@ export function hardenSession(session: Session): void {
   session.setPermissionCheckHandler(() => false);
 }
 
-export function hardenContents(contents: WebContents, appRoot: string): void {
+/** Keeps a window on the app's own origin (`app://hcp`, app-origin.ts): file:// included, nothing else is loaded. */
+export function hardenContents(contents: WebContents): void {
   contents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url, appRoot)) event.preventDefault();
+    if (!isAppUrl(url)) event.preventDefault();
   });
   contents.on('will-redirect', (event, url) => {
-    if (!isAppUrl(url, appRoot)) event.preventDefault();
+    if (!isAppUrl(url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
 /** Applies the guards to every web contents the app will ever create. */
-export function hardenApp(app: App, appRoot: string): void {
-  app.on('web-contents-created', (_event, contents) => hardenContents(contents, appRoot));
+export function hardenApp(app: App): void {
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents));
 }

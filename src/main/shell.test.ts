@@ -4,13 +4,16 @@
  * policy, the key store, the preload's bridge, and what the main process does at start.
  */
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { APP_ORIGIN, screenUrl } from './app-origin.js';
+import { APP_SCHEME_PRIVILEGES, appProtocolHandler, resolveAppPath } from './app-protocol.js';
 import { UI_CHANNEL, UiRelay, type PortLike } from './ipc-relay.js';
 import { KeyStoreUnavailableError, loadDataKey, loadDeviceKey, unwrapSecret, wrapSecret } from './key-store.js';
 import { CONTENT_SECURITY_POLICY, hardenContents, hardenSession, isAppUrl } from './security.js';
+import { DATA_KEY_FILE, DEVICE_KEY_FILE, WRAPPED_SUFFIX } from '../shared/kiosk-files.js';
 import { checkForUpdates, feedRefusal, updatesEnabled } from './updater.js';
 import { placeWindows, windowOptions } from './window-options.js';
 
@@ -88,7 +91,7 @@ describe('guards', () => {
 
   it('keep every window on the app: no navigation away, no new windows, no webviews', () => {
     const contents = new FakeContents();
-    hardenContents(contents as never, APP);
+    hardenContents(contents as never);
     const attempt = (event: string, url?: string) => {
       const e = { preventDefault: vi.fn() };
       contents.emit(event, e, url);
@@ -96,11 +99,26 @@ describe('guards', () => {
     };
     expect(attempt('will-navigate', 'https://evil.example/')).toBe(true);
     expect(attempt('will-navigate', 'file:///etc/passwd')).toBe(true);
-    expect(attempt('will-navigate', `file://${APP}/renderer/index.html`)).toBe(false);
+    expect(attempt('will-navigate', `${APP_ORIGIN}/index.html#/staff`)).toBe(false);
     expect(attempt('will-redirect', 'http://127.0.0.1:8710/')).toBe(true);
     expect(attempt('will-attach-webview')).toBe(true);
     expect(contents.openHandler!()).toEqual({ action: 'deny' });
-    expect(isAppUrl('not a url', APP)).toBe(false);
+    expect(isAppUrl('not a url')).toBe(false);
+  });
+
+  it('refuse navigation to the app’s own files over file://: only the app:// origin is the app', () => {
+    const contents = new FakeContents();
+    hardenContents(contents as never);
+    const refused = (url: string) => {
+      const e = { preventDefault: vi.fn() };
+      contents.emit('will-navigate', e, url);
+      return e.preventDefault.mock.calls.length > 0;
+    };
+    expect(refused(`file://${APP}/renderer/index.html`)).toBe(true);
+    expect(refused('app://other/index.html')).toBe(true);
+    expect(refused('app://hcp:8080/index.html')).toBe(true);
+    expect(refused('app://user@hcp/index.html')).toBe(true);
+    expect(refused(screenUrl('/tech'))).toBe(false);
   });
 });
 
@@ -118,13 +136,13 @@ describe('IPC relay', () => {
   };
 
   it('forwards only well-formed messages from its own windows showing its own pages, on that window’s port', () => {
-    const relay = new UiRelay((url) => isAppUrl(url, APP));
+    const relay = new UiRelay(isAppUrl);
     const citizenPort = port();
     const staffPort = port();
     const toCitizen: unknown[] = [];
     relay.add({ role: 'citizen', contentsId: 1, send: (c, m) => toCitizen.push([c, m]), port: citizenPort });
     relay.add({ role: 'staff', contentsId: 2, send: () => undefined, port: staffPort });
-    const page = { url: `file://${APP}/renderer/index.html` };
+    const page = { url: screenUrl('/staff') };
     const good = { type: 'command', id: 1, command: { name: 'status' } };
 
     expect(relay.fromRenderer({ sender: { id: 1 }, senderFrame: page }, good)).toBe(true);
@@ -142,6 +160,82 @@ describe('IPC relay', () => {
     expect(toCitizen).toEqual([[UI_CHANNEL, { type: 'event', event: { type: 'config.changed' } }]]);
     relay.remove(1);
     expect(relay.fromRenderer({ sender: { id: 1 }, senderFrame: page }, good)).toBe(false);
+  });
+
+  it('refuses a sender showing a file:// page or a page of another origin, even in its own window', () => {
+    const relay = new UiRelay(isAppUrl);
+    const citizenPort = port();
+    relay.add({ role: 'citizen', contentsId: 1, send: () => undefined, port: citizenPort });
+    const good = { type: 'command', id: 1, command: { name: 'status' } };
+    for (const url of [
+      `file://${APP}/renderer/index.html`,
+      'app://other/index.html',
+      'app://hcp.evil.example/index.html',
+      'http://127.0.0.1:8710/ui',
+      'null',
+    ]) {
+      expect(relay.fromRenderer({ sender: { id: 1 }, senderFrame: { url } }, good), url).toBe(false);
+    }
+    expect(citizenPort.posted).toEqual([]);
+    expect(relay.fromRenderer({ sender: { id: 1 }, senderFrame: { url: screenUrl('') } }, good)).toBe(true);
+  });
+});
+
+describe('app:// protocol', () => {
+  const root = mkdtempSync(join(tmpdir(), 'hcp-renderer-'));
+  mkdirSync(join(root, 'assets'));
+  writeFileSync(join(root, 'index.html'), '<script type="module" crossorigin src="./assets/index-1.js"></script>');
+  writeFileSync(join(root, 'assets', 'index-1.js'), 'export {};');
+  writeFileSync(join(root, 'assets', 'index-1.css'), 'body{}');
+  const handle = appProtocolHandler(root);
+  const get = (url: string, method = 'GET') => handle({ url, method });
+
+  it('is registered as a standard, secure scheme with fetch, and nothing it does not need', () => {
+    expect(APP_SCHEME_PRIVILEGES).toEqual({
+      scheme: 'app',
+      privileges: { standard: true, secure: true, supportFetchAPI: true },
+    });
+  });
+
+  it('serves index.html and the assets with their content types and the CSP', async () => {
+    const page = await get(`${APP_ORIGIN}/index.html`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await page.text()).toContain('type="module"');
+    expect((await get(`${APP_ORIGIN}/`)).status).toBe(200); // the folder's index
+    const script = await get(`${APP_ORIGIN}/assets/index-1.js`);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await script.text()).toBe('export {};');
+    expect((await get(`${APP_ORIGIN}/assets/index-1.css`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect((await get(`${APP_ORIGIN}/assets/index-1.js`, 'HEAD')).status).toBe(200);
+  });
+
+  it('refuses path traversal, plain or encoded, other hosts, unknown files and other methods', async () => {
+    writeFileSync(join(root, '..', 'hcp-secret.txt'), 'secret');
+    for (const url of [
+      'app://hcp/../../etc/passwd',
+      'app://hcp/%2e%2e/%2e%2e/etc/passwd',
+      'app://hcp/..%2f..%2fetc%2fpasswd',
+      'app://hcp/assets/..%2f..%2fhcp-secret.txt',
+      'app://hcp/%2E%2E%2Fhcp-secret.txt',
+      'app://hcp/..%5chcp-secret.txt',
+      'app://hcp/index.html%00.js',
+      'app://hcp/%E0%A4%A',
+      'app://hcp/missing.js',
+      'app://hcp/assets',
+      'app://other/index.html',
+      'file:///etc/passwd',
+    ]) {
+      const answer = await get(url);
+      expect(answer.status, url).toBe(404);
+      expect(await answer.text(), url).not.toContain('secret');
+    }
+    expect(resolveAppPath(root, 'app://hcp/..%2fhcp-secret.txt')).toBeNull();
+    expect(resolveAppPath(root, 'app://hcp/assets/index-1.js')).toBe(join(root, 'assets', 'index-1.js'));
+    expect((await get(`${APP_ORIGIN}/index.html`, 'POST')).status).toBe(405);
+    rmSync(join(root, '..', 'hcp-secret.txt'), { force: true });
   });
 });
 
@@ -303,6 +397,16 @@ describe('data key in the OS key store', () => {
     expect(both.ops).toEqual([]);
   });
 
+  it('wraps the very files the service reads and writes: one set of names, in src/shared/kiosk-files.ts', async () => {
+    const { files, io } = journal({ [`/d/${DATA_KEY_FILE}`]: 'KEY' });
+    expect(await loadDataKey('/d', storage(), io, make)).toEqual({ key: 'KEY', source: 'wrapped-now' });
+    expect([...files.keys()]).toEqual([`/d/${DATA_KEY_FILE}${WRAPPED_SUFFIX}`]);
+    const device = journal({ [`/d/${DEVICE_KEY_FILE}`]: 'PEM' });
+    expect(await loadDeviceKey('/d', storage(), device.io)).toEqual({ pem: 'PEM', wrapped: true });
+    expect([...device.files.keys()]).toEqual([`/d/${DEVICE_KEY_FILE}${WRAPPED_SUFFIX}`]);
+    expect([DATA_KEY_FILE, DEVICE_KEY_FILE, WRAPPED_SUFFIX]).toEqual(['data.key', 'device-key.pem', '.os']);
+  });
+
   it('makes a new key wrapped from the start on a new installation, and leaves everything alone without a key store', async () => {
     const fresh = journal({});
     expect(await loadDataKey('/d', storage(), fresh.io, make)).toEqual({ key: 'NEWKEY', source: 'created' });
@@ -366,6 +470,10 @@ describe('main process', () => {
           windows.at(-1)!.loaded.push([file, options]);
           return Promise.resolve();
         }
+        loadURL(url: string) {
+          windows.at(-1)!.loaded.push(url);
+          return Promise.resolve();
+        }
         show() {}
       },
       ipcMain: { on: vi.fn() },
@@ -394,6 +502,7 @@ describe('main process', () => {
         ),
       },
       globalShortcut: { register: vi.fn() },
+      protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
       safeStorage: {
         isAsyncEncryptionAvailable: async () => true,
         encryptStringAsync: vi.fn(async (text: string) => Buffer.from(`os:${text}`)),
@@ -458,12 +567,86 @@ describe('main process', () => {
     expect(updater.setFeedURL).toHaveBeenCalledWith({ provider: 'generic', url: 'https://updates.example/hcp' });
     service.emit('message', { type: 'exit' });
     expect(fake.app.quit).toHaveBeenCalled();
-    expect(windows[1]!.loaded[0]).toEqual([expect.stringMatching(/renderer[/\\]index\.html$/), { hash: '/staff' }]);
+    expect(windows[1]!.loaded).toEqual(['app://hcp/index.html#/staff']);
     // Technician mode opens on its shortcut, with a technician port of its own.
     const [accelerator, openTech] = fake.globalShortcut.register.mock.calls[0] as [string, () => void];
     expect(accelerator).toBe('CommandOrControl+Alt+Shift+T');
     openTech();
     expect(posted.at(-1)).toEqual({ type: 'connect', role: 'technician' });
-    expect(windows[2]!.loaded[0]).toEqual([expect.any(String), { hash: '/tech' }]);
+    expect(windows[2]!.loaded).toEqual(['app://hcp/index.html#/tech']);
+  });
+
+  it('serves the screens on the privileged app:// scheme, registered before ready, and loads every window from it', async () => {
+    const order: string[] = [];
+    const loaded: unknown[][] = [];
+    let handler: ((r: { url: string; method: string }) => Promise<Response>) | undefined;
+    const appEvents = new EventEmitter();
+    vi.doMock('electron', () => ({
+      app: Object.assign(appEvents, {
+        requestSingleInstanceLock: () => true,
+        quit: vi.fn(),
+        whenReady: () => (order.push('whenReady'), Promise.resolve()),
+        getPath: () => '/tmp/hcp-user',
+        isPackaged: true,
+      }),
+      protocol: {
+        registerSchemesAsPrivileged: (schemes: unknown) => order.push(`privileged ${JSON.stringify(schemes)}`),
+        handle: (scheme: string, h: typeof handler) => (order.push(`handle ${scheme}`), (handler = h)),
+      },
+      BrowserWindow: class extends EventEmitter {
+        static getAllWindows = () => [];
+        webContents = Object.assign(new EventEmitter(), { id: loaded.length + 1, send: vi.fn(), reload: vi.fn() });
+        constructor() {
+          super();
+          loaded.push([]);
+        }
+        loadFile(...args: unknown[]) {
+          loaded.at(-1)!.push(['loadFile', ...args]);
+          return Promise.resolve();
+        }
+        loadURL(url: string) {
+          loaded.at(-1)!.push(url);
+          return Promise.resolve();
+        }
+      },
+      ipcMain: { on: vi.fn() },
+      MessageChannelMain: class {
+        port1 = { postMessage: vi.fn(), on: vi.fn(), start: vi.fn() };
+        port2 = {};
+      },
+      powerSaveBlocker: { start: vi.fn() },
+      screen: {
+        getAllDisplays: () => [{ id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 } }],
+        getPrimaryDisplay: () => ({ id: 1 }),
+      },
+      session: {
+        defaultSession: {
+          webRequest: { onHeadersReceived: vi.fn() },
+          setPermissionRequestHandler: vi.fn(),
+          setPermissionCheckHandler: vi.fn(),
+        },
+      },
+      utilityProcess: { fork: () => Object.assign(new EventEmitter(), { postMessage: vi.fn() }) },
+      globalShortcut: { register: vi.fn() },
+      safeStorage: { isAsyncEncryptionAvailable: async () => false },
+    }));
+    vi.doMock('electron-updater', () => ({ default: { autoUpdater: {} } }));
+    const data = mkdtempSync(join(tmpdir(), 'hcp-shell-'));
+    process.env.HCP_DATA = data;
+    try {
+      await import('./main.js');
+      await vi.waitFor(() => expect(loaded).toHaveLength(2));
+    } finally {
+      delete process.env.HCP_DATA;
+      rmSync(data, { recursive: true, force: true });
+    }
+    expect(order[0]).toBe(`privileged ${JSON.stringify([APP_SCHEME_PRIVILEGES])}`);
+    expect(order.indexOf('handle app')).toBeGreaterThan(order.indexOf('whenReady'));
+    expect(loaded).toEqual([['app://hcp/index.html'], ['app://hcp/index.html#/staff']]);
+    // The handler is rooted at the renderer's build folder: its own page, nothing outside it.
+    const page = await handler!({ url: 'app://hcp/index.html', method: 'GET' });
+    expect(page.status).toBe(200); // under test, the renderer's source folder holds an index.html
+    expect((await handler!({ url: 'app://hcp/..%2fmain%2fmain.js', method: 'GET' })).status).toBe(404);
+    expect((await handler!({ url: 'app://hcp/../main/main.js', method: 'GET' })).status).toBe(404);
   });
 });

@@ -143,6 +143,19 @@ describe('staff panel', () => {
     expect(screen.getByRole('alert').textContent).toContain('工号或密码不正确');
   });
 
+  it.each([
+    ['no_central_key', '中心系统：未固定中心公钥：配置均被拒绝，请固定中心公钥'],
+    ['insecure_url', '中心系统：以明文 http 接入：不上传，请改用 https 重新接入'],
+  ])('warns the staff in words of a kiosk that delivers or takes nothing (%s)', async (state, said) => {
+    const f = fake({ status: { ...STATUS, central: { state, lastError: 'x', lastReconciledAt: null } }, view: VIEW });
+    render(<StaffPanel store={createStaffStore(f.client, 60_000)} />);
+    f.connect();
+    await flush();
+    const line = document.querySelector('[data-status="central"]')!;
+    expect(line.textContent).toBe(said);
+    expect(line.classList.contains('warn')).toBe(true);
+  });
+
   it('tells the staff in words when the disk is full', async () => {
     const f = fake({ status: { ...STATUS, storage: { full: true } }, view: VIEW });
     render(<StaffPanel store={createStaffStore(f.client, 60_000)} />);

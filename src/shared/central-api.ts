@@ -119,8 +119,9 @@ export const EVALUATION_GROUPS = ['department', 'window', 'staff', 'serviceItem'
  * - `scope_mode`, `scope_channel`: the record claims another kiosk mode, or a channel the device cannot produce
  *   (src/shared/channels.ts KIOSK_CHANNEL).
  * - `scope_window`: a window other than the device's own (a terminal's records name no window).
- * - `scope_department`: a window-mode device's record for a department other than its window's.
+ * - `scope_department`: a window-mode device's record for a department other than its window's at the record's time.
  * - `unknown_department`: a terminal's record for a department the centre's catalogue does not hold.
+ * - `scope_evaluation`: a follow-up to an evaluation the centre holds from another device.
  */
 export const REJECTION_CODES = [
   'invalid_record',
@@ -129,6 +130,7 @@ export const REJECTION_CODES = [
   'scope_window',
   'scope_department',
   'unknown_department',
+  'scope_evaluation',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

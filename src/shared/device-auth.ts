@@ -17,13 +17,16 @@ export function canonicalRequest(method: string, path: string, timestamp: string
 /**
  * The centre signs every configuration it answers (the enrolment answer and `GET /api/v1/device/config`) with its
  * own Ed25519 key, so that nobody on the hall network can rewrite a kiosk's configuration or its update feed:
- *   X-HCP-Config-Signature: base64 Ed25519 signature of canonicalConfig(deviceId, hex(SHA-256(body)))
+ *   X-HCP-Config-Version: the configuration version the answer is (decimal)
+ *   X-HCP-Config-Signature: base64 Ed25519 signature of canonicalConfig(deviceId, version, hex(SHA-256(body)))
  * over the exact bytes of the response body. Binding the device id stops one kiosk's configuration (another window,
- * another department) being replayed to another. The kiosk verifies it under the key it pinned at enrolment or
- * provisioning and refuses the configuration otherwise.
+ * another department) being replayed to another; binding the version lets the kiosk refuse an older answer of its
+ * own replayed after a newer one (a roster with a dismissed member, an old update feed). The kiosk verifies it under
+ * the key it pinned at enrolment or provisioning and refuses the configuration otherwise.
  */
 export const CONFIG_SIGNATURE_HEADER = 'x-hcp-config-signature';
+export const CONFIG_VERSION_HEADER = 'x-hcp-config-version';
 
-export function canonicalConfig(deviceId: string, bodySha256Hex: string): string {
-  return `hcp-config\n${deviceId}\n${bodySha256Hex}`;
+export function canonicalConfig(deviceId: string, configVersion: number, bodySha256Hex: string): string {
+  return `hcp-config\n${deviceId}\n${configVersion}\n${bodySha256Hex}`;
 }

@@ -42,3 +42,21 @@ describe('DeviceConfig', () => {
     expect(result.error!.issues.map((i) => i.path.join('.'))).toContain(path);
   });
 });
+
+describe('DeviceConfig.updateFeedUrl', () => {
+  it('takes an https feed only, never plain http (the updater and the centre refuse it too)', () => {
+    expect(DeviceConfig.parse({ ...base, updateFeedUrl: 'https://updates.example/hcp' }).updateFeedUrl).toBe(
+      'https://updates.example/hcp',
+    );
+    for (const url of [
+      'http://updates.example/hcp',
+      'http://127.0.0.1:8080/hcp',
+      'ftp://updates.example/',
+      'file:///x',
+    ]) {
+      const parsed = DeviceConfig.safeParse({ ...base, updateFeedUrl: url });
+      expect(parsed.success, url).toBe(false);
+      expect(parsed.error?.issues[0]?.path, url).toEqual(['updateFeedUrl']);
+    }
+  });
+});

@@ -75,9 +75,12 @@ export const DeviceConfig = z
       .min(RATING_WINDOW_SECONDS.min)
       .max(RATING_WINDOW_SECONDS.max)
       .default(RATING_WINDOW_SECONDS.default),
-    /** Where the Electron app looks for updates (a generic electron-updater feed); none: no updates. */
+    /**
+     * Where the Electron app looks for updates (a generic electron-updater feed); none: no updates. https only, as
+     * the updater (src/main/updater.ts) and the centre require: a plain http feed could be rewritten on the wire.
+     */
     updateFeedUrl: z
-      .url({ protocol: /^https?$/ })
+      .url({ protocol: /^https$/ })
       .max(300)
       .optional(),
     /**

@@ -20,6 +20,8 @@ export const KIOSK_ERROR_CODES = [
   'followup_not_allowed',
   'unknown_reason_tag',
   'storage_full',
+  /** A provision file names another centre's signing key than the one this kiosk pinned. */
+  'central_key_mismatch',
 ] as const;
 
 export type KioskErrorCode = (typeof KIOSK_ERROR_CODES)[number];

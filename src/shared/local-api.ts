@@ -110,8 +110,17 @@ export interface StatusView {
   invitation: InvitationView | null;
   evaluator: EvaluatorStatus;
   queue: QueueStatus;
-  /** `lastReconciledAt`: when the last reconciliation with the centre succeeded (ISO), null if never. */
-  central: { state: 'not_enrolled' | 'online' | 'offline'; lastError: string | null; lastReconciledAt: string | null };
+  /**
+   * `lastReconciledAt`: when the last reconciliation with the centre succeeded (ISO), null if never. `state`
+   * `insecure_url`: enrolled over plain http off this machine, nothing is delivered; `no_central_key`: no centre key
+   * pinned, every configuration is refused (kiosks enrolled before signed configurations; docs/install.md).
+   * `lastError` says what to do.
+   */
+  central: {
+    state: 'not_enrolled' | 'online' | 'offline' | 'insecure_url' | 'no_central_key';
+    lastError: string | null;
+    lastReconciledAt: string | null;
+  };
   storage: { full: boolean };
 }
 

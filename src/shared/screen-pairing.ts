@@ -5,7 +5,7 @@
  * the URL: URLs end up in logs and browser history). The kiosk keeps only the token's SHA-256. Runs everywhere (pure).
  */
 import { z } from 'zod';
-import { UI_ROLES } from './ui-contract.js';
+import { UI_ROLES, type UiRole } from './ui-contract.js';
 
 /** Where a screen redeems its pairing code. */
 export const PAIR_PATH = '/ui/pair';
@@ -31,18 +31,52 @@ export const PairingCodeSchema = z
 /** A screen token: 32 random bytes, base64url. */
 export const SCREEN_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
+/** What a screen sends to redeem a pairing code at PAIR_PATH. */
 export const PairRequest = z.strictObject({
+  /** The code the technician gave (technician mode's 屏幕配对, or `hcp kiosk pair`). */
   code: PairingCodeSchema,
   /** The role of the page redeeming the code: a code issued for another role is refused, not consumed. */
   role: z.enum(UI_ROLES),
 });
 export type PairRequest = z.infer<typeof PairRequest>;
 
+/** The kiosk's answer to a redeemed code: the only time the token is ever sent. */
 export interface PairResponse {
+  /** The screen token (SCREEN_TOKEN_PATTERN): the screen keeps it and presents it on every socket. */
   token: string;
-  role: (typeof UI_ROLES)[number];
+  /** The one role the token is bound to: the screen shows this role's screen, whatever its URL. */
+  role: UiRole;
+  /** The screen's name, as technician mode lists it. */
+  label: string;
+}
+
+/**
+ * The first message the kiosk sends on a screen's socket, before any result or event: who the token says this
+ * screen is. The page shows that role's screen; the role its storage remembered is only a guess until then.
+ */
+export interface ScreenHello {
+  type: 'screen';
+  role: UiRole;
   label: string;
 }
 
 /** Where a screen of a role lives in the browser host. */
 export const ROLE_PATHS = { citizen: '/', staff: '/staff', technician: '/tech' } as const;
+
+/** Each role's screen, in the words technician mode and the command line use for it. */
+export const ROLE_LABELS: Record<UiRole, string> = {
+  citizen: '市民评价屏',
+  staff: '工作人员面板',
+  technician: '技术人员模式',
+};
+
+/**
+ * The role whose screen a page's address names: `/staff` and `/tech` (or, in the Electron shell's file:// pages,
+ * the fragments `#/staff` and `#/tech`), else the citizen screen.
+ */
+export function roleForAddress(pathname: string, hash: string): UiRole {
+  const at = (path: string) => pathname.startsWith(path) || hash === `#${path}`;
+  if (at(ROLE_PATHS.technician)) return 'technician';
+  if (at(ROLE_PATHS.staff)) return 'staff';
+  return 'citizen';
+}

@@ -50,7 +50,11 @@ export async function startHarness(rateLimits?: Partial<RateLimits>): Promise<Ha
     adminToken: ADMIN_TOKEN,
     sealer: Sealer.fromFile(join(dir.path, 'data.key')),
     signingKey,
-    rateLimits: rateLimits ?? { enrollPerMinute: 10_000, devicePerMinute: 1_000_000 },
+    rateLimits: rateLimits ?? {
+      enrollPerMinute: 10_000,
+      devicePerMinute: 1_000_000,
+      deviceFailuresPerMinute: 1_000_000,
+    },
   });
   const admin: Harness['admin'] = (method, url, payload) =>
     app.inject({

@@ -23,6 +23,7 @@ import {
   UI_SOCKET_PATH,
   UI_WS_PROTOCOL,
   type PairResponse,
+  type ScreenHello,
 } from '../../shared/screen-pairing.js';
 import { HttpError, parseBody } from '../../common/http.js';
 import type { Logger } from '../../common/logger.js';
@@ -62,6 +63,12 @@ export function tokenFromProtocols(header: string | undefined): string | undefin
   return undefined;
 }
 
+/**
+ * Serves the browser host on `app`: the pairing route, the UI channel's WebSocket (own origin and a valid screen
+ * token only; the socket's first message is a ScreenHello naming the token's role) and the built screens.
+ * `bindHost` is the address the server listens on, from which the kiosk's own host names follow (ownHostnames).
+ * Call before `app.listen`.
+ */
 export function serveBrowserHost(app: FastifyInstance, bindHost: string, ui: BrowserHostOptions, log: Logger): void {
   const { pairing } = ui;
   const hostLog = log.child({ module: 'browser-host' });
@@ -92,6 +99,13 @@ export function serveBrowserHost(app: FastifyInstance, bindHost: string, ui: Bro
     for (const socket of sockets.get(id) ?? []) socket.close(SCREEN_UNPAIRED_CLOSE, 'revoked');
   });
 
+  // @fastify/websocket runs an upgrade through the hooks against a response it ties to the raw socket by hand,
+  // outside the HTTP server's bookkeeping: an upgrade a hook refuses (another origin, no bearer token) would keep
+  // its socket open, the server's close would wait for it, and a hostile page could open them until the kiosk runs
+  // out of file descriptors. The socket of a refused upgrade is ended once its refusal is written.
+  app.addHook('onResponse', async (request) => {
+    if (request.headers.upgrade?.toLowerCase() === 'websocket') request.raw.socket?.destroy();
+  });
   void app.register(fastifyWebsocket, {
     options: {
       maxPayload: 64 * 1024,
@@ -138,6 +152,9 @@ export function serveBrowserHost(app: FastifyInstance, bindHost: string, ui: Bro
           return () => socket.off('message', onMessage);
         },
       };
+      // Who this screen is, before anything else: the page shows this role's screen, whatever its URL says.
+      const hello: ScreenHello = { type: 'screen', role: screen.role, label: screen.label };
+      socket.send(JSON.stringify(hello));
       const channelLog = log.child({ module: 'ui-channel', role: screen.role, screen: screen.id });
       const stop = serveUiChannel(transport, ui, screen.role, channelLog);
       const uncount = pairing.connected(screen.id);

@@ -3,10 +3,11 @@
  * address needs a bearer token. Every error is JSON `{ error, message }` with a 4xx for anything the caller did.
  * No route takes a rating: ratings come only from the rater's own input. Runs in Node.
  */
-import { isIP } from 'node:net';
+import { isLoopback } from '../../common/loopback.js';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { serveBrowserHost, type BrowserHostOptions } from './browser-host.js';
+import { ownHostnames, serveBrowserHost, type BrowserHostOptions } from './browser-host.js';
+import { ownCallersOnly } from './own-callers.js';
 import { KioskError, type KioskErrorCode } from '../../shared/kiosk-errors.js';
 import { InvitationRequest, LOCAL_API_PREFIX, LoginRequest, PauseRequest } from '../../shared/local-api.js';
 import type { KioskService } from '../kiosk-service.js';
@@ -48,6 +49,7 @@ const STATUS: Record<KioskErrorCode, number> = {
   invitation_closed: 409,
   followup_not_allowed: 409,
   storage_full: 507,
+  central_key_mismatch: 409,
 };
 
 export class LocalApiConfigError extends Error {
@@ -55,11 +57,7 @@ export class LocalApiConfigError extends Error {
   readonly code = 'api_token_required';
 }
 
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1';
-}
+export { isLoopback };
 
 export function buildLocalApi(options: LocalApiOptions): FastifyInstance {
   const host = options.host ?? '127.0.0.1';
@@ -75,6 +73,18 @@ export function buildLocalApi(options: LocalApiOptions): FastifyInstance {
     return503OnClosing: true,
   });
 
+  app.addHook(
+    'onRequest',
+    ownCallersOnly({
+      hostnames: ownHostnames(host),
+      port: () => {
+        const address = app.server.address();
+        return typeof address === 'object' && address ? address.port : 0;
+      },
+      tokenRequired: options.token !== undefined,
+      log: (options.logger ?? silentLogger).child({ module: 'local-api' }),
+    }),
+  );
   if (options.token) app.addHook('onRequest', requireBearer(options.token));
   installJsonErrors(app, {
     service: 'kiosk service',

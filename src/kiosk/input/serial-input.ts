@@ -8,13 +8,9 @@
 import type { KioskEvent } from '../../shared/kiosk-events.js';
 import { levelForKey } from '../../shared/key-map.js';
 import type { EvaluatorStatus } from '../../shared/local-api.js';
-import {
-  EvaluatorDriver,
-  type DriverCounters,
-  type DriverTimings,
-  type FrameLogEntry,
-  type PressTiming,
-} from '../../hardware/evaluator-driver.js';
+import type { DriverTimings } from '../../hardware/driver-timings.js';
+import { EvaluatorDriver, type DriverCounters, type PressTiming } from '../../hardware/evaluator-driver.js';
+import type { FrameLogEntry } from '../../hardware/frame-log.js';
 import { FrameType } from '../../hardware/frame-codec.js';
 import { displayPayload, promptPayload } from '../../hardware/messages.js';
 import type { OpenTransport } from '../../hardware/transport.js';

@@ -4,22 +4,30 @@
  *
  * - a day is reconciled when a reconciliation that began after the last of its records was delivered found the
  *   kiosk's tally of the day's delivered records equal to the centre's (`reconciled_days.matched_at`);
+ * - a day that still holds a record waiting or quarantined is not pruned at all, nor marked pruned: once that record
+ *   is delivered, the day is whole and is compared again, and only a match after that delivery lets it go. (A day
+ *   pruned in part could never be compared again: the centre holds ids the kiosk no longer has.)
  * - then its delivered outbox rows go, with the rows they describe: the invitation (an evaluation), the follow-up,
- *   the stray press. A pending or quarantined record stays, and so does the row it describes; an open invitation
- *   has no record yet and is never touched; an invitation whose follow-up must stay stays with it;
- * - a day once pruned is never compared again (the centre holds ids the kiosk no longer has): a record of it
- *   delivered later goes at the next pruning;
+ *   the stray press. An open invitation has no record yet and is never touched; an invitation whose follow-up must
+ *   stay (on the next day, still waiting) stays with it, and goes at a later pruning;
+ * - a day once pruned is never compared again; a record of it delivered after its last match (which the rule above
+ *   leaves only to a kiosk pruned by an older version) is kept, never pruned unreconciled;
  * - shifts (staff number and name) go once ended before the cutoff and no invitation of theirs is left.
  *
  * Every method here is one bounded statement or chunk, so that the caller can let presses in between. Runs in Node.
  */
 import { statementCache, type Database, type StatementCache } from './database.js';
 
-/** One outbox row as the day scan sees it (quarantined rows are not part of any tally and are never pruned). */
+/**
+ * One outbox row as the day scan sees it. Quarantined rows are part of no tally and are never pruned, but they are
+ * seen: a day that holds one is not pruned.
+ */
 export interface ScannedRow {
   seq: number;
   day: string;
   deliveredAt: number | null;
+  /** 1 when the centre refused it and it waits in quarantine. */
+  quarantined: 0 | 1;
 }
 
 /** What reconciliation last found about a day. */
@@ -45,11 +53,11 @@ export class RetentionRepo {
     this.sql = statementCache(db);
   }
 
-  /** Up to `limit` outbox rows after `afterSeq` in seq order, quarantined ones left out. */
+  /** Up to `limit` outbox rows after `afterSeq` in seq order, quarantined ones flagged. */
   scan(afterSeq: number, limit: number): ScannedRow[] {
     return this.sql(
-      `SELECT seq, day, delivered_at AS deliveredAt FROM outbox
-        WHERE seq > ? AND quarantined_at IS NULL ORDER BY seq LIMIT ?`,
+      `SELECT seq, day, delivered_at AS deliveredAt, quarantined_at IS NOT NULL AS quarantined FROM outbox
+        WHERE seq > ? ORDER BY seq LIMIT ?`,
     ).all(afterSeq, limit) as ScannedRow[];
   }
 

@@ -19,6 +19,11 @@ export interface Settings {
   /** The central configuration version last applied, and its ETag. */
   configVersion: number;
   configEtag: string;
+  /**
+   * The version the centre signed with the configuration in force (X-HCP-Config-Version): an answer of an older
+   * version is refused (a replay). Set only from a verified answer, never from an (unsigned) heartbeat.
+   */
+  configVersionInForce: number;
   /** Server time − device time, learnt from the last heartbeat. */
   clockOffsetMs: number;
   /** The rater input chosen in technician mode (a serial port given on the command line wins). */

@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger.js';
-import { canonicalConfig, CONFIG_SIGNATURE_HEADER } from '../../shared/device-auth.js';
+import { canonicalConfig, CONFIG_SIGNATURE_HEADER, CONFIG_VERSION_HEADER } from '../../shared/device-auth.js';
 import { syncAgentFor } from '../run-kiosk.js';
 import { provisioned, tempDir, windowConfig } from '../test-support/fixtures.js';
+import { isLoopback as commonIsLoopback } from '../../common/loopback.js';
+import { isLoopback as localApiIsLoopback } from '../api/local-api.js';
 import { checkCentralUrl, isLoopback } from './central-transport.js';
 import { enrollKiosk } from './enroll.js';
 
@@ -84,8 +86,13 @@ beforeAll(async () => {
   app.post('/api/v1/devices/enroll', (_request, reply) => {
     const body = JSON.stringify({ deviceId: DEVICE_ID, config: windowConfig(), configVersion: 1, centralPublicKey });
     const digest = createHash('sha256').update(body).digest('hex');
-    const signature = sign(null, Buffer.from(canonicalConfig(DEVICE_ID, digest)), privateKey).toString('base64');
-    return reply.code(201).header(CONFIG_SIGNATURE_HEADER, signature).type('application/json').send(body);
+    const signature = sign(null, Buffer.from(canonicalConfig(DEVICE_ID, 1, digest)), privateKey).toString('base64');
+    return reply
+      .code(201)
+      .header(CONFIG_VERSION_HEADER, '1')
+      .header(CONFIG_SIGNATURE_HEADER, signature)
+      .type('application/json')
+      .send(body);
   });
   app.post('/api/v1/device/heartbeat', async () => {
     heartbeats++;
@@ -128,6 +135,11 @@ describe("a hall's own certificate authority", () => {
 });
 
 describe('the transport policy', () => {
+  it('knows this machine by the one definition the local API uses too (src/common/loopback.ts)', () => {
+    expect(isLoopback).toBe(commonIsLoopback);
+    expect(localApiIsLoopback).toBe(commonIsLoopback);
+  });
+
   it('takes plain http only to loopback, unless --insecure-http', () => {
     for (const host of ['127.0.0.1', '127.8.9.10', 'localhost', '[::1]']) {
       expect(isLoopback(new URL(`http://${host}:1/`).hostname), host).toBe(true);

@@ -5,9 +5,9 @@
  * trusts that authority alone for the centre. Runs in Node.
  */
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
 import type { Logger } from '../../common/logger.js';
+import { isLoopback } from '../../common/loopback.js';
 
 /** The transport choices `hcp kiosk`, `hcp kiosk enroll` and technician enrolment share. */
 export interface CentralTransportOptions {
@@ -28,14 +28,7 @@ export class CentralUrlError extends Error {
   }
 }
 
-/** 127.0.0.0/8, ::1 and localhost: traffic that never leaves this machine. */
-export function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
-  return false;
-}
+export { isLoopback };
 
 /** Parses and checks a central URL against the policy; returns its origin as a URL. */
 export function checkCentralUrl(url: string, options: CentralTransportOptions = {}): URL {

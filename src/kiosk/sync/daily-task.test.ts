@@ -85,4 +85,25 @@ describe('a daily task', () => {
     finish();
     await expect(joined).resolves.toBe(true);
   });
+
+  it('counts each run as it begins, with its reason and, once finished, its outcome', async () => {
+    let fail = true;
+    const t = daily({
+      run: async () => {
+        if (fail) throw new Error('centre away');
+      },
+      lastSuccess: () => null,
+      retry: { minMs: 1000, maxMs: 1000, attempts: 1 },
+    });
+    expect(t.stats()).toEqual({ runs: 1, lastReason: 'stale at start', lastOutcome: null });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.stats()).toEqual({ runs: 1, lastReason: 'stale at start', lastOutcome: 'failed' });
+    fail = false;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(t.stats()).toEqual({ runs: 2, lastReason: 'retry', lastOutcome: 'succeeded' });
+    const joined = [t.runNow('asked'), t.runNow('asked again')];
+    expect(t.stats().runs).toBe(3); // the second call joined the first
+    await Promise.all(joined);
+    expect(t.stats()).toEqual({ runs: 3, lastReason: 'asked', lastOutcome: 'succeeded' });
+  });
 });

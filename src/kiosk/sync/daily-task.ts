@@ -15,9 +15,9 @@ export interface DailyTaskOptions {
   /** When the work last succeeded (ms), as persisted across restarts; null if never. */
   lastSuccess: () => number | null;
   log: Logger;
-  /** Cron pattern, local time. Default: 02:30 every day. */
+  /** Cron pattern, local time. Default: `DAILY_TASK_DEFAULTS.schedule`, a quiet hour when halls are closed. */
   schedule?: string;
-  /** Run at start when the last success is older than this (ms). Default 24 h. */
+  /** Run at start when the last success is older than this (ms). Default: `DAILY_TASK_DEFAULTS.staleAfterMs`. */
   staleAfterMs?: number;
   /** Retries after a failure: the first waits about `minMs`, each next one up to twice as long, at most `maxMs`. */
   retry?: { minMs: number; maxMs: number; attempts: number };
@@ -32,11 +32,22 @@ export const DAILY_TASK_DEFAULTS = {
   retry: { minMs: 60_000, maxMs: 3600_000, attempts: 6 },
 } as const;
 
+/** What a daily task did since it was made: for tests and diagnostics. */
+export interface DailyTaskStats {
+  /** Runs begun (a call to `runNow` while one is under way joins it and begins none). */
+  runs: number;
+  /** Why the last run began: 'stale at start', 'schedule', 'retry', or the caller's reason. */
+  lastReason: string | null;
+  /** How the last finished run ended; null while none has. */
+  lastOutcome: 'succeeded' | 'failed' | null;
+}
+
 export class DailyTask {
   private cron: Cron | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private running: Promise<boolean> | undefined;
   private failures = 0;
+  private readonly counts: DailyTaskStats = { runs: 0, lastReason: null, lastOutcome: null };
 
   constructor(private readonly o: DailyTaskOptions) {}
 
@@ -68,8 +79,22 @@ export class DailyTask {
 
   /** Runs the job unless a run is already under way (then waits for that one). Resolves true on success. */
   runNow(reason: string): Promise<boolean> {
-    this.running ??= this.attempt(reason).finally(() => (this.running = undefined));
+    if (!this.running) {
+      this.counts.runs++;
+      this.counts.lastReason = reason;
+      this.running = this.attempt(reason)
+        .then((ok) => {
+          this.counts.lastOutcome = ok ? 'succeeded' : 'failed';
+          return ok;
+        })
+        .finally(() => (this.running = undefined));
+    }
     return this.running;
+  }
+
+  /** Whether and why it ran: counted when a run begins, so a run started in the background is seen at once. */
+  stats(): DailyTaskStats {
+    return { ...this.counts };
   }
 
   private async attempt(reason: string): Promise<boolean> {

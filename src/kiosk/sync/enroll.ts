@@ -3,10 +3,12 @@
  * staff. The kiosk makes its Ed25519 key pair, sends the public key, pins the centre's public key from the answer
  * (checked against the fingerprint the technician was given, when there is one, so that the pin is not trust on
  * first use), verifies the answer's signature under it, and only then applies the configuration. Plain http is
- * refused off loopback unless `insecureHttp` (central-transport.ts). Runs in Node.
+ * refused off loopback unless `insecureHttp` (central-transport.ts). An enrolled kiosk with records still in its
+ * outbox is not enrolled anew unless forced: they would go out under the new device id, whose window and department
+ * the centre checks them against. Runs in Node.
  */
 import type { EnrollResponse } from '../../shared/central-api.js';
-import { CONFIG_SIGNATURE_HEADER } from '../../shared/device-auth.js';
+import { CONFIG_SIGNATURE_HEADER, CONFIG_VERSION_HEADER } from '../../shared/device-auth.js';
 import { DeviceConfig } from '../../shared/device-config.js';
 import { transact } from '../context.js';
 import type { KioskService } from '../kiosk-service.js';
@@ -32,7 +34,37 @@ export class EnrolmentError extends Error {
 export interface EnrolOptions extends CentralTransportOptions {
   /** The centre's key fingerprint (`hcp central key` prints it): the answer's key must match it. */
   centralFingerprint?: string;
+  /**
+   * Enrol anew although records of the current enrolment wait or are quarantined (`hcp kiosk enroll --force`; never
+   * offered in technician mode). They will be delivered under the new enrolment, and may be refused there.
+   */
+  force?: boolean;
   log?: Logger;
+}
+
+/**
+ * An enrolled kiosk moved elsewhere (another window, another centre) must not carry its outbox along: each record
+ * names its window and department, and the centre checks them against the new device (`scope_window`). So the
+ * kiosk refuses to enrol anew while any record waits or is quarantined, unless forced, which is said loudly.
+ */
+function checkOutboxEmpty(service: KioskService, force: boolean, log: Logger): void {
+  const current = service.enrolment();
+  if (!current) return;
+  const { pending, quarantined } = service.context.outbox.status();
+  const waiting = pending + quarantined;
+  if (waiting === 0) return;
+  const what = `${waiting} record(s) of the current enrolment (device ${current.deviceId}) are not delivered: ${pending} waiting, ${quarantined} quarantined`;
+  if (!force) {
+    throw new EnrolmentError(
+      'records_waiting',
+      `${what}. Let the kiosk deliver them first (keep it running, connected to ${current.centralUrl}), or see the ` +
+        'quarantine in technician mode; `hcp kiosk enroll --force` enrols anyway',
+    );
+  }
+  log.warn(
+    { code: 'records_waiting', pending, quarantined, deviceId: current.deviceId },
+    `ENROLLING ANEW WITH RECORDS WAITING (--force): ${what}; they will be delivered under the new enrolment, where the central system may reject them`,
+  );
 }
 
 /** The enrolment answer, and the centre key pinned: its fingerprint, and whether nobody checked it (first use). */
@@ -56,6 +88,8 @@ export async function enrollKiosk(
     throw new EnrolmentError(e.code, e.message);
   }
   warnIfInsecure(base, log);
+  // Before the code is spent: a refused enrolment leaves everything as it was.
+  checkOutboxEmpty(service, options.force === true, log);
   // Kept in memory until the answer is verified: a refused enrolment leaves an enrolled kiosk's key as it was.
   const identity = DeviceIdentity.generate();
   let res: Response;
@@ -89,6 +123,7 @@ export async function enrollKiosk(
   // Nothing in the answer is trusted until its signature verifies under the key it names, and that key is the one
   // the technician was told (when they were).
   const pinned = typeof body.centralPublicKey === 'string' ? body.centralPublicKey : '';
+  let signedVersion: number;
   try {
     if (!pinned) throw new ConfigSignatureError('central_key_invalid', 'the enrolment answer names no central key');
     const provisioned = service.context.settings.get('centralPublicKey');
@@ -104,7 +139,13 @@ export async function enrollKiosk(
         `the central key's fingerprint is not ${options.centralFingerprint}: this may not be your central system`,
       );
     }
-    verifyConfig(pinned, String(body.deviceId), raw, res.headers.get(CONFIG_SIGNATURE_HEADER));
+    // Versions count on one centre: an older one from the centre already pinned is a replay.
+    const inForce = provisioned === pinned ? service.context.settings.get('configVersionInForce') : undefined;
+    const headers = {
+      signature: res.headers.get(CONFIG_SIGNATURE_HEADER),
+      version: res.headers.get(CONFIG_VERSION_HEADER),
+    };
+    signedVersion = verifyConfig(pinned, String(body.deviceId), raw, headers, inForce);
   } catch (error) {
     const e = error as ConfigSignatureError;
     log.error({ code: e.code, err: e.message }, 'ENROLMENT REFUSED: the answer is not signed by the central key');
@@ -123,6 +164,7 @@ export async function enrollKiosk(
     });
     ctx.settings.set('centralPublicKey', pinned);
     ctx.settings.set('configVersion', body.configVersion);
+    ctx.settings.set('configVersionInForce', signedVersion);
   });
   return { ...body, config, pinned: { fingerprint: keyFingerprint(pinned), firstUse } };
 }

@@ -158,11 +158,64 @@ describe('pruning', () => {
     await reconciler().reconcile();
     clock = NOW;
     const report = await reconciler().prune();
-    expect(report.records).toBe(5); // all of that day but the quarantined one
+    // The day of a still holds it in quarantine: kept whole; the later day (the login) goes, the open shift stays.
+    expect(report.days).not.toContain(recordDay(a!.recordId));
     expect(ctx.outbox.quarantined().map((q) => q.recordId)).toEqual([a!.recordId]);
     expect(service.invitations.get(open.id).state).toBe('open');
-    expect(count('invitations')).toBe(1);
+    expect(count('invitations')).toBe(3);
     expect(service.shifts.current()).toBeDefined();
+  });
+
+  it('keeps a day whole while a record of it is quarantined, and prunes it only once reconciled after that record is delivered', async () => {
+    await aShift(NOW - 40 * DAY);
+    const [held, ...rest] = ctx.outbox.pending(100);
+    ctx.outbox.markDelivered(
+      rest.map((e) => e.seq),
+      clock,
+    );
+    for (const e of rest) centre.add(e.recordId);
+    ctx.outbox.quarantine(held!.seq, 'scope_window: test', clock);
+    const day = recordDay(held!.recordId);
+    clock = NOW - 39 * DAY;
+    await reconciler().reconcile(); // matches: the centre has all that was delivered
+    expect(new RetentionRepo(ctx.db).reconciledDays().get(day)?.matchedAt).toBe(NOW - 39 * DAY);
+    clock = NOW;
+    expect((await reconciler().prune()).records).toBe(0); // not pruned in part, not marked pruned
+    expect(new RetentionRepo(ctx.db).reconciledDays().get(day)?.prunedAt).toBeNull();
+    expect(count('outbox')).toBe(6);
+
+    // The technician retries the quarantine; the record is delivered after the day last matched.
+    ctx.outbox.retryQuarantined();
+    clock = NOW + 1;
+    ctx.outbox.markDelivered([held!.seq], clock);
+    centre.add(held!.recordId);
+    expect((await reconciler().prune()).records).toBe(0); // delivered, but not reconciled since
+    expect(ctx.outbox.find(held!.recordId)).toBeDefined();
+    clock = NOW + 2;
+    const compared = await reconciler().reconcile();
+    expect(compared.find((d) => d.day === day)).toMatchObject({ local: 6, central: 6, requeued: 0 });
+    const report = await reconciler().prune();
+    expect(report).toMatchObject({ days: [day], records: 6 });
+    expect(count('outbox')).toBe(0);
+  });
+
+  it('never prunes a record delivered after its day was pruned without a reconciliation (an older version’s state)', async () => {
+    await aShift(NOW - 40 * DAY);
+    deliverAll();
+    clock = NOW - 39 * DAY;
+    await reconciler().reconcile();
+    const late = ctx.db.prepare('SELECT seq, record_id AS recordId FROM outbox ORDER BY seq LIMIT 1').get() as {
+      seq: number;
+      recordId: string;
+    };
+    ctx.db.prepare('UPDATE outbox SET delivered_at = NULL, quarantined_at = 1 WHERE seq = ?').run(late.seq);
+    // As 4a3417c left it: the day pruned while a record of it sat in quarantine.
+    new RetentionRepo(ctx.db).markPruned(recordDay(late.recordId), NOW - 38 * DAY);
+    ctx.outbox.retryQuarantined();
+    clock = NOW;
+    ctx.outbox.markDelivered([late.seq], clock);
+    await reconciler().prune();
+    expect(ctx.outbox.find(late.recordId)).toBeDefined();
   });
 
   it('follows the retention the centre sets', async () => {

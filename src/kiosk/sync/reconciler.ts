@@ -6,7 +6,8 @@
  *   delivered since it last matched. A day that differs is re-queued (the centre answers `duplicate` for what it
  *   has); a day that matches is marked reconciled as of the moment the reconciliation began. Days with records
  *   still waiting are skipped: they are on their way.
- * - Pruning then forgets each reconciled day older than the retention (RetentionRepo says exactly what goes).
+ * - Pruning then forgets each reconciled day older than the retention that holds nothing waiting or quarantined
+ *   (RetentionRepo says exactly what goes, and why such a day is kept whole).
  *
  * Both walk the outbox in bounded chunks and let the event loop turn between them, so a press never waits long
  * behind them. Runs in Node.
@@ -60,6 +61,7 @@ export interface ReconcilerOptions {
 interface DayState {
   delivered: number;
   waiting: number;
+  quarantined: number;
   lastDeliveredAt: number;
   firstSeq: number;
   lastSeq: number;
@@ -90,11 +92,12 @@ export class Reconciler {
       for (const row of rows) {
         let day = days.get(row.day);
         if (!day) {
-          day = { delivered: 0, waiting: 0, lastDeliveredAt: 0, firstSeq: row.seq, lastSeq: row.seq };
+          day = { delivered: 0, waiting: 0, quarantined: 0, lastDeliveredAt: 0, firstSeq: row.seq, lastSeq: row.seq };
           days.set(row.day, day);
         }
         day.lastSeq = row.seq;
-        if (row.deliveredAt === null) day.waiting++;
+        if (row.quarantined === 1) day.quarantined++;
+        else if (row.deliveredAt === null) day.waiting++;
         else {
           day.delivered++;
           day.lastDeliveredAt = Math.max(day.lastDeliveredAt, row.deliveredAt);
@@ -171,11 +174,17 @@ export class Reconciler {
     const known = this.repo.reconciledDays();
     const report: PruneReport = { days: [], records: 0, invitations: 0, followups: 0, strayPresses: 0, shifts: 0 };
     const limit = this.o.pruneChunk ?? 500;
+    let unreconciledPruned = 0;
     for (const [day, state] of [...days].sort(([a], [b]) => a.localeCompare(b))) {
       if (day >= cutoffDay || state.delivered === 0) continue;
+      // Kept whole while a record of it is on its way or in quarantine: it will be compared again once delivered.
+      if (state.waiting > 0 || state.quarantined > 0) continue;
       const seen = known.get(day);
-      const reconciled = seen !== undefined && state.waiting === 0 && seen.matchedAt >= state.lastDeliveredAt;
-      if (!reconciled && typeof seen?.prunedAt !== 'number') continue;
+      // Never a row delivered after the day's last match, pruned day or not.
+      if (seen === undefined || seen.matchedAt < state.lastDeliveredAt) {
+        if (typeof seen?.prunedAt === 'number') unreconciledPruned++;
+        continue;
+      }
       for (let after = state.firstSeq - 1; ;) {
         const chunk = transact(ctx, () => this.repo.pruneChunk(day, after, state.lastSeq, limit));
         report.records += chunk.records;
@@ -194,6 +203,12 @@ export class Reconciler {
       report.shifts += n;
       if (n < limit) break;
       await yieldToPresses();
+    }
+    if (unreconciledPruned > 0) {
+      ctx.log.warn(
+        { days: unreconciledPruned },
+        'records delivered after their day was pruned are kept: that day can no longer be reconciled',
+      );
     }
     if (report.records > 0 || report.shifts > 0) {
       // Totals only (no count per kind: follow-ups are 差评s).

@@ -11,14 +11,17 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { uuidv7 } from '../../common/ids.js';
 import { keyFingerprint } from '../../common/key-fingerprint.js';
 import { tallyOf } from '../../common/tally.js';
-import { canonicalConfig, CONFIG_SIGNATURE_HEADER } from '../../shared/device-auth.js';
+import { canonicalConfig, CONFIG_SIGNATURE_HEADER, CONFIG_VERSION_HEADER } from '../../shared/device-auth.js';
+import type { SyncRecord } from '../../shared/records.js';
 import type { KioskService } from '../kiosk-service.js';
 import { syncAgentFor } from '../run-kiosk.js';
 import { provisioned, tempDir, windowConfig } from '../test-support/fixtures.js';
 import { enrollKiosk } from './enroll.js';
 import type { SyncAgent } from './sync-agent.js';
+import { waitFor } from '../../common/test-support/wait-for.js';
 
 const DEVICE_ID = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 
@@ -46,9 +49,8 @@ const centre = {
 
 function signed(body: string): { body: string; signature: string } {
   const digest = createHash('sha256').update(body).digest('hex');
-  const signature = sign(null, Buffer.from(canonicalConfig(centre.signFor, digest)), centre.signWith).toString(
-    'base64',
-  );
+  const canonical = canonicalConfig(centre.signFor, centre.configVersion, digest);
+  const signature = sign(null, Buffer.from(canonical), centre.signWith).toString('base64');
   return { body: centre.tamper ? body.replace('"ratingWindowSeconds":', '"ratingWindowSeconds": ') : body, signature };
 }
 
@@ -59,6 +61,7 @@ beforeAll(async () => {
   const sendSigned = (reply: FastifyReply, status: number, payload: unknown) => {
     const { body, signature } = signed(JSON.stringify(payload));
     if (!centre.unsigned) void reply.header(CONFIG_SIGNATURE_HEADER, signature);
+    void reply.header(CONFIG_VERSION_HEADER, String(centre.configVersion));
     return reply.code(status).type('application/json').send(body);
   };
   const config = () => windowConfig({ ratingWindowSeconds: centre.ratingWindowSeconds });
@@ -112,14 +115,6 @@ afterEach(async () => {
   dir.remove();
 });
 
-const until = async (what: string, probe: () => boolean) => {
-  const end = Date.now() + 10_000;
-  while (!probe()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-
 function startAgent(): SyncAgent {
   agent = syncAgentFor(kiosk, dir.path, log, { heartbeatMs: 100, minBackoffMs: 50, maxBackoffMs: 100 })!;
   kiosk.attachSync(agent);
@@ -155,6 +150,34 @@ describe('enrolment', () => {
     await refused('central_key_mismatch', { centralFingerprint: keyFingerprint(otherKey.publicKey) });
   });
 
+  it('refuses to enrol anew while records of the current enrolment wait or are quarantined, unless forced (loudly)', async () => {
+    await enrollKiosk(kiosk, dir.path, url, 'ABCD-1234');
+    const first = kiosk.context.settings.get('enrolment')!;
+    const at = Date.now();
+    kiosk.context.outbox.append({ kind: 'evaluation', id: uuidv7(at) } as SyncRecord, at);
+    kiosk.context.outbox.append({ kind: 'evaluation', id: uuidv7(at + 1) } as SyncRecord, at);
+    kiosk.context.outbox.quarantine(kiosk.context.outbox.pending(1)[0]!.seq, 'scope_window: test', at);
+    const refusal = enrollKiosk(kiosk, dir.path, url, 'EFGH-5678', { log });
+    await expect(refusal).rejects.toMatchObject({ name: 'EnrolmentError', code: 'records_waiting' });
+    await expect(refusal).rejects.toThrow(/2 record\(s\).*1 waiting, 1 quarantined.*deliver them first.*quarantine/);
+    expect(kiosk.context.settings.get('enrolment')).toEqual(first); // nothing changed
+
+    lines.length = 0;
+    await enrollKiosk(kiosk, dir.path, url, 'EFGH-5678', { force: true, log });
+    expect(kiosk.context.settings.get('enrolment')!.enrolledAt >= first.enrolledAt).toBe(true);
+    const warning = lines.find((l) => l.code === 'records_waiting');
+    expect(warning?.level).toBe(40);
+    expect(warning?.msg).toMatch(/--force.*delivered under the new enrolment.*may reject them/);
+  });
+
+  it('enrols a kiosk never enrolled whatever its outbox holds, and an enrolled one whose outbox is empty', async () => {
+    const at = Date.now();
+    kiosk.context.outbox.append({ kind: 'evaluation', id: uuidv7(at) } as SyncRecord, at);
+    await enrollKiosk(kiosk, dir.path, url, 'ABCD-1234');
+    kiosk.context.outbox.markDelivered([kiosk.context.outbox.pending(1)[0]!.seq], at);
+    await enrollKiosk(kiosk, dir.path, url, 'EFGH-5678');
+  });
+
   it('refuses plain http off this machine unless --insecure-http is given', async () => {
     await expect(enrollKiosk(kiosk, dir.path, 'http://hcp.hall.example', 'ABCD-1234')).rejects.toMatchObject({
       code: 'insecure_url',
@@ -174,7 +197,7 @@ describe('configuration pulled from the centre', () => {
     startAgent();
     centre.ratingWindowSeconds = 45;
     centre.configVersion = 2;
-    await until('the new configuration', () => kiosk.context.settings.get('ratingWindowSeconds') === 45);
+    await waitFor('the new configuration', () => kiosk.context.settings.get('ratingWindowSeconds') === 45);
   });
 
   it('is refused, loudly, and the previous one stays, when rewritten, signed by another key or for another device', async () => {
@@ -204,12 +227,13 @@ describe('reconciliation at start and in the status', () => {
     kiosk.context.db
       .prepare("INSERT INTO settings (key, value) VALUES ('lastReconciledAt', ?), ('lastPrunedAt', ?)")
       .run(JSON.stringify(old), JSON.stringify(new Date().toISOString()));
-    startAgent();
-    await until('a reconciliation', () => kiosk.status().central.lastReconciledAt !== old);
+    const started = startAgent();
+    expect(started.upkeepTask.stats()).toMatchObject({ runs: 1, lastReason: 'stale at start' });
+    await waitFor('a reconciliation', () => kiosk.status().central.lastReconciledAt !== old);
     expect(centre.tallies).toBeGreaterThan(0);
     const at = kiosk.status().central.lastReconciledAt!;
     expect(Date.parse(at)).toBeGreaterThan(Date.parse(old));
-    await until('a heartbeat carrying it', () => centre.heartbeats.some((h) => h.lastReconciledAt === at));
+    await waitFor('a heartbeat carrying it', () => centre.heartbeats.some((h) => h.lastReconciledAt === at));
   });
 
   it('does not reconcile at start when the last one is fresh', async () => {
@@ -217,9 +241,11 @@ describe('reconciliation at start and in the status', () => {
     kiosk.context.db
       .prepare("INSERT INTO settings (key, value) VALUES ('lastReconciledAt', ?), ('lastPrunedAt', ?)")
       .run(JSON.stringify(fresh), JSON.stringify(fresh));
-    startAgent();
-    await until('two heartbeats', () => centre.heartbeats.length >= 2);
-    expect(centre.tallies).toBe(0);
+    const started = startAgent();
+    // The task counts a run when it begins, so a run started in the background at start would be seen right here.
+    expect(started.upkeepTask.stats()).toEqual({ runs: 0, lastReason: null, lastOutcome: null });
+    await waitFor('a heartbeat', () => centre.heartbeats.length >= 1);
+    expect(started.upkeepTask.stats().runs).toBe(0);
     expect(centre.heartbeats.at(-1)!.lastReconciledAt).toBe(fresh);
   });
 });

@@ -1,34 +1,33 @@
 /**
  * Delivers the outbox to the central system and keeps the kiosk's configuration current.
  *
- * - Delivery: sends the oldest pending records in batches (two in flight) while there is anything to send. A record leaves the
- *   queue only when the centre acknowledged it (`accepted` or `duplicate`); one the centre `rejected` is quarantined
- *   with its reason and never blocks the queue. Network errors, timeouts and 5xx back off exponentially with jitter
- *   from 1 s to 5 min; a 4xx refusing a whole batch is narrowed down by halving the batch until the one bad record is
- *   found and quarantined.
- * - Heartbeat (every 30 s): reports version, queue and evaluator; learns the server's clock (records carry the
- *   offset) and the configuration version, and pulls the configuration when that changes.
- * - Reconciliation and pruning (reconciler.ts): on a wall-clock schedule at a quiet hour, at start when the last
- *   run is older than a day (a PC switched off at night never reaches a 24-hour interval), retried with backoff after
- *   a failure (daily-task.ts), and on demand. The last success is persisted, shown in the status and reported in the
+ * - Delivery: sends the oldest pending records in batches (`concurrency` in flight) while there is anything to send.
+ *   A record leaves the queue only when the centre acknowledged it (`accepted` or `duplicate`); one the centre
+ *   `rejected` is quarantined with its reason and never blocks the queue. Network errors, timeouts and 5xx back off
+ *   exponentially with jitter between `minBackoffMs` and `maxBackoffMs`; a 4xx refusing a whole batch is narrowed
+ *   down by halving the batch until the one bad record is found and quarantined.
+ * - Heartbeat (every `heartbeatMs`): reports version, queue and evaluator; learns the server's clock (records carry
+ *   the offset) and the configuration version, and pulls the configuration when that changes.
+ * - The daily upkeep, reconciliation and pruning: upkeep.ts. Its last reconciliation is in the status and the
  *   heartbeat.
  * Runs in Node.
  */
 import { hostname } from 'node:os';
 import type { Logger } from '../../common/logger.js';
 import type { HeartbeatResponse } from '../../shared/central-api.js';
-import { CONFIG_SIGNATURE_HEADER } from '../../shared/device-auth.js';
+import { CONFIG_SIGNATURE_HEADER, CONFIG_VERSION_HEADER } from '../../shared/device-auth.js';
 import { DeviceConfig } from '../../shared/device-config.js';
 import type { KeyMapInForce } from '../../shared/key-map.js';
 import type { EvaluatorStatus } from '../../shared/local-api.js';
-import type { SyncRecord } from '../../shared/records.js';
 import { MAX_RECORDS_PER_BATCH, type RecordResult } from '../../shared/wire-records.js';
 import { transact, type KioskContext } from '../context.js';
 import type { OutboxEntry } from '../store/outbox-repo.js';
 import { CentralUnreachableError, type CentralClient } from './central-client.js';
-import { ConfigSignatureError, verifyConfig } from './config-signature.js';
-import { DAILY_TASK_DEFAULTS, DailyTask } from './daily-task.js';
-import { Reconciler, type DayReport, type PruneReport } from './reconciler.js';
+import { namedInLog, toWire } from './outbox-wire.js';
+import { ConfigSignatureError, verifyConfig, type ConfigHeaders } from './config-signature.js';
+import { DAILY_TASK_DEFAULTS, type DailyTask } from './daily-task.js';
+import type { DayReport, PruneReport } from './reconciler.js';
+import { Upkeep } from './upkeep.js';
 
 export interface SyncTimings {
   minBackoffMs: number;
@@ -95,49 +94,32 @@ export class SyncAgent {
   private timers: NodeJS.Timeout[] = [];
   private backoffMs: number;
   private loop: Promise<void> | undefined;
-  private readonly reconciler: Reconciler;
-  private readonly maintenance: DailyTask;
-  private readonly statusValue: SyncStatus = {
+  private readonly upkeep: Upkeep;
+  private readonly statusValue: Omit<SyncStatus, 'lastReconciledAt'> = {
     state: 'offline',
     lastError: null,
     lastDeliveredAt: null,
     clockOffsetMs: null,
-    lastReconciledAt: null,
   };
 
   constructor(private readonly o: SyncAgentOptions) {
     this.t = { ...DEFAULT_SYNC_TIMINGS, ...o.timings };
     this.backoffMs = this.t.minBackoffMs;
     this.statusValue.clockOffsetMs = o.ctx.settings.get('clockOffsetMs') ?? null;
-    this.statusValue.lastReconciledAt = o.ctx.settings.get('lastReconciledAt') ?? null;
-    this.reconciler = new Reconciler({
+    this.upkeep = new Upkeep({
       ctx: o.ctx,
       client: o.client,
-      reconcileDays: this.t.reconcileDays,
-      requeued: () => this.nudge(),
-    });
-    const lastRun = (key: 'lastReconciledAt' | 'lastPrunedAt') => {
-      const at = o.ctx.settings.get(key);
-      return at ? Date.parse(at) : null;
-    };
-    this.maintenance = new DailyTask({
-      name: 'reconcile and prune',
-      run: () => this.upkeep(),
-      // Stale when either is: a kiosk that reconciled but could not prune runs again.
-      lastSuccess: () => {
-        const [r, p] = [lastRun('lastReconciledAt'), lastRun('lastPrunedAt')];
-        return r === null || p === null ? null : Math.min(r, p);
-      },
       log: o.log,
+      reconcileDays: this.t.reconcileDays,
       schedule: this.t.maintenanceSchedule,
       staleAfterMs: this.t.maintenanceStaleMs,
       retry: this.t.maintenanceRetry,
-      now: () => o.ctx.now(),
+      requeued: () => this.nudge(),
     });
   }
 
   status(): SyncStatus {
-    return { ...this.statusValue };
+    return { ...this.statusValue, lastReconciledAt: this.upkeep.lastReconciledAt };
   }
 
   start(): void {
@@ -146,12 +128,12 @@ export class SyncAgent {
     this.loop = this.deliverLoop();
     void this.heartbeat();
     this.timers.push(setInterval(() => void this.heartbeat(), this.t.heartbeatMs));
-    this.maintenance.start();
+    this.upkeep.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.maintenance.stop();
+    this.upkeep.stop();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.wake?.();
@@ -247,7 +229,7 @@ export class SyncAgent {
   /** Sends one batch; applies the centre's answer per record. */
   private async send(batch: OutboxEntry[]): Promise<'delivered' | 'refused'> {
     const { ctx, client } = this.o;
-    const records = batch.map((entry) => this.toWire(entry));
+    const records = batch.map((entry) => toWire(entry, ctx, this.o.log));
     const res = await client.request<{ results?: RecordResult[]; error?: string; message?: string }>(
       'POST',
       '/api/v1/device/records',
@@ -286,28 +268,6 @@ export class SyncAgent {
     return 'delivered';
   }
 
-  /** The outbox payload with personal data opened, as the centre takes it. */
-  private toWire(entry: OutboxEntry): Record<string, unknown> {
-    const record = JSON.parse(entry.payload) as SyncRecord;
-    const open = (sealed: { sealed: string } | null, context: string): unknown => {
-      if (!sealed) return null;
-      try {
-        return this.o.ctx.sealer.open(Buffer.from(sealed.sealed, 'base64'), context);
-      } catch (error) {
-        // The data key does not open it (restored from another device?): the rating goes on without it.
-        this.o.log.error({ err: error, ...namedInLog(entry) }, 'sealed personal data could not be opened');
-        return null;
-      }
-    };
-    if (record.kind === 'evaluation') {
-      return { ...record, rater: open(record.rater, record.id) };
-    }
-    if (record.kind === 'followup') {
-      return { ...record, callbackPhone: open(record.callbackPhone, record.id) };
-    }
-    return { ...record };
-  }
-
   private online(): void {
     this.statusValue.state = 'online';
     this.statusValue.lastError = null;
@@ -332,7 +292,7 @@ export class SyncAgent {
         queueDepth: queue.pending,
         oldestPendingAt: queue.oldestPendingAt,
         ...this.o.report(),
-        lastReconciledAt: this.statusValue.lastReconciledAt,
+        lastReconciledAt: this.upkeep.lastReconciledAt,
       });
       if (res.status !== 200) throw new RetryLater(`heartbeat answered ${res.status}`);
       const receivedAt = Date.now();
@@ -356,12 +316,16 @@ export class SyncAgent {
       etag ? { 'if-none-match': etag } : {},
     );
     if (res.status === 200) {
-      const config = this.verifiedConfig(res.raw, res.headers.get(CONFIG_SIGNATURE_HEADER));
+      const { config, signedVersion } = this.verifiedConfig(res.raw, {
+        signature: res.headers.get(CONFIG_SIGNATURE_HEADER),
+        version: res.headers.get(CONFIG_VERSION_HEADER),
+      });
       await this.o.applyConfig(config);
       const newEtag = res.headers.get('etag');
       transact(ctx, () => {
         if (newEtag) ctx.settings.set('configEtag', newEtag);
         ctx.settings.set('configVersion', version);
+        ctx.settings.set('configVersionInForce', signedVersion);
       });
       this.o.log.info({ version }, 'configuration updated from the central system');
     } else if (res.status === 304) {
@@ -375,9 +339,10 @@ export class SyncAgent {
    * A configuration answer, only once its signature verifies under the pinned central key (config-signature.ts),
    * over the exact bytes received. A refused one is logged loudly and the configuration in force stays.
    */
-  private verifiedConfig(raw: Buffer, signature: string | null): DeviceConfig {
+  private verifiedConfig(raw: Buffer, headers: ConfigHeaders): { config: DeviceConfig; signedVersion: number } {
     const { ctx } = this.o;
     const pinned = ctx.settings.get('centralPublicKey');
+    let signedVersion: number;
     try {
       if (!pinned) {
         throw new ConfigSignatureError(
@@ -385,53 +350,38 @@ export class SyncAgent {
           'no central key is pinned: enrol again, or provision the key (hcp kiosk provision --central-key)',
         );
       }
-      verifyConfig(pinned, this.o.client.deviceId, raw, signature);
+      signedVersion = verifyConfig(
+        pinned,
+        this.o.client.deviceId,
+        raw,
+        headers,
+        ctx.settings.get('configVersionInForce'),
+      );
     } catch (error) {
       const e = error as ConfigSignatureError;
       this.o.log.error(
         { code: e.code, err: e.message },
-        'CONFIGURATION REFUSED: its signature does not verify under the pinned central key; the previous ' +
-          'configuration stays in force',
+        'CONFIGURATION REFUSED: its signature does not verify under the pinned central key, or it is older than ' +
+          'the one in force; the previous configuration stays in force',
       );
       throw error;
     }
-    return DeviceConfig.parse(JSON.parse(raw.toString('utf8')));
+    return { config: DeviceConfig.parse(JSON.parse(raw.toString('utf8'))), signedVersion };
   }
 
-  /**
-   * Reconciles with the centre now (see reconciler.ts) and records the success: in settings (it survives a
-   * restart and decides whether the next start runs it again), the status and the next heartbeat.
-   */
-  async reconcile(): Promise<DayReport[]> {
-    const report = await this.reconciler.reconcile();
-    const at = new Date(this.o.ctx.now()).toISOString();
-    transact(this.o.ctx, () => this.o.ctx.settings.set('lastReconciledAt', at));
-    this.statusValue.lastReconciledAt = at;
-    return report;
+  /** Reconciles with the centre now (upkeep.ts). */
+  reconcile(): Promise<DayReport[]> {
+    return this.upkeep.reconcile();
   }
 
-  /** Forgets what is delivered, reconciled and older than the retention (see RetentionRepo). */
-  async prune(): Promise<PruneReport> {
-    const report = await this.reconciler.prune();
-    transact(this.o.ctx, () => this.o.ctx.settings.set('lastPrunedAt', new Date(this.o.ctx.now()).toISOString()));
-    return report;
+  /** Forgets what is delivered, reconciled and older than the retention (upkeep.ts). */
+  prune(): Promise<PruneReport> {
+    return this.upkeep.prune();
   }
 
-  /** The daily upkeep: reconcile, then prune what that made prunable (pruning runs even when the centre is away). */
-  private async upkeep(): Promise<void> {
-    let failure: Error | null = null;
-    try {
-      await this.reconcile();
-    } catch (error) {
-      failure = error instanceof Error ? error : new Error(String(error));
-    }
-    await this.prune();
-    if (failure) throw failure;
-  }
-
-  /** The daily upkeep's schedule, for tests and diagnostics. */
+  /** The daily upkeep's task, for tests and diagnostics: its schedule, and whether and why it ran. */
   get upkeepTask(): DailyTask {
-    return this.maintenance;
+    return this.upkeep.task;
   }
 }
 
@@ -441,11 +391,3 @@ export function deviceInfo(version: string, localDeviceId: string) {
 }
 
 export { CentralUnreachableError };
-
-/**
- * How a log line names a record. The log file sits on the counter PC: a follow-up's id (a UUIDv7, so a time) would
- * date a 差评 there, so a follow-up is named by its kind only.
- */
-function namedInLog(entry: Pick<OutboxEntry, 'recordId' | 'kind'>): { recordId?: string; kind: string } {
-  return entry.kind === 'followup' ? { kind: entry.kind } : { recordId: entry.recordId, kind: entry.kind };
-}

@@ -5,7 +5,9 @@
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import type { ErrorInfo } from '../../shared/result.js';
-import type { ScreenPairing } from '../ui-client.js';
+import { ROLE_PATHS, roleForAddress } from '../../shared/screen-pairing.js';
+import type { UiRole } from '../../shared/ui-contract.js';
+import type { PairingState, ScreenPairing } from '../ui-client.js';
 
 const PAIRING_ERRORS: Record<string, string> = {
   pairing_code_invalid: '配对码不正确、已使用或已过期，请向技术人员重新获取',
@@ -14,12 +16,30 @@ const PAIRING_ERRORS: Record<string, string> = {
   disconnected: '无法连接评价服务，请稍后再试',
 };
 
-/** Shows `children` while this screen is paired (always, without a pairing), else the pairing screen. */
-export function PairingGate({ pairing, children }: { pairing: ScreenPairing | null; children: ReactNode }) {
-  const [paired, setPaired] = useState<boolean | null>(pairing ? null : true);
-  useEffect(() => pairing?.onChange(setPaired), [pairing]);
-  if (paired === null) return null;
-  return paired || !pairing ? children : <PairingScreen pairing={pairing} />;
+/**
+ * Shows the screen of the role this screen is paired for (under the Electron shell, at once, the address's role
+ * `role`), else the pairing screen. A paired screen opened at another role's address shows its own role's screen,
+ * and the address is corrected to say so: a staff panel's browser opening `/` gets the staff panel, not a citizen
+ * screen it could rate on.
+ */
+export function PairingGate({
+  pairing,
+  role,
+  screen,
+}: {
+  pairing: ScreenPairing | null;
+  role: UiRole;
+  screen: (role: UiRole) => ReactNode;
+}) {
+  const [state, setState] = useState<PairingState | null>(pairing ? null : { paired: true, role });
+  useEffect(() => pairing?.onChange(setState), [pairing]);
+  const shown = state?.paired ? state.role : null;
+  useEffect(() => {
+    if (pairing && shown && shown !== roleForAddress(location.pathname, location.hash))
+      history.replaceState(null, '', ROLE_PATHS[shown] + location.search);
+  }, [pairing, shown]);
+  if (state === null) return null;
+  return shown ? screen(shown) : <PairingScreen pairing={pairing!} />;
 }
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '清除', '0', '删除'] as const;

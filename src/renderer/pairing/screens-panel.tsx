@@ -4,15 +4,9 @@
  * now: never a token), and revoke one, which closes its connection at once. Runs in the browser.
  */
 import { useEffect, useState } from 'react';
-import { ROLE_PATHS } from '../../shared/screen-pairing.js';
+import { ROLE_LABELS, ROLE_PATHS } from '../../shared/screen-pairing.js';
 import type { PairedScreenView, PairingCodeView, UiRole } from '../../shared/ui-contract.js';
 import type { TechState } from '../tech/tech-store.js';
-
-export const ROLE_LABELS: Record<UiRole, string> = {
-  citizen: '市民评价屏',
-  staff: '工作人员面板',
-  technician: '技术人员模式',
-};
 
 const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '—');
 

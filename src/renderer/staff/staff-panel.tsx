@@ -66,13 +66,16 @@ function StatusLine({ state }: { state: StaffState }) {
   const t = useT();
   const s = state.status;
   if (!s) return null;
-  const central = s.central.state === 'not_enrolled' ? t('not_enrolled') : t(s.central.state);
+  const central = t(s.central.state);
+  // Offline is worth a glance; a kiosk that delivers nothing or takes no configuration (insecure_url,
+  // no_central_key) needs the technician: both are shown as warnings, in words.
+  const warn = s.central.state !== 'online' && s.central.state !== 'not_enrolled';
   return (
     <span className="status-line">
       <span data-status="evaluator">
         {t('evaluator')}：{t(`state_${s.evaluator.state}`)}
       </span>
-      <span data-status="central" className={s.central.state === 'offline' ? 'warn' : ''}>
+      <span data-status="central" data-state={s.central.state} className={warn ? 'warn' : ''}>
         {t('central')}：{central}
       </span>
       <span data-status="queue">

@@ -8,10 +8,11 @@
  */
 import { useEffect, useState } from 'react';
 import { useStore, type StoreApi } from 'zustand';
-import { SATISFACTION_LABELS, type Satisfaction } from '../../shared/satisfaction.js';
+import type { Satisfaction } from '../../shared/satisfaction.js';
 import { errorText, isKey, useLang, useT } from '../i18n.js';
 import type { TechState } from './tech-store.js';
 import { ScreensPanel } from '../pairing/screens-panel.js';
+import { KeyOrder, KeyTest } from './key-panels.js';
 
 type Step = 'connect' | 'evaluator' | 'check' | 'diagnostics' | 'screens';
 
@@ -252,48 +253,17 @@ function Evaluator({ state, next }: { state: TechState; next: () => void }) {
           </label>
         </div>
       )}
-      <div className="keymap">
-        按键顺序（从左到右）：
-        {keyMap.map((level, i) => (
-          <select
-            key={i}
-            aria-label={`按键 ${i + 1}`}
-            value={level}
-            onChange={(e) => setKeyMap((m) => m.map((v, j) => (j === i ? Number(e.target.value) : v)))}
-          >
-            {[5, 4, 3, 2, 1].map((l) => (
-              <option key={l} value={l}>
-                {SATISFACTION_LABELS[l as Satisfaction].zh}
-              </option>
-            ))}
-          </select>
-        ))}
-      </div>
-      <p className="keymap-source" data-keymap-source={state.status!.keyMapSource}>
-        {state.status!.keyMapSource === 'local'
-          ? '当前为本机设置的按键顺序（已报告中心系统）'
-          : '当前为中心系统配置的按键顺序'}
-        {!permutation && '：每个等级只能对应一个键'}
-      </p>
-      {state.status!.keyMapSource === 'local' && (
-        <button onClick={() => void useCentralKeyMap()}>恢复中心系统的按键顺序</button>
-      )}
+      <KeyOrder
+        state={state}
+        keyMap={keyMap}
+        onChange={setKeyMap}
+        permutation={permutation}
+        onUseCentral={() => void useCentralKeyMap()}
+      />
       <button className="primary" disabled={(kind === 'serial' && !path) || !permutation} onClick={() => void save()}>
         保存
       </button>
-      <div className="keytest">
-        <button onClick={() => void test(!testing)}>{testing ? '结束按键测试' : '按键测试：请依次按下每个键'}</button>
-        <ol className="keys">
-          {[1, 2, 3, 4, 5].map((k) => {
-            const seen = state.keys.some((p) => p.key === k);
-            return (
-              <li key={k} className={seen ? 'seen' : ''} data-key={k}>
-                键 {k}：{SATISFACTION_LABELS[keyMap[k - 1] as Satisfaction].zh} {seen ? '✓' : ''}
-              </li>
-            );
-          })}
-        </ol>
-      </div>
+      <KeyTest state={state} keyMap={keyMap} testing={testing} onToggle={() => void test(!testing)} />
       <button className="next" onClick={() => void test(false).then(next)}>
         下一步
       </button>
@@ -375,7 +345,10 @@ function Diagnostics({ state }: { state: TechState }) {
         </div>
         <div data-diag="sync">
           <h3>上传</h3>
-          <p>
+          <p
+            className={['online', 'not_enrolled'].includes(d.sync.central.state) ? '' : 'warn'}
+            data-state={d.sync.central.state}
+          >
             中心系统：{said(d.sync.central.state)}
             {d.sync.central.lastError ? `（${d.sync.central.lastError}）` : ''}
           </p>

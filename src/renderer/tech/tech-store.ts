@@ -5,25 +5,11 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ErrorInfo, Result } from '../../shared/result.js';
-import type { UiCommandOf } from '../../shared/ui-contract.js';
+import type { TechStatusView, UiCommandOf } from '../../shared/ui-contract.js';
 import type { UiClient } from '../ui-client.js';
 
-export interface TechStatus {
-  adminPinSet: boolean;
-  unlocked: boolean;
-  provisioned: boolean;
-  enrolled: boolean;
-  mode: 'window' | 'terminal' | null;
-  evaluatorInput: { kind: 'serial'; path: string; baudRate: number } | { kind: 'keyboard' } | { kind: 'touch' };
-  keyMap: number[];
-  /** Where the key map in force comes from: the centre's configuration, or a local order set in technician mode. */
-  keyMapSource: 'central' | 'local';
-  /** The browser host: technician mode pairs its screens. */
-  screenPairing: boolean;
-}
-
 export interface TechState {
-  status: TechStatus | null;
+  status: TechStatusView | null;
   error: ErrorInfo | null;
   /** The last reply of a command, for the step that asked. */
   last: Record<string, unknown>;

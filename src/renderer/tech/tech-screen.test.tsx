@@ -1,0 +1,71 @@
+// @vitest-environment happy-dom
+/** Technician mode rendered in a DOM (happy-dom) over a fake client: what its diagnostics say. */
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Result } from '../../shared/result.js';
+import type { TechStatusView, UiCommand } from '../../shared/ui-contract.js';
+import type { UiClient } from '../ui-client.js';
+import { TechScreen } from './tech-screen.js';
+import { createTechStore } from './tech-store.js';
+
+afterEach(cleanup);
+
+const STATUS: TechStatusView = {
+  adminPinSet: true,
+  unlocked: true,
+  provisioned: true,
+  enrolled: true,
+  mode: 'window',
+  evaluatorInput: { kind: 'touch' },
+  keyMap: [5, 4, 3, 2, 1],
+  keyMapSource: 'central',
+  screenPairing: false,
+};
+
+const diagnostics = (central: { state: string; lastError: string | null }) => ({
+  versions: { app: '0.1.0' },
+  device: { id: 'd', centralDeviceId: 'c', mode: 'window' },
+  evaluator: { status: { state: 'none' } },
+  sync: { central, queue: { pending: 0, quarantined: 0 }, quarantined: [] },
+  storage: { full: false, disk: null },
+});
+
+function techClient(answers: Partial<Record<UiCommand['name'], unknown>>): UiClient<'technician'> {
+  let connect: (c: boolean) => void = () => undefined;
+  queueMicrotask(() => connect(true));
+  return {
+    send: async <T,>(command: UiCommand) => ({ ok: true, value: answers[command.name] ?? null }) as Result<T>,
+    onEvent: () => () => undefined,
+    onConnection: (l) => ((connect = l), () => undefined),
+  };
+}
+
+const flush = () => act(async () => new Promise((r) => setTimeout(r, 0)));
+
+describe('technician mode: diagnostics', () => {
+  it.each([
+    ['no_central_key', '中心系统：未固定中心公钥：配置均被拒绝，请固定中心公钥'],
+    ['insecure_url', '中心系统：以明文 http 接入：不上传，请改用 https 重新接入'],
+  ])('says in words, as a warning, why an enrolled kiosk delivers or takes nothing (%s)', async (state, said) => {
+    const lastError = 'what to do, in the service’s words';
+    const client = techClient({ techStatus: STATUS, diagnostics: diagnostics({ state, lastError }) });
+    render(<TechScreen store={createTechStore(client)} />);
+    await flush();
+    fireEvent.click(screen.getByRole('button', { name: '诊断' }));
+    await flush();
+    const line = document.querySelector('[data-diag="sync"] p')!;
+    expect(line.textContent).toBe(`${said}（${lastError}）`);
+    expect(line.classList.contains('warn')).toBe(true);
+  });
+
+  it('does not warn of a kiosk that is online', async () => {
+    const client = techClient({ techStatus: STATUS, diagnostics: diagnostics({ state: 'online', lastError: null }) });
+    render(<TechScreen store={createTechStore(client)} />);
+    await flush();
+    fireEvent.click(screen.getByRole('button', { name: '诊断' }));
+    await flush();
+    const line = document.querySelector('[data-diag="sync"] p')!;
+    expect(line.textContent).toBe('中心系统：在线');
+    expect(line.classList.contains('warn')).toBe(false);
+  });
+});
