@@ -18,7 +18,8 @@ import {
   WindowCreate,
   WindowPatch,
 } from '../shared/central-api.js';
-import type { CentralDb, Queryable } from './db/database.js';
+import { DepartmentScope } from './accounts/department-scope.js';
+import type { CentralDb, Queryable, Tx } from './db/database.js';
 
 export interface CatalogEntity {
   /** URL segment under /api/v1/admin/. */
@@ -106,7 +107,25 @@ export async function bumpConfigVersion(tx: Queryable): Promise<void> {
   await tx.query('UPDATE config_version SET version = version + 1');
 }
 
-export async function createEntry(db: CentralDb, entity: CatalogEntity, body: Record<string, unknown>) {
+/** What a change did, for the audit log written in its transaction (`within`): the fields before and after. */
+export interface CatalogChange {
+  entity: CatalogEntity;
+  key: string;
+  /** The row as it was (null for a creation), without hidden fields. */
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown>;
+  /** Whether the change set a new PIN (the PIN and its hash are never part of a change). */
+  pinSet: boolean;
+}
+
+export type WithinChange = (tx: Tx, change: CatalogChange) => Promise<void>;
+
+export async function createEntry(
+  db: CentralDb,
+  entity: CatalogEntity,
+  body: Record<string, unknown>,
+  within?: WithinChange,
+) {
   const pairs = await toColumns(entity, body);
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -121,14 +140,27 @@ export async function createEntry(db: CentralDb, entity: CatalogEntity, body: Re
     if (!row)
       throw new HttpError(409, 'already_exists', `${entity.path} ${String(body[entity.key.field])} exists already`);
     await bumpConfigVersion(tx);
+    const key = String(row[entity.key.field]);
+    await within?.(tx, { entity, key, before: null, after: row, pinSet: typeof body.pin === 'string' });
     return row;
   });
 }
 
-export async function patchEntry(db: CentralDb, entity: CatalogEntity, key: string, body: Record<string, unknown>) {
+export async function patchEntry(
+  db: CentralDb,
+  entity: CatalogEntity,
+  key: string,
+  body: Record<string, unknown>,
+  within?: WithinChange,
+) {
   const pairs = await toColumns(entity, body);
   if (pairs.length === 0) throw new HttpError(400, 'invalid_request', 'body: nothing to change');
   return db.transaction(async (tx) => {
+    const [before] = within
+      ? await tx.query(`SELECT ${selectList(entity)} FROM ${entity.table} WHERE ${entity.key.column} = $1 FOR UPDATE`, [
+          key,
+        ])
+      : [];
     const [row] = await tx
       .query(
         `UPDATE ${entity.table} SET ${pairs.map(([c], i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now()
@@ -138,18 +170,30 @@ export async function patchEntry(db: CentralDb, entity: CatalogEntity, key: stri
       .catch(translateConstraint);
     if (!row) throw new HttpError(404, 'not_found', `no ${entity.path} ${key}`);
     await bumpConfigVersion(tx);
+    await within?.(tx, { entity, key, before: before ?? null, after: row, pinSet: typeof body.pin === 'string' });
     return row;
   });
 }
 
-export async function listEntries(db: Queryable, entity: CatalogEntity) {
-  return db.query(`SELECT ${selectList(entity)} FROM ${entity.table} ORDER BY ${entity.key.column}`);
+/** `scope` limits the staff to a handler's departments (the other entities are the hall's reference lists). */
+export async function listEntries(db: Queryable, entity: CatalogEntity, scope: DepartmentScope = DepartmentScope.ALL) {
+  const params: unknown[] = [];
+  const where = entity.table === 'staff' ? `WHERE ${scope.departmentIn('department_code', params)}` : '';
+  return db.query(`SELECT ${selectList(entity)} FROM ${entity.table} ${where} ORDER BY ${entity.key.column}`, params);
 }
 
-export async function getEntry(db: Queryable, entity: CatalogEntity, key: string) {
-  const [row] = await db.query(`SELECT ${selectList(entity)} FROM ${entity.table} WHERE ${entity.key.column} = $1`, [
-    key,
-  ]);
+export async function getEntry(
+  db: Queryable,
+  entity: CatalogEntity,
+  key: string,
+  scope: DepartmentScope = DepartmentScope.ALL,
+) {
+  const params: unknown[] = [key];
+  const inScope = entity.table === 'staff' ? ` AND ${scope.departmentIn('department_code', params)}` : '';
+  const [row] = await db.query(
+    `SELECT ${selectList(entity)} FROM ${entity.table} WHERE ${entity.key.column} = $1${inScope}`,
+    params,
+  );
   if (!row) throw new HttpError(404, 'not_found', `no ${entity.path} ${key}`);
   return row;
 }

@@ -15,6 +15,7 @@ import {
   TIMESTAMP_HEADER,
 } from '../shared/device-auth.js';
 import { isUuid } from '../shared/ids.js';
+import { DepartmentScope } from './accounts/department-scope.js';
 import type { CentralDb, Queryable } from './db/database.js';
 import { configSnapshot, currentConfigVersion, type DeviceRow } from './device-config.js';
 
@@ -25,7 +26,7 @@ const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 const hashCode = (code: string) => createHash('sha256').update(code.replace(/[\s-]/g, '').toUpperCase()).digest('hex');
 
 export async function createEnrollment(
-  db: CentralDb,
+  db: Queryable,
   body: { mode: 'window' | 'terminal'; windowCode?: string; name: string },
 ): Promise<{ code: string; expiresAt: string }> {
   const raw = Array.from({ length: 8 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
@@ -307,7 +308,13 @@ export async function revokeDevice(db: Queryable, id: string): Promise<void> {
  * The fleet. Besides what each device last reported: how many of its records were refused (all codes, and per
  * code), how many of its evaluations named a staff number the centre did not know, and its last key test.
  */
-export async function listDevices(db: Queryable): Promise<FleetDevice[]> {
+export async function listDevices(db: Queryable, scope: DepartmentScope = DepartmentScope.ALL): Promise<FleetDevice[]> {
+  const params: unknown[] = [];
+  // A handler sees the kiosks of its departments' windows (a terminal-mode kiosk belongs to no department).
+  const where =
+    scope.accountId === null
+      ? ''
+      : `WHERE ${scope.departmentIn('(SELECT w.department_code FROM windows w WHERE w.code = d.window_code)', params)}`;
   const rows = await db.query<FleetDevice & { rejectedByCode: Record<string, number> | null }>(
     `SELECT d.id, d.mode, d.window_code AS "windowCode", d.name, d.version, d.enrolled_at AS "enrolledAt",
             d.revoked_at AS "revokedAt", d.last_heartbeat_at AS "lastHeartbeatAt", d.queue_depth AS "queueDepth",
@@ -320,7 +327,8 @@ export async function listDevices(db: Queryable): Promise<FleetDevice[]> {
             (SELECT jsonb_build_object('startedAt', k.started_at, 'endedAt', k.ended_at, 'endedBy', k.ended_by,
                                        'presses', k.presses)
                FROM key_tests k WHERE k.device_id = d.id ORDER BY k.ended_at DESC LIMIT 1) AS "lastKeyTest"
-       FROM devices d ORDER BY d.enrolled_at, d.id`,
+       FROM devices d ${where} ORDER BY d.enrolled_at, d.id`,
+    params,
   );
   return rows.map((row) => {
     const byCode = Object.fromEntries(Object.entries(row.rejectedByCode ?? {}).map(([k, v]) => [k, Number(v)]));

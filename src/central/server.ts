@@ -10,6 +10,7 @@
  * (RateLimits), so that made-up device ids buy no database work. Security headers come from @fastify/helmet. Every id is a UuidSchema, every day a DaySchema (src/shared/ids.ts), and a
  * database refusal that input could still cause is a 4xx (pg-errors.ts), never a 500.
  */
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, {
@@ -22,7 +23,7 @@ import Fastify, {
 import secureJson from 'secure-json-parse';
 import { z } from 'zod';
 import type { Sealer } from '../common/data-key.js';
-import { HttpError, installJsonErrors, parseBody, requireBearer } from '../common/http.js';
+import { HttpError, installJsonErrors, parseBody } from '../common/http.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import {
   EnrollmentCreate,
@@ -36,6 +37,8 @@ import { CONFIG_SIGNATURE_HEADER, CONFIG_VERSION_HEADER, DEVICE_HEADER } from '.
 import { codeSchema } from '../shared/device-config.js';
 import { DaySchema, isUuid } from '../shared/ids.js';
 import { RecordBatch } from '../shared/wire-records.js';
+import { adminAuthentication, authRoutes, registerAccountRoutes } from './accounts/auth.js';
+import { DepartmentScope } from './accounts/department-scope.js';
 import { bumpConfigVersion, CATALOG, createEntry, getEntry, listEntries, patchEntry } from './catalog.js';
 import type { CentralDb } from './db/database.js';
 import { configEtag, configSnapshot, type DeviceRow } from './device-config.js';
@@ -52,6 +55,8 @@ import {
   revokeDevice,
   tally,
 } from './devices.js';
+import { LEGACY_ADMIN_ACTOR } from './audit/audit-log.js';
+import { auditRefusals, auditWithin, catalogAudit, registerAuditRoutes } from './audit/audit.routes.js';
 import { ingestBatch } from './ingest.js';
 import { postgresInputError } from './pg-errors.js';
 import { EvaluationQuery, evaluationStats, listEvaluations, StatsQuery } from './reports.js';
@@ -74,12 +79,15 @@ export interface RateLimits {
    * a revoked or misconfigured one retries with backoff, so the default leaves room for many behind one address.
    */
   deviceFailuresPerMinute: number;
+  /** Login attempts per client IP, and failed ones per account name (beside the lockout: 5 → 15 minutes). */
+  loginPerMinute: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
   enrollPerMinute: 10,
   devicePerMinute: 3000,
   deviceFailuresPerMinute: 120,
+  loginPerMinute: 20,
 };
 
 export interface CentralApiOptions {
@@ -137,6 +145,13 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
   }) as unknown as FastifyInstance;
   installJsonErrors(app, { service: 'central system', translate: postgresInputError });
   void app.register(helmet);
+  void app.register(cookie);
+  const auth = {
+    db,
+    adminToken: options.adminToken,
+    secureCookie: Boolean(options.https) || (options.trustProxy !== undefined && options.trustProxy !== false),
+    loginPerMinute: limits.loginPerMinute,
+  };
   void app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
@@ -169,7 +184,14 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
   // ---- admin API -------------------------------------------------------------------------------------------------
   void app.register(
     async (admin) => {
-      admin.addHook('onRequest', requireBearer(options.adminToken));
+      admin.addHook('onRequest', adminAuthentication(auth));
+      registerAccountRoutes(admin, db);
+      // The static token's requests are the built-in admin API key's (deprecated: the one-release migration path).
+      admin.addHook('onRequest', async (request) => {
+        request.actor ??= LEGACY_ADMIN_ACTOR;
+      });
+      auditRefusals(admin, db);
+      registerAuditRoutes(admin, db);
       const keyOf = (request: FastifyRequest) => {
         const parsed = KeyParam.safeParse(request.params);
         // A key no code can be (too long, a NUL, a slash) names nothing.
@@ -177,15 +199,16 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
         return parsed.data.key;
       };
       for (const entity of CATALOG) {
-        admin.get(`/${entity.path}`, async () => listEntries(db, entity));
-        admin.get(`/${entity.path}/:key`, async (r) => getEntry(db, entity, keyOf(r)));
+        admin.get(`/${entity.path}`, async (r) => listEntries(db, entity, DepartmentScope.of(r.actor)));
+        admin.get(`/${entity.path}/:key`, async (r) => getEntry(db, entity, keyOf(r), DepartmentScope.of(r.actor)));
         admin.post(`/${entity.path}`, async (request, reply) => {
-          const row = await createEntry(db, entity, parseBody(entity.create, request.body));
+          const row = await createEntry(db, entity, parseBody(entity.create, request.body), catalogAudit(request));
           catalogues.invalidate();
           return reply.code(201).send(row);
         });
         admin.patch(`/${entity.path}/:key`, async (request) => {
-          const row = await patchEntry(db, entity, keyOf(request), parseBody(entity.patch, request.body));
+          const body = parseBody(entity.patch, request.body);
+          const row = await patchEntry(db, entity, keyOf(request), body, catalogAudit(request));
           catalogues.invalidate();
           return row;
         });
@@ -201,6 +224,10 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
       admin.patch('/settings', async (request) => {
         const patch = parseBody(SettingsPatch, request.body);
         await db.transaction(async (tx) => {
+          const before = await tx.query<{ key: string; value: unknown }>(
+            'SELECT key, value FROM settings WHERE key = ANY($1) FOR UPDATE',
+            [Object.keys(patch)],
+          );
           for (const [key, value] of Object.entries(patch)) {
             await tx.query(
               'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -208,21 +235,46 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
             );
           }
           await bumpConfigVersion(tx);
+          await auditWithin(tx, request, 'settings.updated', 'settings', {
+            before: Object.fromEntries(
+              Object.keys(patch).map((k) => [k, before.find((b) => b.key === k)?.value ?? null]),
+            ),
+            after: patch,
+          });
         });
         return patch;
       });
-      admin.post('/enrollments', async (request, reply) =>
-        reply.code(201).send(await createEnrollment(db, parseBody(EnrollmentCreate, request.body))),
-      );
-      admin.get('/devices', async () => listDevices(db));
+      admin.post('/enrollments', async (request, reply) => {
+        const body = parseBody(EnrollmentCreate, request.body);
+        // The code itself is shown once to whoever asked, and never written to the audit log.
+        const created = await db.transaction(async (tx) => {
+          const enrollment = await createEnrollment(tx, body);
+          await auditWithin(tx, request, 'enrollment.created', body.windowCode ? `windows:${body.windowCode}` : null, {
+            mode: body.mode,
+            name: body.name,
+            expiresAt: enrollment.expiresAt,
+          });
+          return enrollment;
+        });
+        return reply.code(201).send(created);
+      });
+      admin.get('/devices', async (r) => listDevices(db, DepartmentScope.of(r.actor)));
       admin.post<{ Params: { id: string } }>('/devices/:id/revoke', async (request) => {
         if (!isUuid(request.params.id)) throw new HttpError(404, 'not_found', 'no such device');
-        await revokeDevice(db, request.params.id);
+        const id = request.params.id;
+        await db.transaction(async (tx) => {
+          await revokeDevice(tx, id);
+          await auditWithin(tx, request, 'device.revoked', `devices:${id}`, null);
+        });
         devices.forget(request.params.id);
         return { revoked: true };
       });
-      admin.get('/evaluations', async (request) => listEvaluations(db, parseBody(EvaluationQuery, request.query)));
-      admin.get('/stats', async (request) => evaluationStats(db, parseBody(StatsQuery, request.query)));
+      admin.get('/evaluations', async (request) =>
+        listEvaluations(db, parseBody(EvaluationQuery, request.query), DepartmentScope.of(request.actor)),
+      );
+      admin.get('/stats', async (request) =>
+        evaluationStats(db, parseBody(StatsQuery, request.query), DepartmentScope.of(request.actor)),
+      );
       admin.get('/signing-key', async (): Promise<SigningKeyResponse> => ({
         publicKey: signingKey.publicKey,
         fingerprint: signingKey.fingerprint(),
@@ -230,6 +282,9 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
     },
     { prefix: '/api/v1/admin' },
   );
+
+  // ---- accounts' sessions ---------------------------------------------------------------------------------------
+  void app.register(authRoutes(auth), { prefix: '/api/v1/auth' });
 
   // ---- unauthenticated -------------------------------------------------------------------------------------------
   void app.register(async (open) => {

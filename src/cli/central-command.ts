@@ -1,8 +1,8 @@
 /**
  * `hcp central`: runs the central system; `hcp central key` prints its configuration-signing key for a
  * technician to compare with what a kiosk pinned; `hcp central database-url` prints how to reach its running
- * embedded PostgreSQL (for a backup with pg_dump). The central code is loaded only when one of them runs. Runs in
- * Node.
+ * embedded PostgreSQL (for a backup with pg_dump); `hcp central audit verify` checks the audit log's hash chain.
+ * The central code is loaded only when one of them runs. Runs in Node.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { createRootLogger } from '../common/logger.js';
@@ -96,6 +96,24 @@ export function centralCommand(defaultDataDir: string): Command {
     .action(async (options: { data: string }) => {
       const { runningClusterUrl } = await import('../central/db/embedded-cluster.js');
       process.stdout.write(`${runningClusterUrl(options.data)}\n`);
+    });
+  central
+    .command('audit')
+    .description('the audit log')
+    .command('verify')
+    .description(
+      'check the audit log’s hash chain (DATABASE_URL, or the embedded PostgreSQL in --data); exit 1 if broken',
+    )
+    .option('--data <dir>', 'the central system’s data folder', defaultDataDir)
+    .action(async (options: { data: string }) => {
+      const { runAuditVerify, describeVerification } = await import('../central/audit/verify-command.js');
+      const result = await runAuditVerify({
+        dataDir: options.data,
+        databaseUrl: process.env.DATABASE_URL,
+        logger: createRootLogger(),
+      });
+      process.stdout.write(describeVerification(result));
+      if (!result.ok) process.exitCode = 1;
     });
   return central;
 }

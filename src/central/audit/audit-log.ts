@@ -5,10 +5,18 @@
  * next sequence number, the previous hash, the hash) is computed by the database under a lock, so it never forks
  * whoever inserts. Runs in Node.
  */
-import type { AuditActor, AuditEntry } from '../../shared/audit.js';
+import { z } from 'zod';
+import { AUDIT_ACTIONS, type AuditActor, type AuditEntry, type AuditRecord } from '../../shared/audit.js';
 import type { Queryable } from '../db/database.js';
 
-export type { AuditAction, AuditActor, AuditEntry } from '../../shared/audit.js';
+export type { AuditAction, AuditActor, AuditEntry, AuditRecord } from '../../shared/audit.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is making the request, once authenticated (set by the admin API's authentication hook). */
+    actor?: AuditActor;
+  }
+}
 
 /** The actor of a request made with the deprecated static admin token (one-release migration path). */
 export const LEGACY_ADMIN_ACTOR: AuditActor = {
@@ -17,6 +25,12 @@ export const LEGACY_ADMIN_ACTOR: AuditActor = {
   name: 'legacy-admin-token',
   role: 'admin',
 };
+
+/** The actor of a request nobody has authenticated. */
+export const ANONYMOUS_ACTOR: AuditActor = { kind: 'anonymous', id: null, name: null, role: null };
+
+/** The first row's prev_hash (audit_log_genesis() in the migration). */
+export const AUDIT_GENESIS_HASH = '0'.repeat(64);
 
 /** Appends one entry, in `q`'s transaction when `q` is one. */
 export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<void> {
@@ -35,4 +49,149 @@ export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<void
       entry.result,
     ],
   );
+}
+
+// ---- reading ------------------------------------------------------------------------------------------------------
+
+const instant = z.iso.datetime({ offset: true });
+
+/** `GET /api/v1/admin/audit`: newest first, keyset-paged on `seq` (`before` = the last page's `nextBefore`). */
+export const AuditQuery = z.strictObject({
+  /** The actor's name (account login or API key name), exactly. */
+  actor: z.string().min(1).max(200).optional(),
+  action: z.enum(AUDIT_ACTIONS).optional(),
+  /** The target exactly (`staff:S001`), or every target of a kind with a trailing `*` (`staff:*`). */
+  target: z.string().min(1).max(300).optional(),
+  /** The period, as ISO 8601 instants: from inclusive, to exclusive. */
+  from: instant.optional(),
+  to: instant.optional(),
+  before: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+export interface AuditPage {
+  entries: AuditRecord[];
+  /** Pass as `before` for the next (older) page; null at the end. */
+  nextBefore: number | null;
+}
+
+interface AuditRow {
+  seq: number;
+  at: Date;
+  actor_kind: AuditActor['kind'];
+  actor_id: string | null;
+  actor_name: string | null;
+  actor_role: string | null;
+  action: AuditRecord['action'];
+  target: string | null;
+  summary: Record<string, unknown> | null;
+  ip: string | null;
+  result: AuditRecord['result'];
+  prev_hash: string;
+  hash: string;
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export async function listAudit(q: Queryable, query: AuditQuery): Promise<AuditPage> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(sql(`$${params.length}`));
+  };
+  if (query.actor !== undefined) add((p) => `actor_name = ${p}`, query.actor);
+  if (query.action !== undefined) add((p) => `action = ${p}`, query.action);
+  if (query.target !== undefined) {
+    if (query.target.endsWith('*')) add((p) => `target LIKE ${p}`, `${likeEscape(query.target.slice(0, -1))}%`);
+    else add((p) => `target = ${p}`, query.target);
+  }
+  if (query.from !== undefined) add((p) => `at >= ${p}`, new Date(query.from));
+  if (query.to !== undefined) add((p) => `at < ${p}`, new Date(query.to));
+  if (query.before !== undefined) add((p) => `seq < ${p}`, query.before);
+  params.push(query.limit + 1);
+  const rows = await q.query<AuditRow>(
+    `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY seq DESC LIMIT $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, query.limit);
+  return {
+    entries: page.map(toRecord),
+    nextBefore: rows.length > query.limit ? page.at(-1)!.seq : null,
+  };
+}
+
+function toRecord(r: AuditRow): AuditRecord {
+  return {
+    seq: r.seq,
+    at: r.at.toISOString(),
+    actor: { kind: r.actor_kind, id: r.actor_id, name: r.actor_name, role: r.actor_role },
+    action: r.action,
+    target: r.target,
+    summary: r.summary,
+    ip: r.ip,
+    result: r.result,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+// ---- verifying ----------------------------------------------------------------------------------------------------
+
+export type AuditVerification =
+  | { ok: true; rows: number; head: string }
+  | {
+      ok: false;
+      /** Rows found intact before the first broken one. */
+      rows: number;
+      /** The first row that does not hold: its seq, and why. */
+      broken: { seq: number; reason: 'gap' | 'prev_hash' | 'hash'; detail: string };
+    };
+
+/**
+ * Walks the chain in seq order, a page at a time: each row must follow the one before (seq + 1), name its hash as
+ * prev_hash, and hash to what it carries (recomputed by the database's audit_log_hash from the row as it is now).
+ * Reports the first row that does not. Rows removed from the end leave no trace in the chain itself: compare `head`
+ * with one noted elsewhere.
+ */
+export async function verifyAuditLog(q: Queryable, pageSize = 5000): Promise<AuditVerification> {
+  let expectedSeq = 1;
+  let prevHash = AUDIT_GENESIS_HASH;
+  let rows = 0;
+  for (;;) {
+    const page = await q.query<{ seq: number; prev_hash: string; hash: string; computed: string }>(
+      `SELECT seq, prev_hash, hash, audit_log_hash(a) AS computed FROM audit_log a
+       WHERE seq >= $1 ORDER BY seq LIMIT $2`,
+      [expectedSeq, pageSize],
+    );
+    for (const r of page) {
+      if (r.seq !== expectedSeq) {
+        return {
+          ok: false,
+          rows,
+          broken: { seq: r.seq, reason: 'gap', detail: `rows ${expectedSeq}–${r.seq - 1} are missing` },
+        };
+      }
+      if (r.prev_hash !== prevHash) {
+        return {
+          ok: false,
+          rows,
+          broken: { seq: r.seq, reason: 'prev_hash', detail: 'does not name the hash of the row before it' },
+        };
+      }
+      if (r.computed !== r.hash) {
+        return {
+          ok: false,
+          rows,
+          broken: { seq: r.seq, reason: 'hash', detail: 'its content does not match its hash: edited' },
+        };
+      }
+      rows += 1;
+      expectedSeq = r.seq + 1;
+      prevHash = r.hash;
+    }
+    if (page.length < pageSize) return { ok: true, rows, head: prevHash };
+  }
 }
