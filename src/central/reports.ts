@@ -10,6 +10,7 @@ import { HttpError } from '../common/http.js';
 import { EVALUATION_GROUPS, EVALUATION_OUTCOMES } from '../shared/central-api.js';
 import { badRate, cancelRate } from '../shared/figures.js';
 import { DaySchema, isUuid, UuidSchema } from '../shared/ids.js';
+import { DepartmentScope } from './accounts/department-scope.js';
 import type { Queryable } from './db/database.js';
 
 /** A moment PostgreSQL can hold and this API means: a real day, or an ISO date-time, between years 1970 and 9999. */
@@ -60,9 +61,13 @@ function decodeCursor(cursor: string): [string, string] {
   return [at, id];
 }
 
-export async function listEvaluations(db: Queryable, q: z.infer<typeof EvaluationQuery>) {
-  const where: string[] = [];
+export async function listEvaluations(
+  db: Queryable,
+  q: z.infer<typeof EvaluationQuery>,
+  scope: DepartmentScope = DepartmentScope.ALL,
+) {
   const params: unknown[] = [];
+  const where: string[] = scope.accountId === null ? [] : [scope.departmentIn('department_code', params)];
   const add = (sql: string, value: unknown) => {
     params.push(value);
     where.push(sql.replace('?', `$${params.length}`));
@@ -110,10 +115,14 @@ const STRAY_COLUMN: Record<(typeof EVALUATION_GROUPS)[number], string | null> = 
  * `badRate`), and the group's stray presses (null when grouping by service item: a stray press has none). A group
  * with stray presses and no invitation is listed too.
  */
-export async function evaluationStats(db: Queryable, q: z.infer<typeof StatsQuery>) {
+export async function evaluationStats(
+  db: Queryable,
+  q: z.infer<typeof StatsQuery>,
+  scope: DepartmentScope = DepartmentScope.ALL,
+) {
   const params: unknown[] = [];
-  const range = (column: string) => {
-    const where: string[] = [];
+  const range = (column: string, departmentOf: string) => {
+    const where: string[] = scope.accountId === null ? [] : [scope.departmentIn(departmentOf, params)];
     if (q.from) where.push(`${column} >= $${params.push(q.from)}`);
     if (q.to) where.push(`${column} < $${params.push(q.to)}`);
     return where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
@@ -127,9 +136,9 @@ export async function evaluationStats(db: Queryable, q: z.infer<typeof StatsQuer
             count(*) FILTER (WHERE satisfaction = 1) AS s1, count(*) FILTER (WHERE outcome = 'rated') AS rated,
             count(*) FILTER (WHERE outcome = 'unrated') AS unrated,
             count(*) FILTER (WHERE outcome = 'cancelled') AS cancelled, count(*) AS invitations, 0 AS stray
-       FROM evaluations ${range('invited_at')} GROUP BY 1`;
+       FROM evaluations ${range('invited_at', 'department_code')} GROUP BY 1`;
   const stray = strayColumn
-    ? `UNION ALL SELECT ${strayColumn}, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*) FROM stray_presses ${range('at')} GROUP BY 1`
+    ? `UNION ALL SELECT ${strayColumn}, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*) FROM stray_presses ${range('at', '(SELECT s.department_code FROM staff s WHERE s.staff_no = stray_presses.staff_no)')} GROUP BY 1`
     : '';
   const rows = await db.query<Record<string, number | string | null>>(
     `SELECT key, sum(s5) AS s5, sum(s4) AS s4, sum(s3) AS s3, sum(s2) AS s2, sum(s1) AS s1, sum(rated) AS rated,

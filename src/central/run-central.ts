@@ -70,6 +70,9 @@ export async function runCentral(options: RunCentralOptions): Promise<RunningCen
     db = await openPostgres(options.databaseUrl ?? cluster!.url);
     await migrateCentral(db);
     const { token, file } = adminToken(options.dataDir);
+    options.logger.warn(
+      'the static admin token is deprecated: for one release it acts as the admin API key legacy-admin-token; log in with an account instead',
+    );
     const sealer = Sealer.fromFile(join(options.dataDir, 'data.key'));
     const signingKey = CentralSigningKey.loadOrCreate(options.dataDir);
     const app = buildCentralApi({

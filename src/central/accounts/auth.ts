@@ -1,0 +1,298 @@
+/**
+ * Authentication at the centre (issue 15): the session cookie (or, for one release, the static admin token, which
+ * acts as a built-in `admin` API key named `legacy-admin-token`), the CSRF check on every state-changing request
+ * made with a session, the forced change of a one-time password, and the routes under /api/v1/auth and
+ * /api/v1/admin/accounts. Runs in Node.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { errorBody, HttpError, parseBody } from '../../common/http.js';
+import { isUuid } from '../../shared/ids.js';
+import type { AuditActor } from '../../shared/audit.js';
+import { appendAudit, LEGACY_ADMIN_ACTOR } from '../audit/audit-log.js';
+import type { CentralDb } from '../db/database.js';
+import { abilityOfRoute, authorize } from '../policies/policies.js';
+import {
+  AccountCreate,
+  AccountPatch,
+  changePassword,
+  checkLogin,
+  createAccount,
+  getAccount,
+  listAccounts,
+  patchAccount,
+  resetPassword,
+} from './accounts.js';
+import { createSession, endSession, findSession, SESSION_COOKIE, type SessionOf } from './sessions.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is asking (set by the authentication hook of the admin and auth routes). */
+    actor?: AuditActor;
+    /** The session the request came with, when it came with one. */
+    accountSession?: SessionOf | null;
+  }
+}
+
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export const ANONYMOUS: AuditActor = { kind: 'anonymous', id: null, name: null, role: null };
+
+const sessionActor = (s: SessionOf): AuditActor => ({
+  kind: 'account',
+  id: s.accountId,
+  name: s.username,
+  role: s.role,
+});
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A one-time password: 16 characters of an alphabet without look-alikes, with letters and digits. */
+export function oneTimePassword(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  for (;;) {
+    const bytes = randomBytes(16);
+    const out = [...bytes].map((b) => alphabet[b % alphabet.length]).join('');
+    if (/\d/.test(out) && /[a-zA-Z]/.test(out) && new Set(out).size >= 6) return out;
+  }
+}
+
+export interface AuthOptions {
+  db: CentralDb;
+  adminToken: string;
+  /** Cookies are `Secure` when the centre is reached over TLS (its own, or a proxy's). */
+  secureCookie: boolean;
+  loginPerMinute: number;
+}
+
+/** Resolves the session of the request's cookie, then checks CSRF for a state-changing request. */
+async function resolveSession(db: CentralDb, request: FastifyRequest): Promise<SessionOf | null> {
+  const cookie = request.cookies?.[SESSION_COOKIE];
+  const session = cookie ? await findSession(db, cookie) : null;
+  request.accountSession = session;
+  if (session && !SAFE_METHODS.has(request.method)) {
+    const given = request.headers[CSRF_HEADER];
+    if (typeof given !== 'string' || !sameSecret(given, session.csrfToken)) {
+      throw new HttpError(
+        403,
+        'csrf_refused',
+        `a state-changing request with a session needs the ${CSRF_HEADER} header`,
+      );
+    }
+  }
+  return session;
+}
+
+/**
+ * The admin scope's onRequest hook: authenticates (legacy token or session; 401 otherwise), refuses an account
+ * that must first change its password, and authorizes the route's ability (403).
+ */
+export function adminAuthentication(options: AuthOptions) {
+  const expected = `Bearer ${options.adminToken}`;
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      if (!sameSecret(header, expected)) {
+        return reply.code(401).send(errorBody('unauthorized', 'a valid Authorization: Bearer token is required'));
+      }
+      request.actor = LEGACY_ADMIN_ACTOR;
+    } else {
+      const session = await resolveSession(options.db, request);
+      if (!session) {
+        request.actor = ANONYMOUS;
+        return reply.code(401).send(errorBody('unauthorized', 'log in, or give a valid Authorization: Bearer token'));
+      }
+      request.actor = sessionActor(session);
+      if (session.mustChangePassword) {
+        throw new HttpError(403, 'password_change_required', 'change the one-time password first');
+      }
+    }
+    const url = request.routeOptions.url;
+    if (url === undefined) return; // no such route: Fastify answers 404
+    const ability = abilityOfRoute(request.method, url);
+    if (!ability) throw new HttpError(403, 'forbidden', 'this route is open to nobody');
+    authorize(request.actor, ability);
+  };
+}
+
+const Login = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+const PasswordChange = z.strictObject({ current: z.string().min(1).max(256), next: z.string().min(1).max(256) });
+
+/** Failed logins per account name per minute (beside the lockout), in memory: one central node. */
+class PerAccountLimit {
+  private readonly windows = new Map<string, { start: number; n: number }>();
+  constructor(private readonly max: number) {}
+  take(name: string): boolean {
+    const now = Date.now();
+    const key = name.toLowerCase();
+    const w = this.windows.get(key);
+    if (!w || now - w.start >= 60_000) {
+      if (this.windows.size > 10_000) this.windows.clear();
+      this.windows.set(key, { start: now, n: 1 });
+      return true;
+    }
+    w.n += 1;
+    return w.n <= this.max;
+  }
+}
+
+/** POST /api/v1/auth/login, logout, password; GET /api/v1/auth/me. Register with prefix /api/v1/auth. */
+export function authRoutes(options: AuthOptions) {
+  const { db } = options;
+  const perAccount = new PerAccountLimit(options.loginPerMinute);
+  const cookieOptions = {
+    path: '/api/',
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    secure: options.secureCookie,
+  };
+  return async (auth: FastifyInstance) => {
+    const requireSession = async (request: FastifyRequest): Promise<SessionOf> => {
+      const session = await resolveSession(db, request);
+      if (!session) throw new HttpError(401, 'unauthorized', 'not logged in');
+      request.actor = sessionActor(session);
+      return session;
+    };
+
+    auth.post(
+      '/login',
+      { config: { rateLimit: { max: options.loginPerMinute, timeWindow: 60_000 } } },
+      async (request, reply) => {
+        const { username, password } = parseBody(Login, request.body);
+        if (!perAccount.take(username)) {
+          throw new HttpError(429, 'rate_limited', 'too many logins for this account: try again in a minute');
+        }
+        const outcome = await checkLogin(db, username, password);
+        if (!outcome.ok) {
+          await appendAudit(db, {
+            actor: { kind: 'anonymous', id: outcome.accountId, name: null, role: null },
+            action: 'auth.login_failed',
+            target: outcome.accountId ? `account:${outcome.accountId}` : null,
+            summary: { reason: outcome.reason },
+            ip: request.ip,
+            result: 'refused',
+          });
+          if (outcome.reason === 'locked') {
+            throw new HttpError(429, 'account_locked', 'too many failed logins: the account is locked for a while');
+          }
+          throw new HttpError(401, 'bad_credentials', 'wrong name or password');
+        }
+        const { account } = outcome;
+        const session = await db.transaction(async (tx) => {
+          const created = await createSession(tx, account.id, request.ip);
+          await appendAudit(tx, {
+            actor: { kind: 'account', id: account.id, name: account.username, role: account.role },
+            action: 'auth.login',
+            target: `account:${account.id}`,
+            summary: null,
+            ip: request.ip,
+            result: 'ok',
+          });
+          return created;
+        });
+        reply.setCookie(SESSION_COOKIE, session.id, cookieOptions);
+        return { account, csrfToken: session.csrfToken };
+      },
+    );
+
+    auth.post('/logout', async (request, reply) => {
+      const session = await requireSession(request);
+      await db.transaction(async (tx) => {
+        await endSession(tx, session.idHash);
+        await appendAudit(tx, {
+          actor: request.actor!,
+          action: 'auth.logout',
+          target: `account:${session.accountId}`,
+          summary: null,
+          ip: request.ip,
+          result: 'ok',
+        });
+      });
+      reply.clearCookie(SESSION_COOKIE, cookieOptions);
+      return { loggedOut: true };
+    });
+
+    auth.get('/me', async (request) => {
+      const session = await requireSession(request);
+      return { account: await getAccount(db, session.accountId), csrfToken: session.csrfToken };
+    });
+
+    auth.post('/password', async (request) => {
+      const session = await requireSession(request);
+      const { current, next } = parseBody(PasswordChange, request.body);
+      await changePassword(db, session.accountId, session.idHash, current, next, (tx) =>
+        appendAudit(tx, {
+          actor: request.actor!,
+          action: 'auth.password_changed',
+          target: `account:${session.accountId}`,
+          summary: null,
+          ip: request.ip,
+          result: 'ok',
+        }),
+      );
+      return { changed: true };
+    });
+  };
+}
+
+const IdParam = (request: FastifyRequest): string => {
+  const id = (request.params as { id?: string }).id ?? '';
+  if (!isUuid(id)) throw new HttpError(404, 'not_found', 'no such account');
+  return id;
+};
+
+/** /api/v1/admin/accounts: registered inside the admin scope (its hook authorizes `accounts.manage`). */
+export function registerAccountRoutes(admin: FastifyInstance, db: CentralDb): void {
+  admin.get('/accounts', async () => listAccounts(db));
+  admin.post('/accounts', async (request, reply) => {
+    const input = parseBody(AccountCreate, request.body);
+    const password = oneTimePassword();
+    const account = await createAccount(db, input, password, (tx, created) =>
+      appendAudit(tx, {
+        actor: request.actor!,
+        action: 'account.created',
+        target: `account:${created.id}`,
+        summary: { role: created.role, departments: created.departments },
+        ip: request.ip,
+        result: 'ok',
+      }),
+    );
+    // Shown once: only its hash is kept.
+    return reply.code(201).send({ account, oneTimePassword: password });
+  });
+  admin.patch('/accounts/:id', async (request) => {
+    const id = IdParam(request);
+    const patch = parseBody(AccountPatch, request.body);
+    return patchAccount(db, id, patch, (tx, account) =>
+      appendAudit(tx, {
+        actor: request.actor!,
+        action: patch.disabled === true ? 'account.disabled' : 'account.updated',
+        target: `account:${account.id}`,
+        summary: { ...patch },
+        ip: request.ip,
+        result: 'ok',
+      }),
+    );
+  });
+  admin.post('/accounts/:id/reset-password', async (request) => {
+    const id = IdParam(request);
+    const password = oneTimePassword();
+    await resetPassword(db, id, password, (tx) =>
+      appendAudit(tx, {
+        actor: request.actor!,
+        action: 'account.password_reset',
+        target: `account:${id}`,
+        summary: null,
+        ip: request.ip,
+        result: 'ok',
+      }),
+    );
+    return { oneTimePassword: password };
+  });
+}
