@@ -55,7 +55,6 @@ import {
   revokeDevice,
   tally,
 } from './devices.js';
-import { LEGACY_ADMIN_ACTOR } from './audit/audit-log.js';
 import { auditRefusals, auditWithin, catalogAudit, registerAuditRoutes } from './audit/audit.routes.js';
 import { ingestBatch } from './ingest.js';
 import { postgresInputError } from './pg-errors.js';
@@ -186,10 +185,6 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
     async (admin) => {
       admin.addHook('onRequest', adminAuthentication(auth));
       registerAccountRoutes(admin, db);
-      // The static token's requests are the built-in admin API key's (deprecated: the one-release migration path).
-      admin.addHook('onRequest', async (request) => {
-        request.actor ??= LEGACY_ADMIN_ACTOR;
-      });
       auditRefusals(admin, db);
       registerAuditRoutes(admin, db);
       const keyOf = (request: FastifyRequest) => {

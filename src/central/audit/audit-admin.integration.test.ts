@@ -7,9 +7,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { silentLogger } from '../../common/logger.js';
 import type { AuditRecord } from '../../shared/audit.js';
+import { createAccount } from '../accounts/accounts.js';
+import { SESSION_COOKIE } from '../accounts/sessions.js';
 import { ADMIN_TOKEN, startHarness, type Harness } from '../test-support/api-harness.js';
 import { LEGACY_ADMIN_ACTOR } from './audit-log.js';
 import { describeVerification, runAuditVerify } from './verify-command.js';
+
+const PASSWORD = 'Audit-trail 2026 ok';
 
 describe('the audit log of the admin API', () => {
   let h: Harness;
@@ -201,6 +205,66 @@ describe('the audit log of the admin API', () => {
     expect((await page('from=yesterday')).statusCode).toBe(400);
     expect((await page('seq=1')).statusCode).toBe(400);
     expect((await h.app.inject({ method: 'GET', url: '/api/v1/admin/audit' })).statusCode).toBe(401);
+  });
+
+  it('names the account of a session, and records its 403s with it: an auditor reads the log and changes nothing', async () => {
+    const session = async (role: 'auditor' | 'handler' | 'admin') => {
+      const account = await createAccount(
+        h.db,
+        { username: `audit-${role}`, displayName: role, role, departments: role === 'handler' ? ['SCJG'] : [] },
+        PASSWORD,
+      );
+      await h.db.query('UPDATE accounts SET must_change_password = false WHERE id = $1', [account.id]);
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: account.username, password: PASSWORD },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE)!.value;
+      const csrf = res.json<{ csrfToken: string }>().csrfToken;
+      const actor = { kind: 'account', id: account.id, name: account.username, role };
+      const as = (method: 'GET' | 'PATCH', url: string, payload?: unknown) =>
+        h.app.inject({
+          method,
+          url: `/api/v1/admin${url}`,
+          cookies: { [SESSION_COOKIE]: cookie },
+          headers: { 'x-csrf-token': csrf },
+          payload: payload as object,
+        });
+      return { actor, as };
+    };
+    const auditor = await session('auditor');
+    expect((await auditor.as('GET', '/audit?limit=1')).statusCode).toBe(200);
+    const refused = await written(async () => {
+      expect((await auditor.as('PATCH', '/settings', { ratingWindowSeconds: 30 })).statusCode).toBe(403);
+    });
+    expect(refused).toEqual([
+      expect.objectContaining({
+        action: 'access.refused',
+        actor: auditor.actor,
+        target: 'route:PATCH /api/v1/admin/settings',
+        summary: { status: 403 },
+        result: 'refused',
+      }),
+    ]);
+    const handler = await session('handler');
+    const denied = await written(async () => expect((await handler.as('GET', '/audit')).statusCode).toBe(403));
+    expect(denied).toEqual([
+      expect.objectContaining({ actor: handler.actor, target: 'route:GET /api/v1/admin/audit' }),
+    ]);
+    const admin = await session('admin');
+    const changed = await written(async () => {
+      expect((await admin.as('PATCH', '/departments/GA', { name: '公安分局' })).statusCode).toBe(200);
+    });
+    expect(changed).toEqual([
+      expect.objectContaining({
+        action: 'catalog.updated',
+        target: 'departments:GA',
+        actor: admin.actor,
+        result: 'ok',
+      }),
+    ]);
   });
 
   it('is verified intact, and broken once a row is edited as the superuser with the trigger disabled', async () => {

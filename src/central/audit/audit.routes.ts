@@ -81,7 +81,7 @@ export function auditRefusals(scope: FastifyInstance, db: Queryable): void {
   });
 }
 
-/** `GET /audit` in the admin scope (admin for now; auditor too once roles are enforced). */
+/** `GET /audit` in the admin scope: ability `audit.read` (admin, auditor; src/shared/abilities.ts). */
 export function registerAuditRoutes(scope: FastifyInstance, db: Queryable): void {
   scope.get('/audit', async (request) => listAudit(db, parseBody(AuditQuery, request.query)));
 }
