@@ -34,3 +34,17 @@ CREATE TABLE sessions (
   ip           text
 );
 CREATE INDEX sessions_by_account ON sessions (account_id);
+
+-- API keys for programs (issue 15): a scope (a role, never `handler`, which needs departments), known by the
+-- SHA-256 of the key only (the key has 256 random bits: a fast hash is enough), shown once at creation.
+CREATE TABLE api_keys (
+  id           uuid PRIMARY KEY,
+  name         text NOT NULL,
+  scope        text NOT NULL CHECK (scope IN ('admin', 'supervisor', 'leader', 'auditor')),
+  key_hash     bytea NOT NULL UNIQUE,
+  created_by   text NOT NULL,
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  last_used_at timestamptz,
+  revoked_at   timestamptz
+);
+CREATE UNIQUE INDEX api_keys_name ON api_keys (lower(name)) WHERE revoked_at IS NULL;

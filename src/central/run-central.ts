@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Sealer } from '../common/data-key.js';
 import type { Logger } from '../common/logger.js';
+import { ensureFirstAdmin } from './accounts/commands.js';
 import { CENTRAL_DEFAULT_PORT } from '../shared/central-api.js';
 import { openPostgres, type CentralDb } from './db/database.js';
 import { startEmbeddedCluster, type EmbeddedCluster } from './db/embedded-cluster.js';
@@ -69,6 +70,13 @@ export async function runCentral(options: RunCentralOptions): Promise<RunningCen
   try {
     db = await openPostgres(options.databaseUrl ?? cluster!.url);
     await migrateCentral(db);
+    const firstAdminPassword = await ensureFirstAdmin(db);
+    if (firstAdminPassword) {
+      // Printed once, to whoever started the centre; only its hash is kept, and it must be changed at first login.
+      process.stderr.write(
+        `hcp central: first start: account "admin" created with the one-time password ${firstAdminPassword}\n`,
+      );
+    }
     const { token, file } = adminToken(options.dataDir);
     options.logger.warn(
       'the static admin token is deprecated: for one release it acts as the admin API key legacy-admin-token; log in with an account instead',

@@ -37,6 +37,7 @@ import { CONFIG_SIGNATURE_HEADER, CONFIG_VERSION_HEADER, DEVICE_HEADER } from '.
 import { codeSchema } from '../shared/device-config.js';
 import { DaySchema, isUuid } from '../shared/ids.js';
 import { RecordBatch } from '../shared/wire-records.js';
+import { registerApiKeyRoutes } from './accounts/api-keys.js';
 import { adminAuthentication, authRoutes, registerAccountRoutes } from './accounts/auth.js';
 import { DepartmentScope } from './accounts/department-scope.js';
 import { bumpConfigVersion, CATALOG, createEntry, getEntry, listEntries, patchEntry } from './catalog.js';
@@ -185,6 +186,7 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
     async (admin) => {
       admin.addHook('onRequest', adminAuthentication(auth));
       registerAccountRoutes(admin, db);
+      registerApiKeyRoutes(admin, db);
       auditRefusals(admin, db);
       registerAuditRoutes(admin, db);
       const keyOf = (request: FastifyRequest) => {

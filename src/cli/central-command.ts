@@ -6,6 +6,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { createRootLogger } from '../common/logger.js';
+import { isRole, ROLES } from '../shared/abilities.js';
 import { CENTRAL_DEFAULT_PORT } from '../shared/central-api.js';
 
 function port(value: string): number {
@@ -114,6 +115,48 @@ export function centralCommand(defaultDataDir: string): Command {
       });
       process.stdout.write(describeVerification(result));
       if (!result.ok) process.exitCode = 1;
+    });
+  central
+    .command('user')
+    .description('accounts of the centre’s staff')
+    .command('add')
+    .description('add an account; prints its one-time password once (to be changed at the first login)')
+    .requiredOption('--username <name>', 'the login name')
+    .requiredOption('--name <display>', 'the name shown')
+    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+    .option('--department <code...>', 'a handler’s departments')
+    .option('--data <dir>', 'the central system’s data folder', defaultDataDir)
+    .action(async (options: { username: string; name: string; role: string; department?: string[]; data: string }) => {
+      const { runUserAdd } = await import('../central/accounts/commands.js');
+      if (!isRole(options.role)) throw new InvalidArgumentError(`--role: one of ${ROLES.join(', ')}`);
+      const { account, oneTimePassword } = await runUserAdd(
+        { dataDir: options.data, databaseUrl: process.env.DATABASE_URL, logger: createRootLogger() },
+        {
+          username: options.username,
+          displayName: options.name,
+          role: options.role,
+          departments: options.department ?? [],
+        },
+      );
+      process.stdout.write(
+        `account ${account.username} (${account.role}) added; one-time password: ${oneTimePassword}\n`,
+      );
+    });
+  central
+    .command('apikey')
+    .description('API keys for programs')
+    .command('add')
+    .description('add an API key; prints the key once (only its hash is kept)')
+    .requiredOption('--name <name>', 'what the key is for')
+    .requiredOption('--scope <scope>', 'admin, supervisor, leader or auditor')
+    .option('--data <dir>', 'the central system’s data folder', defaultDataDir)
+    .action(async (options: { name: string; scope: string; data: string }) => {
+      const { runApiKeyAdd } = await import('../central/accounts/commands.js');
+      const { apiKey, key } = await runApiKeyAdd(
+        { dataDir: options.data, databaseUrl: process.env.DATABASE_URL, logger: createRootLogger() },
+        { name: options.name, scope: options.scope },
+      );
+      process.stdout.write(`API key ${apiKey.name} (${apiKey.scope}) added: ${key}\n`);
     });
   return central;
 }

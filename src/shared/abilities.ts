@@ -29,6 +29,7 @@ export const ABILITIES = {
   'stats.read': ['admin', 'supervisor', 'handler', 'leader', 'auditor'],
   'signing_key.read': ['admin', 'supervisor'],
   'accounts.manage': ['admin'],
+  'api_keys.manage': ['admin'],
   'audit.read': ['admin', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 

@@ -11,6 +11,7 @@ import { ABILITIES, ROLES, type Role } from '../../shared/abilities.js';
 import { ADMIN_ROUTE_ABILITIES } from '../policies/policies.js';
 import { startHarness, type Harness } from '../test-support/api-harness.js';
 import { createAccount } from './accounts.js';
+import { API_KEY_SCOPES, createApiKey } from './api-keys.js';
 import { SESSION_COOKIE } from './sessions.js';
 
 const PASSWORD = 'correct horse 42 battery';
@@ -175,9 +176,34 @@ describe('accounts and sessions', () => {
     expect(dup.statusCode).toBe(409);
   });
 
-  it('walks every admin route × every role × no session, as src/shared/abilities.ts says', async () => {
+  it('makes an API key shown once, kept hashed, used until revoked', async () => {
+    const admin = await sessionOf((await makeAccount('admin')).username);
+    const created = await asSession(admin, 'POST', '/api/v1/admin/api-keys', { name: 'bi export', scope: 'leader' });
+    expect(created.statusCode, created.body).toBe(201);
+    const { apiKey, key } = created.json<{ apiKey: { id: string }; key: string }>();
+    expect(key).toMatch(/^hcpk_[\w-]{43}$/);
+    expect(await h.count(`api_keys WHERE key_hash = sha256(convert_to('${key}', 'UTF8'))`)).toBe(1);
+    const asKey = (k: string, url: string) =>
+      h.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${k}` } });
+    expect((await asKey(key, '/api/v1/admin/stats')).statusCode).toBe(200);
+    expect((await asKey(key, '/api/v1/admin/settings')).statusCode).toBe(403);
+    expect((await asKey(`${key}x`, '/api/v1/admin/stats')).statusCode).toBe(401);
+    const listed = await asSession(admin, 'GET', '/api/v1/admin/api-keys');
+    const used = listed.json<{ id: string; lastUsedAt: string | null }[]>().find((k) => k.id === apiKey.id);
+    expect(typeof used?.lastUsedAt).toBe('string');
+    expect(listed.body).not.toContain(key);
+    const revoked = await asSession(admin, 'POST', `/api/v1/admin/api-keys/${apiKey.id}/revoke`);
+    expect(typeof revoked.json<{ revokedAt: string | null }>().revokedAt).toBe('string');
+    expect((await asKey(key, '/api/v1/admin/stats')).statusCode).toBe(401);
+  });
+
+  it('walks every admin route × every role × every API key scope × no session, as abilities.ts says', async () => {
     const sessions = new Map<Role, { cookie: string; csrf: string }>();
     for (const role of ROLES) sessions.set(role, await sessionOf((await makeAccount(role)).username));
+    const keys = new Map<Role, string>();
+    for (const scope of API_KEY_SCOPES) {
+      keys.set(scope, (await createApiKey(h.db, { name: `walk ${scope}`, scope }, 'test')).key);
+    }
     const wrongs: string[] = [];
     for (const [route, ability] of Object.entries(ADMIN_ROUTE_ABILITIES)) {
       const [method, pattern] = route.split(' ') as ['GET' | 'POST' | 'PATCH', string];
@@ -191,6 +217,14 @@ describe('accounts and sessions', () => {
         const refused = res.statusCode === 403 && res.json<{ error: string }>().error === 'forbidden';
         if (allowed === refused || res.statusCode === 401 || res.statusCode >= 500) {
           wrongs.push(`${route} as ${role}: ${res.statusCode} ${res.body.slice(0, 80)}`);
+        }
+      }
+      for (const [scope, key] of keys) {
+        const res = await h.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, payload });
+        const allowed = (ABILITIES[ability] as readonly Role[]).includes(scope);
+        const refused = res.statusCode === 403 && res.json<{ error: string }>().error === 'forbidden';
+        if (allowed === refused || res.statusCode === 401 || res.statusCode >= 500) {
+          wrongs.push(`${route} with a ${scope} key: ${res.statusCode} ${res.body.slice(0, 80)}`);
         }
       }
     }

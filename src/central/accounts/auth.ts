@@ -24,6 +24,7 @@ import {
   patchAccount,
   resetPassword,
 } from './accounts.js';
+import { apiKeyActor } from './api-keys.js';
 import { createSession, endSession, findSession, SESSION_COOKIE, type SessionOf } from './sessions.js';
 
 declare module 'fastify' {
@@ -98,10 +99,15 @@ export function adminAuthentication(options: AuthOptions) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization;
     if (header !== undefined) {
-      if (!sameSecret(header, expected)) {
+      const keyActor = sameSecret(header, expected)
+        ? LEGACY_ADMIN_ACTOR
+        : header.startsWith('Bearer ')
+          ? await apiKeyActor(options.db, header.slice('Bearer '.length))
+          : null;
+      if (!keyActor) {
         return reply.code(401).send(errorBody('unauthorized', 'a valid Authorization: Bearer token is required'));
       }
-      request.actor = LEGACY_ADMIN_ACTOR;
+      request.actor = keyActor;
     } else {
       const session = await resolveSession(options.db, request);
       if (!session) {

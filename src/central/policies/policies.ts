@@ -33,6 +33,9 @@ export const ADMIN_ROUTE_ABILITIES: Readonly<Record<string, Ability>> = {
   [`POST ${A}/accounts`]: 'accounts.manage',
   [`PATCH ${A}/accounts/:id`]: 'accounts.manage',
   [`POST ${A}/accounts/:id/reset-password`]: 'accounts.manage',
+  [`GET ${A}/api-keys`]: 'api_keys.manage',
+  [`POST ${A}/api-keys`]: 'api_keys.manage',
+  [`POST ${A}/api-keys/:id/revoke`]: 'api_keys.manage',
 };
 
 /** Whether `actor` has `ability`: by its role, and nothing else. */
