@@ -3,8 +3,10 @@
  * route table (a new route is fuzzed without being listed here), gets malformed, oversize and hostile
  * requests: path parameters, query strings, bodies (valid ones mutated, broken JSON, wrong content types, bodies
  * past the limit), admin tokens and device signatures right and wrong. No answer may be a 500, the app must keep
- * answering, and a refused request (4xx) must leave every table as it was (a checksum of all of them); a records
- * batch answered 200 adds exactly its accepted records. Seeded: a failure is the same on every run.
+ * answering, and a refused request (4xx) must leave every table as it was (a checksum of all of them) but the audit
+ * log, which gains exactly one `access.refused` entry for a 401 or 403 of the admin API and none for any other
+ * refusal; a records batch answered 200 adds exactly its accepted records. Seeded: a failure is the same on every
+ * run.
  */
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -169,7 +171,10 @@ describe('central API fuzz', () => {
       await h.db.query<{ name: string }>(
         "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
       )
-    ).map((t) => t.name);
+    )
+      .map((t) => t.name)
+      // Refusals are audited: the audit log is checked on its own, below.
+      .filter((name) => name !== 'audit_log');
   });
   afterAll(() => h.close());
 
@@ -240,6 +245,7 @@ describe('central API fuzz', () => {
       const arbitrary = fc.constantFrom(...routes).chain(requestFor);
       const tally = new FuzzTally();
       let before = await checksum(h.db, tables);
+      let auditSeq = (await h.db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM audit_log'))[0]?.seq ?? 0;
 
       await fc.assert(
         fc.asyncProperty(arbitrary, async (r) => {
@@ -268,8 +274,18 @@ describe('central API fuzz', () => {
             500,
           );
           const after = await checksum(h.db, tables);
+          const audited = await h.db.query<{ seq: number; action: string; result: string }>(
+            'SELECT seq, action, result FROM audit_log WHERE seq > $1 ORDER BY seq',
+            [auditSeq],
+          );
+          auditSeq = audited.at(-1)?.seq ?? auditSeq;
           if (res.statusCode >= 400) {
             expect(after, `${request.method} ${url.slice(0, 200)} answered ${res.statusCode} and wrote`).toBe(before);
+            const refusal = url.startsWith('/api/v1/admin/') && [401, 403].includes(res.statusCode);
+            expect(
+              audited.map((e) => `${e.action} ${e.result}`),
+              `${request.method} ${url.slice(0, 200)} answered ${res.statusCode}: its audit entries`,
+            ).toEqual(refusal ? ['access.refused refused'] : []);
           }
           before = after;
         }),
