@@ -86,7 +86,22 @@ describe('accounts and sessions', () => {
     expect([locked.statusCode, locked.json<{ error: string }>().error]).toEqual([429, 'account_locked']);
     // Fifteen minutes later, the right password opens it again.
     await h.db.query("UPDATE accounts SET locked_until = now() - interval '1 second' WHERE id = $1", [a.id]);
+    // A run-out lock starts the count again: one more failure does not lock.
+    expect((await login(a.username, 'wrong password 1')).statusCode).toBe(401);
     expect((await login(a.username)).statusCode).toBe(200);
+  });
+
+  it('keeps one active admin at least', async () => {
+    await h.db.query("UPDATE accounts SET disabled_at = now() WHERE role = 'admin'");
+    const only = await makeAccount('admin');
+    const s = await sessionOf(only.username);
+    for (const patch of [{ role: 'leader' }, { disabled: true }]) {
+      const res = await asSession(s, 'PATCH', `/api/v1/admin/accounts/${only.id}`, patch);
+      expect([res.statusCode, res.json<{ error: string }>().error]).toEqual([409, 'last_admin']);
+    }
+    const other = await makeAccount('admin');
+    const res = await asSession(s, 'PATCH', `/api/v1/admin/accounts/${other.id}`, { disabled: true });
+    expect(res.statusCode).toBe(200);
   });
 
   it('refuses a state-changing request with a session but without the CSRF token', async () => {

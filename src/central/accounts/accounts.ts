@@ -137,8 +137,18 @@ export async function patchAccount(
   onUpdated?: (tx: Queryable, account: Account) => Promise<void>,
 ): Promise<Account> {
   return db.transaction(async (tx) => {
+    // Admins are locked in a fixed order (by id), so that two concurrent changes cannot both see another admin.
+    const admins = await tx.query<{ id: string }>(
+      "SELECT id FROM accounts WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE",
+    );
     const [row] = await tx.query<{ role: Role }>('SELECT role FROM accounts WHERE id = $1 FOR UPDATE', [id]);
     if (!row) throw new HttpError(404, 'not_found', 'no such account');
+    const losesAdmin =
+      admins.some((a) => a.id === id) &&
+      ((patch.role !== undefined && patch.role !== 'admin') || patch.disabled === true);
+    if (losesAdmin && admins.length === 1) {
+      throw new HttpError(409, 'last_admin', 'the last active admin can be neither demoted nor disabled');
+    }
     await tx.query(
       `UPDATE accounts SET display_name = coalesce($2, display_name), role = coalesce($3, role),
               disabled_at = CASE WHEN $4::boolean IS NULL THEN disabled_at
@@ -205,9 +215,10 @@ export async function checkLogin(db: CentralDb, username: string, password: stri
   const good = await verifyPassword(row.password_hash, password);
   if (!good) {
     await db.query(
-      `UPDATE accounts SET failed_logins = failed_logins + 1,
-              locked_until = CASE WHEN failed_logins + 1 >= $2
-                                  THEN now() + make_interval(mins => $3) ELSE locked_until END
+      // A lock that has run out starts the count again.
+      `UPDATE accounts SET failed_logins = CASE WHEN locked_until <= now() THEN 1 ELSE failed_logins + 1 END,
+              locked_until = CASE WHEN (CASE WHEN locked_until <= now() THEN 1 ELSE failed_logins + 1 END) >= $2
+                                  THEN now() + make_interval(mins => $3) ELSE NULL END
         WHERE id = $1`,
       [row.id, MAX_FAILED_LOGINS, LOCKOUT_MINUTES],
     );

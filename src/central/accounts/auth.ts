@@ -25,7 +25,14 @@ import {
   resetPassword,
 } from './accounts.js';
 import { apiKeyActor } from './api-keys.js';
-import { createSession, endSession, findSession, SESSION_COOKIE, type SessionOf } from './sessions.js';
+import {
+  createSession,
+  endSession,
+  findSession,
+  removeExpiredSessions,
+  SESSION_COOKIE,
+  type SessionOf,
+} from './sessions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -191,6 +198,7 @@ export function authRoutes(options: AuthOptions) {
         }
         const { account } = outcome;
         const session = await db.transaction(async (tx) => {
+          await removeExpiredSessions(tx, account.id);
           const created = await createSession(tx, account.id, request.ip);
           await appendAudit(tx, {
             actor: { kind: 'account', id: account.id, name: account.username, role: account.role },

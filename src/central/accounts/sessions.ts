@@ -71,9 +71,11 @@ export async function endSession(q: Queryable, idHash: Buffer): Promise<void> {
   await q.query('DELETE FROM sessions WHERE id_hash = $1', [idHash]);
 }
 
-/** Sessions past either limit: removed now and then (they are refused regardless). */
-export async function removeExpiredSessions(q: Queryable): Promise<void> {
-  await q.query('DELETE FROM sessions WHERE expires_at <= now() OR last_seen_at <= now() - make_interval(mins => $1)', [
-    IDLE_MINUTES,
-  ]);
+/** An account's sessions past either limit, removed at its next login (they are refused regardless). */
+export async function removeExpiredSessions(q: Queryable, accountId: string): Promise<void> {
+  await q.query(
+    `DELETE FROM sessions WHERE account_id = $1
+        AND (expires_at <= now() OR last_seen_at <= now() - make_interval(mins => $2))`,
+    [accountId, IDLE_MINUTES],
+  );
 }
