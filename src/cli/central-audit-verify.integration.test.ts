@@ -27,7 +27,7 @@ afterAll(async () => {
 
 /** `hcp central audit verify --data DIR`: its exit code and what it printed. */
 async function verify(): Promise<{ code: number; out: string }> {
-  const env = { ...process.env, HCP_LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, HCP_LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   try {
     const { stdout } = await promisify(execFile)(

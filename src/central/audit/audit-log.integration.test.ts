@@ -144,6 +144,33 @@ describe('the audit log', () => {
     expect(await verifyAuditLog(db)).toMatchObject({ ok: false, rows: 0, broken: { seq: 3, reason: 'gap' } });
   });
 
+  it('computes in Node the hash the database computes, whatever the text, and is not fooled by a redefined hash', async () => {
+    const tricky = 'quote " backslash \\ newline \n tab \t nul-ish \u0001 del \u007f 中文 emoji 😀 \u2028';
+    await appendAudit(
+      db,
+      entry({ target: tricky, summary: { [tricky]: [1, 2.5, -0, 1e21, true, null, { b: 'x', a: tricky }], aa: {} } }),
+    );
+    await appendAudit(
+      db,
+      entry({ actor: { kind: 'system', id: null, name: null, role: null }, target: null, summary: {}, ip: '::1' }),
+    );
+    expect(await verifyAuditLog(db)).toMatchObject({ ok: true, rows: 2 });
+    // A superuser who edits a row and makes the database's own function say every row is fine fools no one.
+    await disabled("UPDATE audit_log SET target = 'staff:9999' WHERE seq = 1");
+    await db.exec(`
+      ALTER FUNCTION audit_log_hash(audit_log) RENAME TO audit_log_hash_real;
+      CREATE FUNCTION audit_log_hash(r audit_log) RETURNS text LANGUAGE sql AS 'SELECT r.hash';
+    `);
+    try {
+      expect(await verifyAuditLog(db)).toMatchObject({ ok: false, rows: 0, broken: { seq: 1, reason: 'hash' } });
+    } finally {
+      await db.exec(`
+        DROP FUNCTION audit_log_hash(audit_log);
+        ALTER FUNCTION audit_log_hash_real(audit_log) RENAME TO audit_log_hash;
+      `);
+    }
+  });
+
   it('hashes the same whatever the session’s time zone', async () => {
     await appendAudit(db, entry());
     await db.transaction(async (tx) => {

@@ -5,6 +5,7 @@
  * next sequence number, the previous hash, the hash) is computed by the database under a lock, so it never forks
  * whoever inserts. Runs in Node.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AUDIT_ACTIONS, type AuditActor, type AuditEntry, type AuditRecord } from '../../shared/audit.js';
 import type { Queryable } from '../db/database.js';
@@ -150,9 +151,49 @@ export type AuditVerification =
       broken: { seq: number; reason: 'gap' | 'prev_hash' | 'hash'; detail: string };
     };
 
+interface ChainRow {
+  seq: number;
+  at_text: string;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  actor_role: string | null;
+  action: string;
+  target: string | null;
+  summary_text: string | null;
+  ip: string | null;
+  result: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/**
+ * The row's hash, computed here and not by the database, so that a redefined or shadowed audit_log_hash cannot make
+ * an edited row pass: the text of `jsonb_build_array(seq, at, …, prev_hash)` as PostgreSQL prints it (elements
+ * separated by ", ", strings escaped as JSON.stringify escapes them, the summary as jsonb prints it), then SHA-256.
+ */
+export function auditRowHash(r: ChainRow): string {
+  const str = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
+  const canonical = `[${[
+    String(r.seq),
+    str(r.at_text),
+    str(r.actor_kind),
+    str(r.actor_id),
+    str(r.actor_name),
+    str(r.actor_role),
+    str(r.action),
+    str(r.target),
+    r.summary_text ?? 'null',
+    str(r.ip),
+    str(r.result),
+    str(r.prev_hash),
+  ].join(', ')}]`;
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
 /**
  * Walks the chain in seq order, a page at a time: each row must follow the one before (seq + 1), name its hash as
- * prev_hash, and hash to what it carries (recomputed by the database's audit_log_hash from the row as it is now).
+ * prev_hash, and hash to what it carries (recomputed here, by auditRowHash, from the row as it is now).
  * Reports the first row that does not. Rows removed from the end leave no trace in the chain itself: compare `head`
  * with one noted elsewhere.
  */
@@ -161,9 +202,12 @@ export async function verifyAuditLog(q: Queryable, pageSize = 5000): Promise<Aud
   let prevHash = AUDIT_GENESIS_HASH;
   let rows = 0;
   for (;;) {
-    const page = await q.query<{ seq: number; prev_hash: string; hash: string; computed: string }>(
-      `SELECT seq, prev_hash, hash, audit_log_hash(a) AS computed FROM audit_log a
-       WHERE seq >= $1 ORDER BY seq LIMIT $2`,
+    // The hash is recomputed here from the row's text, not by audit_log_hash: a function can be redefined.
+    const page = await q.query<ChainRow>(
+      `SELECT seq, pg_catalog.to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at_text,
+              actor_kind, actor_id, actor_name, actor_role, action, target, summary::text AS summary_text, ip,
+              result, prev_hash, hash
+       FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2`,
       [expectedSeq, pageSize],
     );
     for (const r of page) {
@@ -181,7 +225,7 @@ export async function verifyAuditLog(q: Queryable, pageSize = 5000): Promise<Aud
           broken: { seq: r.seq, reason: 'prev_hash', detail: 'does not name the hash of the row before it' },
         };
       }
-      if (r.computed !== r.hash) {
+      if (auditRowHash(r) !== r.hash) {
         return {
           ok: false,
           rows,
