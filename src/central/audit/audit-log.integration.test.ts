@@ -171,6 +171,20 @@ describe('the audit log', () => {
     }
   });
 
+  it('refuses a summary naming personal data or a secret, at any depth, and writes nothing', async () => {
+    for (const summary of [
+      { pin: '246810' },
+      { after: { pinHash: 'x' } },
+      { list: [{ callback_phone: '13800000000' }] },
+      { Rater: { idNumber: 'x' } },
+      { 'api-key': 'k' },
+    ]) {
+      await expect(appendAudit(db, entry({ summary }))).rejects.toThrow(/may not hold summary\./);
+    }
+    await appendAudit(db, entry({ summary: { pinSet: true, code: 'SCJG', phoneless: 1 } }));
+    expect(await db.query('SELECT seq FROM audit_log')).toEqual([{ seq: 1 }]);
+  });
+
   it('hashes the same whatever the session’s time zone', async () => {
     await appendAudit(db, entry());
     await db.transaction(async (tx) => {

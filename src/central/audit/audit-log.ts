@@ -33,8 +33,45 @@ export const ANONYMOUS_ACTOR: AuditActor = { kind: 'anonymous', id: null, name: 
 /** The first row's prev_hash (audit_log_genesis() in the migration). */
 export const AUDIT_GENESIS_HASH = '0'.repeat(64);
 
+/**
+ * Keys a summary may never carry, at any depth (compared without case, `_` or `-`): personal data (第五条) and
+ * secrets. A summary naming one is a programming error: the append throws, and the change rolls back with it.
+ */
+export const FORBIDDEN_SUMMARY_KEYS = [
+  'pin',
+  'pinHash',
+  'password',
+  'passwordHash',
+  'newPassword',
+  'rater',
+  'raterIdentity',
+  'identity',
+  'callbackPhone',
+  'phone',
+  'token',
+  'secret',
+  'apiKey',
+  'sessionId',
+] as const;
+
+const normalKey = (key: string) => key.toLowerCase().replace(/[_-]/g, '');
+const FORBIDDEN = new Set(FORBIDDEN_SUMMARY_KEYS.map(normalKey));
+
+function forbiddenKeyIn(value: unknown, path: string): string | null {
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, inner] of Object.entries(value)) {
+    const here = Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`;
+    if (!Array.isArray(value) && FORBIDDEN.has(normalKey(key))) return here;
+    const found = forbiddenKeyIn(inner, here);
+    if (found) return found;
+  }
+  return null;
+}
+
 /** Appends one entry, in `q`'s transaction when `q` is one. */
 export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<void> {
+  const forbidden = forbiddenKeyIn(entry.summary, 'summary');
+  if (forbidden) throw new Error(`an audit entry may not hold ${forbidden}: personal data and secrets stay out`);
   await q.query(
     `INSERT INTO audit_log (actor_kind, actor_id, actor_name, actor_role, action, target, summary, ip, result)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9)`,
