@@ -79,7 +79,7 @@ export interface RateLimits {
    * a revoked or misconfigured one retries with backoff, so the default leaves room for many behind one address.
    */
   deviceFailuresPerMinute: number;
-  /** Login attempts per client IP, and failed ones per account name (beside the lockout: 5 → 15 minutes). */
+  /** Login attempts (and changes of password) per client IP, and per account name (beside the lockout: 5 → 15 min). */
   loginPerMinute: number;
 }
 

@@ -137,7 +137,7 @@ export function adminAuthentication(options: AuthOptions) {
 const Login = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 const PasswordChange = z.strictObject({ current: z.string().min(1).max(256), next: z.string().min(1).max(256) });
 
-/** Failed logins per account name per minute (beside the lockout), in memory: one central node. */
+/** Login attempts per account name per minute (beside the lockout), in memory: one central node. */
 class PerAccountLimit {
   private readonly windows = new Map<string, { start: number; n: number }>();
   constructor(private readonly max: number) {}
@@ -237,7 +237,9 @@ export function authRoutes(options: AuthOptions) {
       return { account: await getAccount(db, session.accountId), csrfToken: session.csrfToken };
     });
 
-    auth.post('/password', async (request) => {
+    // A stolen session must not buy unlimited guesses of the current password either.
+    const passwordLimit = { rateLimit: { max: options.loginPerMinute, timeWindow: 60_000 } };
+    auth.post('/password', { config: passwordLimit }, async (request) => {
       const session = await requireSession(request);
       const { current, next } = parseBody(PasswordChange, request.body);
       await changePassword(db, session.accountId, session.idHash, current, next, (tx) =>
