@@ -74,6 +74,7 @@ describe('accounts and sessions', () => {
       a.id,
     ]);
     expect(row!.password_hash).toMatch(/^\$argon2id\$/);
+    expect(await h.count(`audit_log WHERE action = 'auth.login' AND actor_id = '${a.id}' AND result = 'ok'`)).toBe(1);
     expect(await h.count(`sessions WHERE id_hash = sha256(convert_to('${s.cookie}', 'UTF8'))`)).toBe(1);
     expect(await h.count(`sessions WHERE encode(id_hash, 'escape') LIKE '%${s.cookie}%'`)).toBe(0);
   });
@@ -81,6 +82,7 @@ describe('accounts and sessions', () => {
   it('refuses a wrong password and an unknown name alike, and locks after five failures', async () => {
     const a = await makeAccount('leader');
     expect((await login('nobody-here')).json()).toMatchObject({ error: 'bad_credentials' });
+    expect(await h.count("audit_log WHERE action = 'auth.login_failed' AND target IS NULL")).toBeGreaterThan(0);
     for (let i = 0; i < 5; i++) expect((await login(a.username, 'wrong password 1')).statusCode).toBe(401);
     const locked = await login(a.username);
     expect([locked.statusCode, locked.json<{ error: string }>().error]).toEqual([429, 'account_locked']);
@@ -183,6 +185,11 @@ describe('accounts and sessions', () => {
     expect((await login('HANDLER.scjg', reset.json<{ oneTimePassword: string }>().oneTimePassword)).statusCode).toBe(
       200,
     );
+    await asSession(admin, 'PATCH', `/api/v1/admin/accounts/${account.id}`, { displayName: '张三丰' });
+    expect(await h.count(`audit_log WHERE target = 'account:${account.id}' AND action LIKE 'account.%'`)).toBe(3);
+    const secrets = [oneTimePassword, reset.json<{ oneTimePassword: string }>().oneTimePassword, '张三'];
+    const rows = await h.db.query<{ row: string }>('SELECT a::text AS row FROM audit_log a');
+    expect(rows.filter((r) => secrets.some((x) => r.row.includes(x)))).toEqual([]);
     const dup = await asSession(admin, 'POST', '/api/v1/admin/accounts', {
       username: 'Handler.SCJG',
       displayName: 'x',

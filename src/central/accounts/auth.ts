@@ -290,7 +290,13 @@ export function registerAccountRoutes(admin: FastifyInstance, db: CentralDb): vo
         actor: request.actor!,
         action: patch.disabled === true ? 'account.disabled' : 'account.updated',
         target: `account:${account.id}`,
-        summary: { ...patch },
+        // A person's name is not for the log: only that it changed.
+        summary: {
+          ...(patch.role !== undefined ? { role: patch.role } : {}),
+          ...(patch.departments !== undefined ? { departments: patch.departments } : {}),
+          ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
+          ...(patch.displayName !== undefined ? { displayNameChanged: true } : {}),
+        },
         ip: request.ip,
         result: 'ok',
       }),
