@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KEY_TEST_MAX_MS, type KeyTestRecord } from '../shared/records.js';
 import { KioskError } from '../shared/kiosk-errors.js';
 import { KioskService } from './kiosk-service.js';
-import { PIN_1001, provisioned, tempDir, terminalConfig } from './test-support/fixtures.js';
+import { PIN_1001, outboxPayloads, provisioned, tempDir, terminalConfig } from './test-support/fixtures.js';
 
 let dir: ReturnType<typeof tempDir>;
 let service: KioskService;
@@ -18,12 +18,7 @@ afterEach(async () => {
   dir.remove();
 });
 
-function outbox<T>(kind: string): T[] {
-  return service.context.db
-    .prepare('SELECT payload FROM outbox WHERE kind = ? ORDER BY seq')
-    .all(kind)
-    .map((r) => JSON.parse((r as { payload: string }).payload) as T);
-}
+const outbox = <T>(kind: string): T[] => outboxPayloads<T>(service, kind);
 
 const codeOf = (fn: () => unknown): string | undefined => {
   try {
