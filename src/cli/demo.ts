@@ -228,6 +228,7 @@ function describe(event: KioskEvent): string | null {
       return '· configuration updated';
     case 'invitation.done':
     case 'evaluator.key':
+    case 'keytest.ended':
       return null;
   }
 }

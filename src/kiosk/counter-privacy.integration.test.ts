@@ -27,8 +27,8 @@ import { serveUiChannel } from './host/ui-channel.js';
 import { ScreenInput } from './input/screen-input.js';
 import { SerialInput } from './input/serial-input.js';
 import { KioskService } from './kiosk-service.js';
-import { TechnicianService } from './technician.js';
-import { PIN_1001, tempDir, windowConfig } from './test-support/fixtures.js';
+import type { TechnicianService } from './technician.js';
+import { PIN_1001, technicianFor, tempDir, windowConfig } from './test-support/fixtures.js';
 import { waitFor } from '../common/test-support/wait-for.js';
 
 interface Rating {
@@ -113,12 +113,7 @@ beforeAll(async () => {
       log: logger.child({ module: 'evaluator' }),
     }),
   );
-  tech = new TechnicianService(
-    service,
-    dir.path,
-    async () => undefined,
-    () => undefined,
-  );
+  tech = technicianFor(service, dir.path);
   api = buildLocalApi({ service, logger });
   await api.ready();
   for (const role of ROLES) {

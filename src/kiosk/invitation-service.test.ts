@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { KioskEvent } from '../shared/kiosk-events.js';
 import type { EvaluationRecord, FollowUpRecord, StrayPressRecord } from '../shared/records.js';
 import { KioskService } from './kiosk-service.js';
-import { PIN_1001, provisioned, tempDir, terminalConfig } from './test-support/fixtures.js';
+import { PIN_1001, outboxPayloads, provisioned, tempDir, terminalConfig } from './test-support/fixtures.js';
 
 let dir: ReturnType<typeof tempDir>;
 let service: KioskService;
@@ -25,12 +25,7 @@ afterEach(async () => {
   dir.remove();
 });
 
-function outbox<T>(kind: string): T[] {
-  return service.context.db
-    .prepare('SELECT payload FROM outbox WHERE kind = ? ORDER BY seq')
-    .all(kind)
-    .map((r) => JSON.parse((r as { payload: string }).payload) as T);
-}
+const outbox = <T>(kind: string): T[] => outboxPayloads<T>(service, kind);
 
 describe('invitation lifecycle', () => {
   it('open → rated: the first press rates it, and the evaluation record is queued in the same commit', () => {

@@ -2,8 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KeyMap } from '../shared/key-map.js';
 import type { EvaluationRecord, StrayPressRecord } from '../shared/records.js';
 import { KioskService } from './kiosk-service.js';
-import { TechnicianService } from './technician.js';
-import { PIN_1001, provisioned, tempDir, windowConfig } from './test-support/fixtures.js';
+import type { TechnicianService } from './technician.js';
+import {
+  PIN_1001,
+  outboxPayloads,
+  provisioned,
+  technicianFor,
+  tempDir,
+  windowConfig,
+} from './test-support/fixtures.js';
 
 let dir: ReturnType<typeof tempDir>;
 let service: KioskService;
@@ -12,12 +19,7 @@ let tech: TechnicianService;
 beforeEach(async () => {
   dir = tempDir();
   service = await provisioned(dir.path, windowConfig({ keyMap: [1, 2, 3, 4, 5] }));
-  tech = new TechnicianService(
-    service,
-    dir.path,
-    async () => undefined,
-    () => undefined,
-  );
+  tech = technicianFor(service, dir.path);
 });
 
 afterEach(async () => {
@@ -25,12 +27,7 @@ afterEach(async () => {
   dir.remove();
 });
 
-function outbox<T>(kind: string): T[] {
-  return service.context.db
-    .prepare('SELECT payload FROM outbox WHERE kind = ? ORDER BY seq')
-    .all(kind)
-    .map((r) => JSON.parse((r as { payload: string }).payload) as T);
-}
+const outbox = <T>(kind: string): T[] => outboxPayloads<T>(service, kind);
 
 function tamper(key: string, value: unknown): void {
   service.context.db

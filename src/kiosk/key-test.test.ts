@@ -1,8 +1,10 @@
+import type { KioskEvent } from '../shared/kiosk-events.js';
+import { eventForRole } from '../shared/ui-contract.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KEY_TEST_MAX_MS, type KeyTestRecord } from '../shared/records.js';
 import { KioskError } from '../shared/kiosk-errors.js';
 import { KioskService } from './kiosk-service.js';
-import { PIN_1001, provisioned, tempDir, terminalConfig } from './test-support/fixtures.js';
+import { PIN_1001, outboxPayloads, provisioned, tempDir, terminalConfig } from './test-support/fixtures.js';
 
 let dir: ReturnType<typeof tempDir>;
 let service: KioskService;
@@ -18,12 +20,7 @@ afterEach(async () => {
   dir.remove();
 });
 
-function outbox<T>(kind: string): T[] {
-  return service.context.db
-    .prepare('SELECT payload FROM outbox WHERE kind = ? ORDER BY seq')
-    .all(kind)
-    .map((r) => JSON.parse((r as { payload: string }).payload) as T);
-}
+const outbox = <T>(kind: string): T[] => outboxPayloads<T>(service, kind);
 
 const codeOf = (fn: () => unknown): string | undefined => {
   try {
@@ -82,9 +79,12 @@ describe('the key test never swallows a rating', () => {
     expect(service.press({ level: 5, source: 'serial', key: 1 })).toEqual({ kind: 'stray' });
   });
 
-  it('ends by itself after KEY_TEST_MAX_MS, as a timeout', () => {
+  it('ends by itself after KEY_TEST_MAX_MS, as a timeout, and tells technician screens which session ended', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    service.startKeyTest();
+    const told: KioskEvent[] = [];
+    service.subscribe((e) => told.push(e));
+    const end = service.startKeyTest();
+    expect(end.endsAt - Date.now()).toBe(KEY_TEST_MAX_MS);
     service.press({ level: 5, source: 'serial', key: 1 });
     vi.advanceTimersByTime(KEY_TEST_MAX_MS - 1);
     expect(outbox('key_test')).toEqual([]);
@@ -92,6 +92,11 @@ describe('the key test never swallows a rating', () => {
     const [record] = outbox<KeyTestRecord>('key_test');
     expect(record).toMatchObject({ endedBy: 'timeout', presses: 1 });
     expect(Date.parse(record!.endedAt) - Date.parse(record!.startedAt)).toBe(KEY_TEST_MAX_MS);
+    expect(told.filter((e) => e.type === 'keytest.ended')).toEqual([
+      { type: 'keytest.ended', id: end.id, endedBy: 'timeout' },
+    ]);
+    expect(record!.id).toBe(end.id);
+    expect(eventForRole(told.at(-1)!, 'staff')).toBeNull();
     expect(service.press({ level: 5, source: 'serial', key: 1 })).toEqual({ kind: 'stray' });
   });
 

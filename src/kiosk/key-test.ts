@@ -16,7 +16,12 @@ import { iso, transact, type KioskContext } from './context.js';
 import { KeyTestRepo, type KeyTestRow } from './store/key-test-repo.js';
 
 /** Ends one key-test session; by default as ended by the technician. Calling it again does nothing. */
-export type EndKeyTest = (reason?: Exclude<KeyTestEndReason, 'timeout'>) => void;
+export type EndKeyTest = ((reason?: Exclude<KeyTestEndReason, 'timeout'>) => void) & {
+  /** The session's id: its `key_test` record's, and the one `keytest.ended` names. */
+  readonly id: string;
+  /** When it ends by itself (ms since the epoch). */
+  readonly endsAt: number;
+};
 
 interface Running {
   startedAt: number;
@@ -78,7 +83,8 @@ export class KeyTests {
     timer.unref();
     this.running.set(id, { startedAt, timer });
     ctx.log.info({ keyTest: id }, 'key test started');
-    return (reason = 'technician') => this.end(id, reason);
+    const end = (reason: Exclude<KeyTestEndReason, 'timeout'> = 'technician') => this.end(id, reason);
+    return Object.assign(end, { id, endsAt: startedAt + KEY_TEST_MAX_MS });
   }
 
   /** A key arrived during a test: each session on counts it. Only the count is kept, never the key. */
@@ -105,6 +111,8 @@ export class KeyTests {
         if (row) this.write(row, endedAt, reason);
       });
       ctx.log.info({ keyTest: id, endedBy: reason }, 'key test ended');
+      // The technician's screen shows the test as off once it is: presses after it are no longer test presses.
+      ctx.emit({ type: 'keytest.ended', id, endedBy: reason });
     } catch (error) {
       // Its row stays: the next start closes it (`recover`), so the session still reaches the centre.
       ctx.log.error({ err: error, keyTest: id }, 'could not record the end of a key test');

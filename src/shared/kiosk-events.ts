@@ -3,7 +3,7 @@
  * what a rater-facing device shows, never who rated what. Runs everywhere (pure).
  */
 import type { ShiftSummary, ShiftView } from './local-api.js';
-import type { PressSource } from './records.js';
+import type { KeyTestEndReason, PressSource } from './records.js';
 
 export interface OpenedInvitation {
   id: string;
@@ -32,4 +32,6 @@ export type KioskEvent =
   | { type: 'press.stray'; source: PressSource }
   /** Technician mode's key test: a key arrived and was not recorded (only technician screens are told). */
   | { type: 'evaluator.key'; key: number | null; level: number; source: PressSource }
+  /** A key-test session ended (only technician screens are told): by the technician, by its time running out, or closed. */
+  | { type: 'keytest.ended'; id: string; endedBy: KeyTestEndReason }
   | { type: 'config.changed' };

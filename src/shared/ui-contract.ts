@@ -147,7 +147,8 @@ const TECH_COMMANDS = {
   listPorts: command<{ path: string; manufacturer?: string }[]>()(),
   // keyMap null clears a local override (back to the centre's order).
   setInput: command<unknown>()({ input: EvaluatorInputSchema, keyMap: KeyMapSchema.nullable().optional() }),
-  keyTest: command()({ on: z.boolean() }),
+  /** On: the session started and when it ends by itself; off: null. */
+  keyTest: command<{ id: string; endsAt: string } | null>()({ on: z.boolean() }),
   enroll: command<{ deviceId: string; mode: string; staff: number }>()({
     centralUrl: z.string().url().max(200),
     code: z.string().min(4).max(32),
@@ -252,7 +253,7 @@ export type UiMessage = { type: 'result'; id: number; result: Result<unknown> } 
  * whether a follow-up is open (which would reveal a 差评) are removed.
  */
 export function eventForRole(event: KioskEvent, role: UiRole): KioskEvent | null {
-  if (event.type === 'evaluator.key') return role === 'technician' ? event : null;
+  if (event.type === 'evaluator.key' || event.type === 'keytest.ended') return role === 'technician' ? event : null;
   if (role === 'citizen') return event;
   if (event.type === 'invitation.rated') return { type: 'invitation.done', id: event.id };
   if (event.type === 'press.stray') return null;

@@ -89,8 +89,10 @@ export function technicianHandlers(host: UiHost, session: UiSession): RoleHandle
       session.endKeyTest?.('technician');
       session.endKeyTest = undefined;
       // May be refused (a shift or an invitation is open): then the test is simply off.
-      if (on) session.endKeyTest = service.startKeyTest();
-      return null;
+      if (!on) return null;
+      const end = service.startKeyTest();
+      session.endKeyTest = end;
+      return { id: end.id, endsAt: new Date(end.endsAt).toISOString() };
     },
     enroll: ({ centralUrl, code }) => tech().enroll(centralUrl, code),
     provision: ({ config }) => tech().provision(config),

@@ -3,19 +3,17 @@
  * technician mode, local API) names why it delivers nothing (`insecure_url`) or takes no configuration
  * (`no_central_key`), and says what to do.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeviceIdentity } from '../../common/device-identity.js';
 import { silentLogger } from '../../common/logger.js';
 import type { KioskService } from '../kiosk-service.js';
 import { syncAgentFor } from '../run-kiosk.js';
-import { provisioned, tempDir } from '../test-support/fixtures.js';
+import { centralPublicKey, provisioned, tempDir } from '../test-support/fixtures.js';
 import { centralStatus } from './central-state.js';
 import type { SyncAgent } from './sync-agent.js';
 
 const DEVICE_ID = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
-const publicKey = () =>
-  generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+const publicKey = centralPublicKey;
 
 let dir: ReturnType<typeof tempDir>;
 let kiosk: KioskService;

@@ -2,16 +2,13 @@
  * What the kiosk pins itself (the centre's key, the update origins): a pinned centre key is never swapped silently,
  * only from the command line with an explicit --replace-central-key, and never by a provision file.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { keyFingerprint } from '../../common/key-fingerprint.js';
 import type { KioskService } from '../kiosk-service.js';
-import { TechnicianService } from '../technician.js';
-import { provisioned, tempDir, windowConfig } from '../test-support/fixtures.js';
+import { centralPublicKey, provisioned, technicianFor, tempDir, windowConfig } from '../test-support/fixtures.js';
 import { applyLocalPins, checkLocalPins } from './local-pins.js';
 
-const publicKey = () =>
-  generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+const publicKey = centralPublicKey;
 
 let dir: ReturnType<typeof tempDir>;
 let kiosk: KioskService;
@@ -62,12 +59,7 @@ describe('the pinned centre key', () => {
   it('is not replaced by technician mode’s provision file', async () => {
     const pinned = publicKey();
     applyLocalPins(kiosk.context, { centralPublicKey: pinned });
-    const tech = new TechnicianService(
-      kiosk,
-      dir.path,
-      async () => undefined,
-      () => undefined,
-    );
+    const tech = technicianFor(kiosk, dir.path);
     const file = { ...windowConfig(), centralPublicKey: publicKey() };
     await expect(tech.provision(file)).rejects.toMatchObject({ code: 'central_key_mismatch' });
     expect(kiosk.context.settings.get('centralPublicKey')).toBe(pinned);

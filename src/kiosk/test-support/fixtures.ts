@@ -1,7 +1,9 @@
-/** Helpers shared by the kiosk's tests: temporary folders and provisioned services. */
+/** Helpers shared by the kiosk's tests: temporary folders, provisioned services, technician mode, the outbox. */
+import { generateKeyPairSync } from 'node:crypto';
 import type { DeviceConfig } from '../../shared/device-config.js';
 import { DeviceConfig as DeviceConfigSchema } from '../../shared/device-config.js';
 import { KioskService } from '../kiosk-service.js';
+import { TechnicianService } from '../technician.js';
 
 export { tempDir } from '../../common/test-support/temp-dir.js';
 
@@ -39,4 +41,27 @@ export async function provisioned(
   const service = KioskService.open({ dataDir, ...options });
   await service.provision(config);
   return service;
+}
+
+/** Technician mode over `service`, with no inputs to switch and nothing to start after an enrolment. */
+export function technicianFor(service: KioskService, dataDir: string): TechnicianService {
+  return new TechnicianService(
+    service,
+    dataDir,
+    async () => undefined,
+    () => undefined,
+  );
+}
+
+/** The payloads of the outbox's records of one kind, oldest first: what the centre will receive. */
+export function outboxPayloads<T>(service: KioskService, kind: string): T[] {
+  return service.context.db
+    .prepare('SELECT payload FROM outbox WHERE kind = ? ORDER BY seq')
+    .all(kind)
+    .map((r) => JSON.parse((r as { payload: string }).payload) as T);
+}
+
+/** A fresh centre signing key's public half, as a centre publishes it (base64 of its SPKI DER encoding). */
+export function centralPublicKey(): string {
+  return generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
 }

@@ -4,6 +4,7 @@
  * recorded as a rating). Runs in the browser.
  */
 import type { Dispatch, SetStateAction } from 'react';
+import { KEY_TEST_MAX_MS } from '../../shared/records.js';
 import { SATISFACTION_LABELS, type Satisfaction } from '../../shared/satisfaction.js';
 import type { TechState } from './tech-store.js';
 
@@ -66,6 +67,13 @@ export function KeyTest({
   return (
     <div className="keytest">
       <button onClick={onToggle}>{testing ? '结束按键测试' : '按键测试：请依次按下每个键'}</button>
+      <p className="hint" data-testid="keytest-hint">
+        {testing && state.keyTest
+          ? `测试期间本机不计评价、不能登录或发起评价；${new Date(state.keyTest.endsAt).toLocaleTimeString('zh-CN')} 自动结束。`
+          : state.keyTestEnded === 'timeout'
+            ? `按键测试已满 ${KEY_TEST_MAX_MS / 60_000} 分钟，已自动结束；之后的按键不再是测试。`
+            : `只能在无人登录、没有待评价时开始；最长 ${KEY_TEST_MAX_MS / 60_000} 分钟，到时自动结束。`}
+      </p>
       <ol className="keys">
         {[1, 2, 3, 4, 5].map((k) => {
           const seen = state.keys.some((p) => p.key === k);

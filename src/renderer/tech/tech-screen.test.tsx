@@ -2,6 +2,8 @@
 /** Technician mode rendered in a DOM (happy-dom) over a fake client: what its diagnostics say. */
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { KioskEvent } from '../../shared/kiosk-events.js';
+import { KEY_TEST_MAX_MS } from '../../shared/records.js';
 import type { Result } from '../../shared/result.js';
 import type { TechStatusView, UiCommand } from '../../shared/ui-contract.js';
 import type { UiClient } from '../ui-client.js';
@@ -67,5 +69,32 @@ describe('technician mode: diagnostics', () => {
     const line = document.querySelector('[data-diag="sync"] p')!;
     expect(line.textContent).toBe('中心系统：在线');
     expect(line.classList.contains('warn')).toBe(false);
+  });
+});
+
+describe('technician mode: the key test', () => {
+  it('shows the test off once the kiosk says it ran out, and says so', async () => {
+    let tell: (event: KioskEvent) => void = () => undefined;
+    const endsAt = new Date(Date.now() + KEY_TEST_MAX_MS).toISOString();
+    const client: UiClient<'technician'> = {
+      ...techClient({ techStatus: STATUS, keyTest: { id: 'session-1', endsAt } }),
+      onEvent: (listener) => ((tell = listener), () => undefined),
+    };
+    render(<TechScreen store={createTechStore(client)} />);
+    await flush();
+    fireEvent.click(screen.getByRole('button', { name: '2. 评价器' }));
+    await flush();
+    fireEvent.click(screen.getByRole('button', { name: '按键测试：请依次按下每个键' }));
+    await flush();
+    expect(screen.getByRole('button', { name: '结束按键测试' })).toBeTruthy();
+    expect(screen.getByTestId('keytest-hint').textContent).toContain('自动结束');
+
+    // Another screen's session ending changes nothing here.
+    await act(async () => tell({ type: 'keytest.ended', id: 'session-2', endedBy: 'technician' }));
+    expect(screen.getByRole('button', { name: '结束按键测试' })).toBeTruthy();
+
+    await act(async () => tell({ type: 'keytest.ended', id: 'session-1', endedBy: 'timeout' }));
+    expect(screen.getByRole('button', { name: '按键测试：请依次按下每个键' })).toBeTruthy();
+    expect(screen.getByTestId('keytest-hint').textContent).toContain('已自动结束');
   });
 });

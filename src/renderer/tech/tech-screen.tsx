@@ -184,7 +184,7 @@ function Evaluator({ state, next }: { state: TechState; next: () => void }) {
   );
   const [keyMap, setKeyMap] = useState<number[]>(state.status!.keyMap);
   const ports = (state.last.listPorts as { path: string; manufacturer?: string }[] | undefined) ?? [];
-  const [testing, setTesting] = useState(false);
+  const testing = state.keyTest !== null;
   useEffect(() => {
     void state.run({ name: 'listPorts' });
     const timer = setInterval(() => void state.run({ name: 'listPorts' }), 3000);
@@ -203,12 +203,8 @@ function Evaluator({ state, next }: { state: TechState; next: () => void }) {
     const status = await state.run<{ keyMap: number[] }>({ name: 'setInput', input: chosen(), keyMap: null });
     if (status) setKeyMap(status.keyMap);
   };
-  const test = async (on: boolean) => {
-    state.clearKeys();
-    // Refused while a staff member is logged in or an invitation is open: the test is then off, and the error shown.
-    const taken = await state.attempt({ name: 'keyTest', on });
-    setTesting(on && taken);
-  };
+  // Refused while a staff member is logged in or an invitation is open: the test is then off, and the error shown.
+  const test = (on: boolean) => state.setKeyTest(on);
   return (
     <section className="step">
       <div className="choice">

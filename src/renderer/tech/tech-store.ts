@@ -15,6 +15,12 @@ export interface TechState {
   last: Record<string, unknown>;
   /** Keys seen during the key test, in order: physical key (or null for a touch) and level. */
   keys: { key: number | null; level: number }[];
+  /** This screen's key test while it is on: its session and when it ends by itself. */
+  keyTest: { id: string; endsAt: string } | null;
+  /** How this screen's last key test ended, once it has (a test that ran out is said so). */
+  keyTestEnded: 'technician' | 'timeout' | 'closed' | null;
+  /** Turns this screen's key test on or off; false when the kiosk refused (a shift or an invitation is open). */
+  setKeyTest(on: boolean): Promise<boolean>;
   refresh(): Promise<void>;
   run<T = unknown>(command: UiCommandOf<'technician'>): Promise<T | null>;
   /** Runs a command like `run`; true when the kiosk took it (a command whose answer is null says so only here). */
@@ -28,6 +34,14 @@ export function createTechStore(client: UiClient<'technician'>): StoreApi<TechSt
     error: null,
     last: {},
     keys: [],
+    keyTest: null,
+    keyTestEnded: null,
+    setKeyTest: async (on: boolean) => {
+      set({ keys: [], keyTestEnded: null });
+      const result = await client.send({ name: 'keyTest', on });
+      set({ error: result.ok ? null : result.error, keyTest: result.ok ? result.value : null });
+      return result.ok;
+    },
     refresh: async () => {
       const result = await client.send({ name: 'techStatus' });
       if (result.ok) set({ status: result.value });
@@ -50,6 +64,8 @@ export function createTechStore(client: UiClient<'technician'>): StoreApi<TechSt
   client.onEvent((event) => {
     if (event.type === 'evaluator.key')
       store.setState((s) => ({ keys: [...s.keys, { key: event.key, level: event.level }] }));
+    if (event.type === 'keytest.ended' && store.getState().keyTest?.id === event.id)
+      store.setState({ keyTest: null, keyTestEnded: event.endedBy });
   });
   client.onConnection((connected) => {
     if (connected) void store.getState().refresh();
