@@ -7,8 +7,11 @@ import { hash, verify } from '@node-rs/argon2';
 /** Argon2id (the library's `Algorithm.Argon2id`; a const enum, so named by value). */
 const ARGON2ID = 2;
 
-export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 256;
+/** The four classes of character a password draws from; it needs at least PASSWORD_MIN_CLASSES of them. */
+const CLASSES = [/\p{Ll}/u, /\p{Lu}/u, /\p{N}/u, /[^\p{Ll}\p{Lu}\p{N}]/u] as const;
+export const PASSWORD_MIN_CLASSES = 3;
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, { algorithm: ARGON2ID });
@@ -36,8 +39,9 @@ export async function burnVerification(password: string): Promise<void> {
 export function passwordProblem(password: string, username: string): string | null {
   if (password.length < PASSWORD_MIN_LENGTH) return `a password has at least ${PASSWORD_MIN_LENGTH} characters`;
   if (password.length > PASSWORD_MAX_LENGTH) return `a password has at most ${PASSWORD_MAX_LENGTH} characters`;
-  if (!/\p{L}/u.test(password) || !/\p{N}/u.test(password)) return 'a password has letters and digits';
-  if (new Set(password).size < 6) return 'a password repeats too few characters';
+  if (CLASSES.filter((c) => c.test(password)).length < PASSWORD_MIN_CLASSES) {
+    return `a password has ${PASSWORD_MIN_CLASSES} of these 4: lower-case letters, capitals, digits, other characters`;
+  }
   if (username.length >= 3 && password.toLowerCase().includes(username.toLowerCase())) {
     return 'a password does not contain the account name';
   }
