@@ -4,45 +4,14 @@
  * PostgreSQL in --data (the running one, or started for the command and stopped after); and the first start of a
  * centre without accounts makes `admin`, with a one-time password printed once. Runs in Node.
  */
-import type { Logger } from '../../common/logger.js';
 import type { Role } from '../../shared/abilities.js';
-import { openPostgres, type CentralDb } from '../db/database.js';
+import { withCentralDb, type CommandDbOptions } from '../db/command-db.js';
+import type { CentralDb } from '../db/database.js';
 import { AccountCreate, createAccount, type Account } from './accounts.js';
 import { ApiKeyCreate, createApiKey, type ApiKey } from './api-keys.js';
 import { oneTimePassword } from './auth.js';
 
-export interface CommandDbOptions {
-  dataDir: string;
-  databaseUrl?: string | undefined;
-  logger: Logger;
-}
-
-async function withCentralDb<T>(options: CommandDbOptions, work: (db: CentralDb) => Promise<T>): Promise<T> {
-  let url = options.databaseUrl;
-  let stop = async () => undefined as void;
-  if (!url) {
-    const { runningClusterUrl, startEmbeddedCluster } = await import('../db/embedded-cluster.js');
-    try {
-      url = runningClusterUrl(options.dataDir);
-    } catch {
-      const cluster = await startEmbeddedCluster(options.dataDir, options.logger);
-      url = cluster.url;
-      stop = () => cluster.stop();
-    }
-  }
-  try {
-    const db = await openPostgres(url, { max: 1 });
-    try {
-      const [row] = await db.query<{ present: boolean }>("SELECT to_regclass('accounts') IS NOT NULL AS present");
-      if (!row?.present) throw new Error('this database has no accounts yet: start hcp central of this release once');
-      return await work(db);
-    } finally {
-      await db.close();
-    }
-  } finally {
-    await stop();
-  }
-}
+export type { CommandDbOptions };
 
 export async function runUserAdd(
   options: CommandDbOptions,
@@ -50,7 +19,7 @@ export async function runUserAdd(
 ): Promise<{ account: Account; oneTimePassword: string }> {
   const parsed = AccountCreate.parse(input);
   const password = oneTimePassword();
-  const account = await withCentralDb(options, (db) => createAccount(db, parsed, password));
+  const account = await withCentralDb(options, 'accounts', (db) => createAccount(db, parsed, password));
   return { account, oneTimePassword: password };
 }
 
@@ -59,7 +28,7 @@ export async function runApiKeyAdd(
   input: { name: string; scope: string },
 ): Promise<{ apiKey: ApiKey; key: string }> {
   const parsed = ApiKeyCreate.parse(input);
-  return withCentralDb(options, (db) => createApiKey(db, parsed, 'cli'));
+  return withCentralDb(options, 'accounts', (db) => createApiKey(db, parsed, 'cli'));
 }
 
 /** At start: a centre with no account gets `admin`, whose one-time password is returned (to print once). */
