@@ -60,7 +60,8 @@ export async function issueOnTech(tech: Page, role: UiRole, label: string): Prom
   await tech.selectOption('select[aria-label="屏幕类型"]', { label: TYPES[role] });
   await tech.fill('input[aria-label="屏幕名称"]', label);
   await tech.click('button:text-is("生成配对码")');
-  const issued = tech.locator(`.issued[data-role="${role}"]`);
+  // The box of this code, named by its label: a box from an earlier code of the same role may still be showing.
+  const issued = tech.locator(`.issued[data-role="${role}"]`, { hasText: label });
   await issued.waitFor();
   const code = (await issued.locator('output.pairing-code').textContent())!.replace(/\s/g, '');
   const link = (await issued.locator('.link code').textContent())!;
