@@ -10,7 +10,7 @@ import { HttpError, parseBody } from '../../common/http.js';
 import { uuidv7 } from '../../common/ids.js';
 import type { AuditActor } from '../../shared/audit.js';
 import { isUuid } from '../../shared/ids.js';
-import { appendAudit } from '../audit/audit-log.js';
+import { auditWithin } from '../audit/audit.routes.js';
 import type { CentralDb, Queryable } from '../db/database.js';
 
 export const API_KEY_SCOPES = ['admin', 'supervisor', 'leader', 'auditor'] as const;
@@ -117,27 +117,13 @@ export function registerApiKeyRoutes(admin: FastifyInstance, db: CentralDb): voi
     const input = parseBody(ApiKeyCreate, request.body);
     const actor = request.actor!;
     const created = await createApiKey(db, input, `${actor.kind}:${actor.name ?? actor.id ?? '?'}`, (tx, key) =>
-      appendAudit(tx, {
-        actor,
-        action: 'api_key.created',
-        target: `api_key:${key.id}`,
-        summary: { name: key.name, scope: key.scope },
-        ip: request.ip,
-        result: 'ok',
-      }),
+      auditWithin(tx, request, 'api_key.created', `api_key:${key.id}`, { name: key.name, scope: key.scope }),
     );
     return reply.code(201).send(created);
   });
   admin.post('/api-keys/:id/revoke', async (request) =>
     revokeApiKey(db, idOf(request), (tx, key) =>
-      appendAudit(tx, {
-        actor: request.actor!,
-        action: 'api_key.revoked',
-        target: `api_key:${key.id}`,
-        summary: { name: key.name, scope: key.scope },
-        ip: request.ip,
-        result: 'ok',
-      }),
+      auditWithin(tx, request, 'api_key.revoked', `api_key:${key.id}`, { name: key.name, scope: key.scope }),
     ),
   );
 }

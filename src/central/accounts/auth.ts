@@ -11,6 +11,7 @@ import { errorBody, HttpError, parseBody } from '../../common/http.js';
 import { isUuid } from '../../shared/ids.js';
 import type { AuditActor } from '../../shared/audit.js';
 import { appendAudit, LEGACY_ADMIN_ACTOR } from '../audit/audit-log.js';
+import { auditWithin } from '../audit/audit.routes.js';
 import type { CentralDb } from '../db/database.js';
 import { abilityOfRoute, authorize } from '../policies/policies.js';
 import {
@@ -219,14 +220,7 @@ export function authRoutes(options: AuthOptions) {
       const session = await requireSession(request);
       await db.transaction(async (tx) => {
         await endSession(tx, session.idHash);
-        await appendAudit(tx, {
-          actor: request.actor!,
-          action: 'auth.logout',
-          target: `account:${session.accountId}`,
-          summary: null,
-          ip: request.ip,
-          result: 'ok',
-        });
+        await auditWithin(tx, request, 'auth.logout', `account:${session.accountId}`, null);
       });
       reply.clearCookie(SESSION_COOKIE, cookieOptions);
       return { loggedOut: true };
@@ -243,14 +237,7 @@ export function authRoutes(options: AuthOptions) {
       const session = await requireSession(request);
       const { current, next } = parseBody(PasswordChange, request.body);
       await changePassword(db, session.accountId, session.idHash, current, next, (tx) =>
-        appendAudit(tx, {
-          actor: request.actor!,
-          action: 'auth.password_changed',
-          target: `account:${session.accountId}`,
-          summary: null,
-          ip: request.ip,
-          result: 'ok',
-        }),
+        auditWithin(tx, request, 'auth.password_changed', `account:${session.accountId}`, null),
       );
       return { changed: true };
     });
@@ -270,13 +257,9 @@ export function registerAccountRoutes(admin: FastifyInstance, db: CentralDb): vo
     const input = parseBody(AccountCreate, request.body);
     const password = oneTimePassword();
     const account = await createAccount(db, input, password, (tx, created) =>
-      appendAudit(tx, {
-        actor: request.actor!,
-        action: 'account.created',
-        target: `account:${created.id}`,
-        summary: { role: created.role, departments: created.departments },
-        ip: request.ip,
-        result: 'ok',
+      auditWithin(tx, request, 'account.created', `account:${created.id}`, {
+        role: created.role,
+        departments: created.departments,
       }),
     );
     // Shown once: only its hash is kept.
@@ -286,34 +269,26 @@ export function registerAccountRoutes(admin: FastifyInstance, db: CentralDb): vo
     const id = IdParam(request);
     const patch = parseBody(AccountPatch, request.body);
     return patchAccount(db, id, patch, (tx, account) =>
-      appendAudit(tx, {
-        actor: request.actor!,
-        action: patch.disabled === true ? 'account.disabled' : 'account.updated',
-        target: `account:${account.id}`,
+      auditWithin(
+        tx,
+        request,
+        patch.disabled === true ? 'account.disabled' : 'account.updated',
+        `account:${account.id}`,
         // A person's name is not for the log: only that it changed.
-        summary: {
+        {
           ...(patch.role !== undefined ? { role: patch.role } : {}),
           ...(patch.departments !== undefined ? { departments: patch.departments } : {}),
           ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
           ...(patch.displayName !== undefined ? { displayNameChanged: true } : {}),
         },
-        ip: request.ip,
-        result: 'ok',
-      }),
+      ),
     );
   });
   admin.post('/accounts/:id/reset-password', async (request) => {
     const id = IdParam(request);
     const password = oneTimePassword();
     await resetPassword(db, id, password, (tx) =>
-      appendAudit(tx, {
-        actor: request.actor!,
-        action: 'account.password_reset',
-        target: `account:${id}`,
-        summary: null,
-        ip: request.ip,
-        result: 'ok',
-      }),
+      auditWithin(tx, request, 'account.password_reset', `account:${id}`, null),
     );
     return { oneTimePassword: password };
   });
