@@ -6,7 +6,7 @@ import { createHash, createPublicKey, randomInt, verify, type KeyObject } from '
 import { HttpError } from '../common/http.js';
 import { uuidv7 } from '../common/ids.js';
 import { tallyOf } from '../common/tally.js';
-import type { EnrollRequest, FleetDevice, HeartbeatRequest, TallyResponse } from '../shared/central-api.js';
+import type { EnrollRequest, HeartbeatRequest, TallyResponse } from '../shared/central-api.js';
 import {
   canonicalRequest,
   DEVICE_HEADER,
@@ -14,6 +14,7 @@ import {
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
 } from '../shared/device-auth.js';
+import { DEVICE_OFFLINE_AFTER_MS, type FleetDevice } from '../shared/fleet-api.js';
 import { isUuid } from '../shared/ids.js';
 import { DepartmentScope } from './accounts/department-scope.js';
 import type { CentralDb, Queryable } from './db/database.js';
@@ -316,7 +317,11 @@ export async function listDevices(db: Queryable, scope: DepartmentScope = Depart
       ? ''
       : `WHERE ${scope.departmentIn('(SELECT w.department_code FROM windows w WHERE w.code = d.window_code)', params)}`;
   const rows = await db.query<FleetDevice & { rejectedByCode: Record<string, number> | null }>(
-    `SELECT d.id, d.mode, d.window_code AS "windowCode", d.name, d.version, d.enrolled_at AS "enrolledAt",
+    `SELECT d.id, d.mode, d.window_code AS "windowCode", d.name, d.version,
+            CASE WHEN d.revoked_at IS NOT NULL THEN 'revoked'
+                 WHEN d.last_heartbeat_at > now() - make_interval(secs => ${DEVICE_OFFLINE_AFTER_MS / 1000}) THEN 'online'
+                 ELSE 'offline' END AS status,
+            (SELECT w.department_code FROM windows w WHERE w.code = d.window_code) AS "departmentCode", d.enrolled_at AS "enrolledAt",
             d.revoked_at AS "revokedAt", d.last_heartbeat_at AS "lastHeartbeatAt", d.queue_depth AS "queueDepth",
             d.oldest_pending_at AS "oldestPendingAt", d.evaluator, d.clock_offset_ms AS "clockOffsetMs",
             d.key_map AS "keyMap", d.key_map_source AS "keyMapSource", d.last_reconciled_at AS "lastReconciledAt",

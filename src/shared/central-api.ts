@@ -134,33 +134,8 @@ export const REJECTION_CODES = [
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 
-/** One device of `GET /api/v1/admin/devices`. */
-export interface FleetDevice {
-  id: string;
-  mode: 'window' | 'terminal';
-  windowCode: string | null;
-  name: string;
-  version: string | null;
-  enrolledAt: string;
-  revokedAt: string | null;
-  lastHeartbeatAt: string | null;
-  queueDepth: number | null;
-  oldestPendingAt: string | null;
-  evaluator: unknown;
-  clockOffsetMs: number | null;
-  /** The key map in force at its last heartbeat, and where it came from (`local`: a technician's override). */
-  keyMap: number[] | null;
-  keyMapSource: 'central' | 'local' | null;
-  /** Its last successful reconciliation, as its last heartbeat reported it. */
-  lastReconciledAt: string | null;
-  /** Records refused from it, all codes together, and per code. */
-  rejectedRecords: number;
-  rejectedByCode: Partial<Record<RejectionCode, number>>;
-  /** Its evaluations whose staff number the centre did not know (accepted, flagged). */
-  unknownStaffEvaluations: number;
-  /** Its last key-test session, or null if it never ran one. */
-  lastKeyTest: { startedAt: string; endedAt: string; endedBy: string; presses: number } | null;
-}
+/** One device of `GET /api/v1/admin/devices` (declared with its query and page in fleet-api.ts). */
+export type { FleetDevice } from './fleet-api.js';
 
 /** The centre's configuration-signing key, for a technician to compare with what a kiosk pinned. */
 export interface SigningKeyResponse {
