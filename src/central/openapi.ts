@@ -1,0 +1,114 @@
+/**
+ * The central API's OpenAPI document, generated from the zod schemas each route declares (the schemas in src/shared
+ * that also validate its requests): `/api/docs` (Swagger UI) and `/api/docs/json` (the document). Runs in Node.
+ *
+ * The document holds no data, only the API's shape, so it needs no authentication: an integrator of the hall's
+ * 办件/叫号 system reads it before it has a key. Responses are documented, not enforced: an answer is serialized as
+ * JSON, as without a schema (a timestamp from PostgreSQL is a Date until then, and a schema that drifted must not
+ * turn a good answer into a 500).
+ */
+import { readFileSync } from 'node:fs';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance, FastifySerializerCompiler } from 'fastify';
+import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { zodValidatorCompiler } from '../common/http.js';
+import { DEVICE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../shared/device-auth.js';
+import { CSRF_HEADER } from './accounts/auth.js';
+import { SESSION_COOKIE } from './accounts/sessions.js';
+
+export const DOCS_PREFIX = '/api/docs';
+
+/** The release the document describes, from package.json (two levels above both src/central and dist/central). */
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** The tags of the document, one per domain, in the order Swagger UI shows them. */
+export const OPENAPI_TAGS = [
+  { name: 'auth', description: 'Sessions: login, logout, the signed-in account, change of password (登录)' },
+  { name: 'accounts', description: 'The centre’s people and their roles (账号)' },
+  { name: 'api-keys', description: 'Keys for programs: the hall’s 办件/叫号 systems, scripts (API 密钥)' },
+  { name: 'audit', description: 'The append-only audit log (审计日志)' },
+  { name: 'catalogue', description: 'Departments, windows, service items, staff, reason tags (配置)' },
+  { name: 'settings', description: 'Hall settings sent to every kiosk (设置)' },
+  { name: 'devices', description: 'The fleet of kiosks and their enrolment (设备)' },
+  { name: 'evaluations', description: 'Evaluation records and statistics (评价记录)' },
+  { name: 'device API', description: 'What a kiosk calls, signed with its Ed25519 key (终端接口)' },
+  { name: 'system', description: 'Health check' },
+] as const;
+export type OpenApiTag = (typeof OPENAPI_TAGS)[number]['name'];
+
+/** Security requirements of the document, by who may call a route. */
+export const ADMIN_SECURITY = [{ session: [], csrf: [] }, { apiKey: [] }];
+export const SESSION_SECURITY = [{ session: [], csrf: [] }];
+export const DEVICE_SECURITY = [{ deviceId: [], deviceTimestamp: [], deviceSignature: [] }];
+
+/** Answers are JSON.stringify'd as without a schema: see the file's comment. */
+const documentedOnly: FastifySerializerCompiler<unknown> = () => (data) => JSON.stringify(data);
+
+/**
+ * Installs the zod compilers and registers the document and its page. Call before any route is declared: the
+ * document is made of the routes declared after it.
+ */
+export function registerOpenApi(app: FastifyInstance): void {
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(documentedOnly);
+  void app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'HCP central system (好差评 中心系统)',
+        description:
+          'The admin API (the console is its first client), the accounts’ sessions and the device API of the ' +
+          'kiosks. Generated from the zod schemas in src/shared that validate each request. Errors are ' +
+          '`{ error, message }` with a 4xx for anything the caller did.',
+        version: VERSION,
+      },
+      tags: [...OPENAPI_TAGS],
+      components: {
+        securitySchemes: {
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: SESSION_COOKIE,
+            description: 'The session cookie set by POST /api/v1/auth/login (HttpOnly, SameSite=Strict).',
+          },
+          csrf: {
+            type: 'apiKey',
+            in: 'header',
+            name: CSRF_HEADER,
+            description: 'With a session, every state-changing request carries the csrfToken of login or /auth/me.',
+          },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API key (hcpk_…), created by an admin or `hcp central apikey add`; scoped to a role.',
+          },
+          deviceId: { type: 'apiKey', in: 'header', name: DEVICE_HEADER, description: 'The enrolled device’s id.' },
+          deviceTimestamp: {
+            type: 'apiKey',
+            in: 'header',
+            name: TIMESTAMP_HEADER,
+            description: 'When the request was signed (a few minutes’ skew at most).',
+          },
+          deviceSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: SIGNATURE_HEADER,
+            description: 'Ed25519 signature of the method, path, timestamp and the exact body bytes (device-auth.ts).',
+          },
+        },
+      },
+    },
+    transform: createJsonSchemaTransform({ skipList: [] }),
+    transformObject: jsonSchemaTransformObject,
+  });
+  void app.register(swaggerUi, {
+    routePrefix: DOCS_PREFIX,
+    // No request leaves the hall's network for a badge.
+    validatorUrl: false,
+    theme: { title: 'HCP 中心系统 API' },
+    uiConfig: { deepLinking: true, docExpansion: 'list' },
+  });
+}
