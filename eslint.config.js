@@ -21,7 +21,12 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ['./tsconfig.json', './src/renderer/tsconfig.json', './src/main/tsconfig.json'],
+        project: [
+          './tsconfig.json',
+          './src/renderer/tsconfig.json',
+          './src/main/tsconfig.json',
+          './src/console/tsconfig.json',
+        ],
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -90,6 +95,16 @@ export default tseslint.config(
     ],
   ),
   boundary(['src/central/**'], [[['**/kiosk/**', '**/hardware/**'], 'the central system does not import kiosk code']]),
+  boundary(
+    ['src/console/**'],
+    [
+      [[...NODE_PACKAGES, ...ELECTRON], "the centre's console runs in a browser: no Node or Electron"],
+      [
+        ['**/central/**', '**/kiosk/**', '**/hardware/**', '**/common/**', '**/cli/**', '**/renderer/**'],
+        "the console talks to the centre over its HTTP API only (it may import src/shared)",
+      ],
+    ],
+  ),
   {
     files: ['src/cli/**', 'bench/**', 'soak/**', 'scripts/**'],
     rules: { 'no-console': 'off' },

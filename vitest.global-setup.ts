@@ -1,6 +1,6 @@
 // Runs once before any test file:
 // - compiles the sources to dist/, because integration tests run the real `hcp` program (incremental, so quick),
-//   and builds the screens into dist/renderer for the browser tests;
+//   and builds the screens into dist/renderer and the centre's console into dist/console for the browser tests;
 // - starts one throwaway PostgreSQL cluster on a loopback port (the embedded server's binaries, or Debian's with
 //   HCP_TEST_PG=debian); test files create their own databases in it.
 import { execFileSync } from 'node:child_process';
@@ -19,8 +19,9 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  // The browser tests load the built screens from dist/renderer.
+  // The browser tests load the built screens from dist/renderer, and the centre's console from dist/console.
   await build({ logLevel: 'warn' });
+  await build({ configFile: 'vite.console.config.ts', logLevel: 'warn' });
   const cluster = await startPgCluster();
   project.provide('pgUrl', cluster.url);
   project.provide('pgPort', cluster.port);

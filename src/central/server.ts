@@ -58,6 +58,7 @@ import {
 } from './devices.js';
 import { auditRefusals, auditWithin, catalogAudit, registerAuditRoutes } from './audit/audit.routes.js';
 import { ingestBatch } from './ingest.js';
+import { registerConsole } from './console/serve-console.js';
 import { postgresInputError } from './pg-errors.js';
 import { EvaluationQuery, evaluationStats, listEvaluations, StatsQuery } from './reports.js';
 import { CatalogueCache } from './scope.js';
@@ -282,6 +283,9 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
 
   // ---- accounts' sessions ---------------------------------------------------------------------------------------
   void app.register(authRoutes(auth), { prefix: '/api/v1/auth' });
+
+  // ---- the console (src/console, built into dist/console) --------------------------------------------------------
+  registerConsole(app);
 
   // ---- unauthenticated -------------------------------------------------------------------------------------------
   void app.register(async (open) => {

@@ -7,11 +7,12 @@ import { z } from 'zod';
 import { HttpError } from '../../common/http.js';
 import { uuidv7 } from '../../common/ids.js';
 import { ROLES, type Role } from '../../shared/abilities.js';
+import type { Account } from '../../shared/accounts-api.js';
+import { LOCKOUT_MINUTES, MAX_FAILED_LOGINS } from '../../shared/password-policy.js';
 import type { CentralDb, Queryable } from '../db/database.js';
 import { burnVerification, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_MINUTES = 15;
+export { LOCKOUT_MINUTES, MAX_FAILED_LOGINS };
 
 const Username = z
   .string()
@@ -38,17 +39,7 @@ export const AccountPatch = z
   .refine((p) => Object.keys(p).length > 0, 'nothing to change');
 export type AccountPatch = z.infer<typeof AccountPatch>;
 
-export interface Account {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  departments: string[];
-  mustChangePassword: boolean;
-  disabled: boolean;
-  lockedUntil: string | null;
-  createdAt: string;
-}
+export type { Account };
 
 interface AccountRow {
   id: string;
@@ -189,7 +180,9 @@ export async function resetPassword(
 
 export type LoginOutcome =
   | { ok: true; account: Account }
-  | { ok: false; reason: 'bad_credentials' | 'locked' | 'disabled'; accountId: string | null };
+  | { ok: false; reason: 'bad_credentials' | 'disabled'; accountId: string | null }
+  /** `lockedUntil`: when the lock runs out (the console says how long is left). */
+  | { ok: false; reason: 'locked'; accountId: string; lockedUntil: string };
 
 /**
  * Checks a name and password. Five failures in a row lock the account for fifteen minutes (a correct password
@@ -202,8 +195,9 @@ export async function checkLogin(db: CentralDb, username: string, password: stri
     password_hash: string;
     disabled_at: Date | null;
     locked: boolean;
+    locked_until: Date | null;
   }>(
-    `SELECT id, password_hash, disabled_at, coalesce(locked_until > now(), false) AS locked
+    `SELECT id, password_hash, disabled_at, coalesce(locked_until > now(), false) AS locked, locked_until
        FROM accounts WHERE lower(username) = lower($1)`,
     [username],
   );
@@ -211,7 +205,9 @@ export async function checkLogin(db: CentralDb, username: string, password: stri
     await burnVerification(password);
     return { ok: false, reason: 'bad_credentials', accountId: null };
   }
-  if (row.locked) return { ok: false, reason: 'locked', accountId: row.id };
+  if (row.locked) {
+    return { ok: false, reason: 'locked', accountId: row.id, lockedUntil: row.locked_until!.toISOString() };
+  }
   const good = await verifyPassword(row.password_hash, password);
   if (!good) {
     await db.query(

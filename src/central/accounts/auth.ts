@@ -193,7 +193,9 @@ export function authRoutes(options: AuthOptions) {
             result: 'refused',
           });
           if (outcome.reason === 'locked') {
-            throw new HttpError(429, 'account_locked', 'too many failed logins: the account is locked for a while');
+            throw new HttpError(429, 'account_locked', 'too many failed logins: the account is locked for a while', {
+              lockedUntil: outcome.lockedUntil,
+            });
           }
           throw new HttpError(401, 'bad_credentials', 'wrong name or password');
         }

@@ -3,15 +3,18 @@
  * and the policy a new password must meet. Runs in Node.
  */
 import { hash, verify } from '@node-rs/argon2';
+import {
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_CLASSES,
+  PASSWORD_MIN_LENGTH,
+  passwordRulesBroken,
+  type PasswordRule,
+} from '../../shared/password-policy.js';
+
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_CLASSES, PASSWORD_MIN_LENGTH };
 
 /** Argon2id (the library's `Algorithm.Argon2id`; a const enum, so named by value). */
 const ARGON2ID = 2;
-
-export const PASSWORD_MIN_LENGTH = 10;
-export const PASSWORD_MAX_LENGTH = 256;
-/** The four classes of character a password draws from; it needs at least PASSWORD_MIN_CLASSES of them. */
-const CLASSES = [/\p{Ll}/u, /\p{Lu}/u, /\p{N}/u, /[^\p{Ll}\p{Lu}\p{N}]/u] as const;
-export const PASSWORD_MIN_CLASSES = 3;
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, { algorithm: ARGON2ID });
@@ -35,15 +38,15 @@ export async function burnVerification(password: string): Promise<void> {
   await verifyPassword(await dummy, password);
 }
 
-/** Why `password` may not be used by `username`, or null when it may. */
+const RULE_WORDS: Record<PasswordRule, string> = {
+  min_length: `a password has at least ${PASSWORD_MIN_LENGTH} characters`,
+  max_length: `a password has at most ${PASSWORD_MAX_LENGTH} characters`,
+  classes: `a password has ${PASSWORD_MIN_CLASSES} of these 4: lower-case letters, capitals, digits, other characters`,
+  not_username: 'a password does not contain the account name',
+};
+
+/** Why `password` may not be used by `username` (the policy of src/shared/password-policy.ts), or null. */
 export function passwordProblem(password: string, username: string): string | null {
-  if (password.length < PASSWORD_MIN_LENGTH) return `a password has at least ${PASSWORD_MIN_LENGTH} characters`;
-  if (password.length > PASSWORD_MAX_LENGTH) return `a password has at most ${PASSWORD_MAX_LENGTH} characters`;
-  if (CLASSES.filter((c) => c.test(password)).length < PASSWORD_MIN_CLASSES) {
-    return `a password has ${PASSWORD_MIN_CLASSES} of these 4: lower-case letters, capitals, digits, other characters`;
-  }
-  if (username.length >= 3 && password.toLowerCase().includes(username.toLowerCase())) {
-    return 'a password does not contain the account name';
-  }
-  return null;
+  const [first] = passwordRulesBroken(password, username);
+  return first ? RULE_WORDS[first] : null;
 }

@@ -1,0 +1,17 @@
+// Builds the centre's console (src/console) into dist/console, which the central process serves at /console/
+// (src/central/console/serve-console.ts). Hashed file names under assets/: served with a long cache.
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: 'src/console',
+  base: '/console/',
+  plugins: [react()],
+  build: {
+    outDir: '../../dist/console',
+    emptyOutDir: true,
+    target: 'es2022',
+    // antd alone is past the default warning size; the charts are split out and loaded only by their pages.
+    chunkSizeWarningLimit: 1500,
+  },
+});
