@@ -20,10 +20,11 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import secureJson from 'secure-json-parse';
 import { z } from 'zod';
 import type { Sealer } from '../common/data-key.js';
-import { HttpError, installJsonErrors, parseBody } from '../common/http.js';
+import { HttpError, installJsonErrors, parseBody, pathParams } from '../common/http.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import {
   EnrollmentCreate,
@@ -35,13 +36,16 @@ import {
 } from '../shared/central-api.js';
 import { CONFIG_SIGNATURE_HEADER, CONFIG_VERSION_HEADER, DEVICE_HEADER } from '../shared/device-auth.js';
 import { codeSchema } from '../shared/device-config.js';
-import { DaySchema, isUuid } from '../shared/ids.js';
+import { DaySchema, UuidSchema } from '../shared/ids.js';
+import { EvaluationQuery, StatsQuery } from '../shared/evaluations-api.js';
+import { DeviceQuery } from '../shared/fleet-api.js';
 import { RecordBatch } from '../shared/wire-records.js';
 import { registerApiKeyRoutes } from './accounts/api-keys.js';
 import { adminAuthentication, authRoutes, registerAccountRoutes } from './accounts/auth.js';
 import { DepartmentScope } from './accounts/department-scope.js';
+import type { SignInTickets } from './accounts/sign-in-tickets.js';
 import { bumpConfigVersion, CATALOG, createEntry, getEntry, listEntries, patchEntry } from './catalog.js';
-import type { CentralDb } from './db/database.js';
+import type { CentralDb, Queryable } from './db/database.js';
 import { configEtag, configSnapshot, type DeviceRow } from './device-config.js';
 import {
   AuthFailures,
@@ -57,10 +61,15 @@ import {
   tally,
 } from './devices.js';
 import { auditRefusals, auditWithin, catalogAudit, registerAuditRoutes } from './audit/audit.routes.js';
+import { registerImportRoutes } from './imports/imports.routes.js';
+import { FleetStatus } from './fleet-status.js';
 import { ingestBatch } from './ingest.js';
 import { registerConsole } from './console/serve-console.js';
+import { ADMIN_SECURITY, DEVICE_SECURITY } from './openapi-docs.js';
+import { registerOpenApi } from './openapi.js';
 import { postgresInputError } from './pg-errors.js';
-import { EvaluationQuery, evaluationStats, listEvaluations, StatsQuery } from './reports.js';
+import { listEvaluations } from './reports/evaluations.js';
+import { evaluationStats } from './reports/stats.js';
 import { CatalogueCache } from './scope.js';
 import type { CentralSigningKey } from './signing-key.js';
 
@@ -94,6 +103,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 export interface CentralApiOptions {
   db: CentralDb;
   adminToken: string;
+  /** Tickets this process issues (the demo's signed-in console link); none are redeemable without. */
+  signInTickets?: SignInTickets;
   /** Seals personal data (rater identity, callback numbers) before it is stored. */
   sealer: Sealer;
   /** Signs every configuration answer (enrolment, GET /api/v1/device/config). */
@@ -104,6 +115,11 @@ export interface CentralApiOptions {
   /** Behind a reverse proxy: whose X-Forwarded-For to believe (Fastify's `trustProxy`), for the rate limits' IPs. */
   trustProxy?: FastifyServerOptions['trustProxy'];
   rateLimits?: Partial<RateLimits>;
+  /**
+   * A small pool for device lookups, heartbeats and the fleet status they write (fleet-status.ts), apart from the
+   * one record batches use: `db` when absent.
+   */
+  statusDb?: Queryable;
 }
 
 /** A full batch (MAX_RECORDS_PER_BATCH) of records of ~1 KiB each, with room to spare. */
@@ -123,19 +139,33 @@ declare module 'fastify' {
   }
 }
 
-const KeyParam = z.strictObject({ key: codeSchema });
+// A key no code can be (too long, a NUL, a slash) names nothing.
+const KeyParam = pathParams(z.strictObject({ key: codeSchema }), 'no such entry');
+const DeviceIdParam = pathParams(z.strictObject({ id: UuidSchema }), 'no such device');
 const TallyQuery = z.strictObject({ day: DaySchema });
+/** The catalogue's entities as a summary names them, with their Chinese names. */
+const CATALOGUE_NAMES: Record<string, string> = {
+  departments: 'departments (部门)',
+  windows: 'windows (窗口)',
+  'service-items': 'service items (服务事项)',
+  'reason-tags': 'reason tags (评价原因)',
+  staff: 'staff (工作人员)',
+};
 
 export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
   const { db, sealer, signingKey } = options;
   const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
-  const devices = new KnownDevices(db);
+  // Device lookups and heartbeats on a pool of their own: never queued behind record batches for a connection.
+  const statusDb = options.statusDb ?? db;
+  const devices = new KnownDevices(statusDb);
   const failures = new AuthFailures(limits.deviceFailuresPerMinute);
   const catalogues = new CatalogueCache(db);
   const logger: FastifyBaseLogger = (options.logger ?? silentLogger).child(
     { module: 'central-api' },
     { level: 'warn' },
   );
+  const fleetStatus = new FleetStatus(statusDb, (error) => logger.error({ err: error }, 'writing fleet status failed'));
+  fleetStatus.start();
   const app = Fastify({
     loggerInstance: logger,
     // The default for every route; the device routes that need more say so, before their body is read.
@@ -146,12 +176,14 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
   }) as unknown as FastifyInstance;
   installJsonErrors(app, { service: 'central system', translate: postgresInputError });
   void app.register(helmet);
+  registerOpenApi(app);
   void app.register(cookie);
   const auth = {
     db,
     adminToken: options.adminToken,
     secureCookie: Boolean(options.https) || (options.trustProxy !== undefined && options.trustProxy !== false),
     loginPerMinute: limits.loginPerMinute,
+    ...(options.signInTickets ? { signInTickets: options.signInTickets } : {}),
   };
   void app.register(rateLimit, {
     global: false,
@@ -190,28 +222,40 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
       registerApiKeyRoutes(admin, db);
       auditRefusals(admin, db);
       registerAuditRoutes(admin, db);
-      const keyOf = (request: FastifyRequest) => {
-        const parsed = KeyParam.safeParse(request.params);
-        // A key no code can be (too long, a NUL, a slash) names nothing.
-        if (!parsed.success) throw new HttpError(404, 'not_found', 'no such entry');
-        return parsed.data.key;
-      };
+      registerImportRoutes(admin, db, () => catalogues.invalidate());
+      const r = admin.withTypeProvider<ZodTypeProvider>();
       for (const entity of CATALOG) {
-        admin.get(`/${entity.path}`, async (r) => listEntries(db, entity, DepartmentScope.of(r.actor)));
-        admin.get(`/${entity.path}/:key`, async (r) => getEntry(db, entity, keyOf(r), DepartmentScope.of(r.actor)));
-        admin.post(`/${entity.path}`, async (request, reply) => {
-          const row = await createEntry(db, entity, parseBody(entity.create, request.body), catalogAudit(request));
-          catalogues.invalidate();
-          return reply.code(201).send(row);
-        });
-        admin.patch(`/${entity.path}/:key`, async (request) => {
-          const body = parseBody(entity.patch, request.body);
-          const row = await patchEntry(db, entity, keyOf(request), body, catalogAudit(request));
-          catalogues.invalidate();
-          return row;
-        });
+        const what = CATALOGUE_NAMES[entity.path] ?? entity.path;
+        const docs = { tags: ['catalogue'], security: ADMIN_SECURITY };
+        r.get(`/${entity.path}`, { schema: { ...docs, summary: `List the ${what}` } }, async (request) =>
+          listEntries(db, entity, DepartmentScope.of(request.actor)),
+        );
+        r.get(
+          `/${entity.path}/:key`,
+          { schema: { ...docs, summary: `One of the ${what}`, params: KeyParam } },
+          async (request) => getEntry(db, entity, request.params.key, DepartmentScope.of(request.actor)),
+        );
+        r.post(
+          `/${entity.path}`,
+          { schema: { ...docs, summary: `Add one of the ${what}`, body: entity.create } },
+          async (request, reply) => {
+            const row = await createEntry(db, entity, request.body, catalogAudit(request));
+            catalogues.invalidate();
+            return reply.code(201).send(row);
+          },
+        );
+        r.patch(
+          `/${entity.path}/:key`,
+          { schema: { ...docs, summary: `Change one of the ${what}`, params: KeyParam, body: entity.patch } },
+          async (request) => {
+            const row = await patchEntry(db, entity, request.params.key, request.body, catalogAudit(request));
+            catalogues.invalidate();
+            return row;
+          },
+        );
       }
-      admin.get('/settings', async () =>
+      const settingsDocs = { tags: ['settings'], security: ADMIN_SECURITY };
+      r.get('/settings', { schema: { ...settingsDocs, summary: 'The hall settings (设置), by key' } }, async () =>
         Object.fromEntries(
           (await db.query<{ key: string; value: unknown }>('SELECT key, value FROM settings')).map((s) => [
             s.key,
@@ -219,8 +263,13 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
           ]),
         ),
       );
-      admin.patch('/settings', async (request) => {
-        const patch = parseBody(SettingsPatch, request.body);
+      const settingsPatch = {
+        ...settingsDocs,
+        summary: 'Change some hall settings (sent to every kiosk with its next configuration)',
+        body: SettingsPatch,
+      };
+      r.patch('/settings', { schema: settingsPatch }, async (request) => {
+        const patch = request.body;
         await db.transaction(async (tx) => {
           const before = await tx.query<{ key: string; value: unknown }>(
             'SELECT key, value FROM settings WHERE key = ANY($1) FOR UPDATE',
@@ -242,8 +291,14 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
         });
         return patch;
       });
-      admin.post('/enrollments', async (request, reply) => {
-        const body = parseBody(EnrollmentCreate, request.body);
+      const devicesDocs = { tags: ['devices'], security: ADMIN_SECURITY };
+      const enrollment = {
+        ...devicesDocs,
+        summary: 'A one-time enrolment code (注册码) for a kiosk',
+        body: EnrollmentCreate,
+      };
+      r.post('/enrollments', { schema: enrollment }, async (request, reply) => {
+        const body = request.body;
         // The code itself is shown once to whoever asked, and never written to the audit log.
         const created = await db.transaction(async (tx) => {
           const enrollment = await createEnrollment(tx, body);
@@ -256,24 +311,49 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
         });
         return reply.code(201).send(created);
       });
-      admin.get('/devices', async (r) => listDevices(db, DepartmentScope.of(r.actor)));
-      admin.post<{ Params: { id: string } }>('/devices/:id/revoke', async (request) => {
-        if (!isUuid(request.params.id)) throw new HttpError(404, 'not_found', 'no such device');
+      r.get('/devices', { schema: { ...devicesDocs, summary: 'The fleet of kiosks (设备)' } }, async (request) => {
+        const query = parseBody(DeviceQuery, request.query);
+        // What heartbeats brought and is not written yet is shown too.
+        await fleetStatus.flush();
+        return listDevices(db, query, DepartmentScope.of(request.actor));
+      });
+      const revoke = {
+        ...devicesDocs,
+        summary: 'Revoke a kiosk (吊销): its requests are refused from now on',
+        params: DeviceIdParam,
+        response: { 200: z.object({ revoked: z.literal(true) }) },
+      };
+      r.post('/devices/:id/revoke', { schema: revoke }, async (request) => {
         const id = request.params.id;
         await db.transaction(async (tx) => {
           await revokeDevice(tx, id);
           await auditWithin(tx, request, 'device.revoked', `devices:${id}`, null);
         });
-        devices.forget(request.params.id);
-        return { revoked: true };
+        devices.forget(id);
+        return { revoked: true as const };
       });
-      admin.get('/evaluations', async (request) =>
-        listEvaluations(db, parseBody(EvaluationQuery, request.query), DepartmentScope.of(request.actor)),
+      const evaluationsDocs = { tags: ['evaluations'], security: ADMIN_SECURITY };
+      const evaluationList = {
+        ...evaluationsDocs,
+        summary: 'Evaluation records (评价记录), filtered, keyset-paged; never the rater’s identity',
+        querystring: EvaluationQuery,
+      };
+      r.get('/evaluations', { schema: evaluationList }, async (request) =>
+        listEvaluations(db, request.query, DepartmentScope.of(request.actor)),
       );
-      admin.get('/stats', async (request) =>
-        evaluationStats(db, parseBody(StatsQuery, request.query), DepartmentScope.of(request.actor)),
+      const stats = {
+        ...evaluationsDocs,
+        summary: 'Statistics (统计) per department, window, staff or item',
+        querystring: StatsQuery,
+      };
+      r.get('/stats', { schema: stats }, async (request) =>
+        evaluationStats(db, request.query, DepartmentScope.of(request.actor)),
       );
-      admin.get('/signing-key', async (): Promise<SigningKeyResponse> => ({
+      const signingKeyDocs = {
+        ...devicesDocs,
+        summary: 'The centre’s configuration-signing key and its fingerprint, to compare with a kiosk’s',
+      };
+      r.get('/signing-key', { schema: signingKeyDocs }, async (): Promise<SigningKeyResponse> => ({
         publicKey: signingKey.publicKey,
         fingerprint: signingKey.fingerprint(),
       }));
@@ -288,18 +368,32 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
   registerConsole(app);
 
   // ---- unauthenticated -------------------------------------------------------------------------------------------
-  void app.register(async (open) => {
+  void app.register(async (scope) => {
+    const open = scope.withTypeProvider<ZodTypeProvider>();
     /** For technicians checking the connection: no data, no authentication. */
-    open.get('/api/v1/health', async () => ({ ok: true, service: 'hcp-central' }));
+    const health = {
+      tags: ['system'],
+      summary: 'Health check, for a technician testing the connection: no data, no authentication',
+      response: { 200: z.object({ ok: z.literal(true), service: z.literal('hcp-central') }) },
+    };
+    open.get('/api/v1/health', { schema: health }, async () => ({
+      ok: true as const,
+      service: 'hcp-central' as const,
+    }));
 
     open.post(
       '/api/v1/devices/enroll',
       {
+        schema: {
+          tags: ['device API'],
+          summary: 'Enrol a kiosk with a one-time code (注册): answers its id and its first signed configuration',
+          body: EnrollRequest,
+        },
         bodyLimit: ENROLL_BODY_LIMIT,
         config: { rateLimit: { max: limits.enrollPerMinute, timeWindow: 60_000 } },
       },
       async (request, reply) => {
-        const enrolled = await enroll(db, parseBody(EnrollRequest, request.body));
+        const enrolled = await enroll(db, request.body);
         // Its id may have been tried (and remembered as unknown) before: it is known from now on.
         devices.forget(enrolled.deviceId);
         const body: EnrollResponse = { ...enrolled, centralPublicKey: signingKey.publicKey };
@@ -310,7 +404,8 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
 
   // ---- device API ------------------------------------------------------------------------------------------------
   void app.register(
-    async (device) => {
+    async (scope) => {
+      const device = scope.withTypeProvider<ZodTypeProvider>();
       // Before anything else, and before the body is read: the headers must look like a signed request.
       device.addHook('onRequest', async (request) => {
         failures.check(request.ip);
@@ -323,7 +418,9 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
       device.addHook('preParsing', async (request) => {
         await knownDevice(devices, request.deviceId!);
       });
-      device.addHook('preHandler', async (request) => {
+      // The signature covers the exact bytes: checked once they are read, and before the body is validated (Fastify
+      // validates between preValidation and preHandler), so that an unsigned body is never parsed against a schema.
+      device.addHook('preValidation', async (request) => {
         request.device = await authenticateDevice(devices, {
           method: request.method,
           url: request.url,
@@ -337,25 +434,55 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
         timeWindow: 60_000,
         keyGenerator: (request: FastifyRequest) => `${String(request.headers[DEVICE_HEADER])}@${request.ip}`,
       };
-      device.get('/config', { config: { rateLimit } }, async (request, reply) => {
+      const docs = { tags: ['device API'], security: DEVICE_SECURITY };
+      const config = {
+        ...docs,
+        summary: 'The device’s configuration (配置), signed by the centre; 304 when its ETag is unchanged',
+      };
+      device.get('/config', { schema: config, config: { rateLimit } }, async (request, reply) => {
         const { config, configVersion } = await configSnapshot(db, request.device!);
         const etag = configEtag(config);
         reply.header('etag', etag);
         if (request.headers['if-none-match'] === etag) return reply.code(304).send();
         return sendSigned(reply, request.device!.id, configVersion, 200, config);
       });
-      device.post('/records', { bodyLimit: DEVICE_BODY_LIMIT, config: { rateLimit } }, async (request) => {
-        const batch = parseBody(RecordBatch, request.body);
-        return { results: await ingestBatch(db, sealer, request.device!, batch, catalogues) };
-      });
-      device.post('/heartbeat', { bodyLimit: HEARTBEAT_BODY_LIMIT, config: { rateLimit } }, async (request) =>
-        heartbeat(db, request.device!, parseBody(HeartbeatRequest, request.body)),
+      const records = {
+        ...docs,
+        summary: 'Deliver a batch of records (评价记录): each accepted once, or rejected with its code',
+        body: RecordBatch,
+      };
+      device.post(
+        '/records',
+        { schema: records, bodyLimit: DEVICE_BODY_LIMIT, config: { rateLimit } },
+        async (request) => {
+          const results = await ingestBatch(db, sealer, request.device!, request.body, catalogues);
+          if (request.body.clockOffsetMs !== null)
+            fleetStatus.clockOffset(request.device!.id, request.body.clockOffsetMs);
+          return { results };
+        },
       );
-      device.get('/tally', { config: { rateLimit } }, async (request) =>
-        tally(db, request.device!, parseBody(TallyQuery, request.query).day),
+      const beat = {
+        ...docs,
+        summary: 'Heartbeat (心跳): queue depth, evaluator, key map in force',
+        body: HeartbeatRequest,
+      };
+      device.post(
+        '/heartbeat',
+        { schema: beat, bodyLimit: HEARTBEAT_BODY_LIMIT, config: { rateLimit } },
+        async (request) => heartbeat(statusDb, fleetStatus, request.device!, request.body as HeartbeatRequest),
+      );
+      const tallyDocs = {
+        ...docs,
+        summary: 'The day’s count and digest of records held (对账)',
+        querystring: TallyQuery,
+      };
+      device.get('/tally', { schema: tallyDocs, config: { rateLimit } }, async (request) =>
+        tally(db, request.device!, request.query.day),
       );
     },
     { prefix: '/api/v1/device' },
   );
+  // The status received last is written before the database is closed.
+  app.addHook('onClose', () => fleetStatus.close());
   return app;
 }

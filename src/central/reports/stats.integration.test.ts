@@ -4,8 +4,8 @@
  * presses beside the ratings, and the evaluation list filters by outcome.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelRate } from '../shared/figures.js';
-import { batch, evaluation, outcomes, startHarness, strayPress, type Harness } from './test-support/api-harness.js';
+import { cancelRate } from '../../shared/figures.js';
+import { batch, evaluation, outcomes, startHarness, strayPress, type Harness } from '../test-support/api-harness.js';
 
 interface Group {
   key: string | null;

@@ -1,0 +1,67 @@
+/**
+ * The 评价记录 list: the evaluations, filtered and keyset-paginated by (invited_at, id), a handler's to its
+ * departments. Rater identity is never part of it. Runs in Node.
+ */
+import { HttpError } from '../../common/http.js';
+import type { EvaluationPage, EvaluationQuery } from '../../shared/evaluations-api.js';
+import { isUuid } from '../../shared/ids.js';
+import { DepartmentScope } from '../accounts/department-scope.js';
+import type { Queryable } from '../db/database.js';
+
+/** Cursor: the (invitedAt, id) of the last row of the page, opaque to the caller. */
+const encodeCursor = (invitedAt: Date, id: string) =>
+  Buffer.from(`${invitedAt.toISOString()}|${id}`).toString('base64url');
+function decodeCursor(cursor: string): [string, string] {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (!at || !id || Number.isNaN(Date.parse(at)) || !isUuid(id)) {
+    throw new HttpError(400, 'invalid_request', 'cursor: not a cursor this API gave out');
+  }
+  return [at, id];
+}
+
+export async function listEvaluations(
+  db: Queryable,
+  q: EvaluationQuery,
+  scope: DepartmentScope = DepartmentScope.ALL,
+): Promise<EvaluationPage> {
+  const params: unknown[] = [];
+  const where: string[] = scope.accountId === null ? [] : [scope.departmentIn('department_code', params)];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (q.from) add('invited_at >= ?', q.from);
+  if (q.to) add('invited_at < ?', q.to);
+  if (q.departmentCode) add('department_code = ?', q.departmentCode);
+  if (q.windowCode) add('window_code = ?', q.windowCode);
+  if (q.staffNo) add('staff_no = ?', q.staffNo);
+  if (q.serviceItemCode) add('service_item_code = ?', q.serviceItemCode);
+  if (q.deviceId) add('device_id = ?', q.deviceId);
+  if (q.satisfaction) add('satisfaction = ?', q.satisfaction);
+  if (q.channel) add('channel = ?', q.channel);
+  if (q.outcome) add('outcome = ?', q.outcome);
+  if (q.staffUnknown) add('staff_unknown = ?', q.staffUnknown === 'true');
+  if (q.cursor) {
+    const [at, id] = decodeCursor(q.cursor);
+    params.push(at, id);
+    where.push(`(invited_at, id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+  }
+  params.push(q.limit + 1);
+  const rows = await db.query<{ invitedAt: Date; id: string }>(
+    `SELECT id::text AS id, device_id AS "deviceId", channel, mode, outcome, satisfaction, source,
+            invited_at AS "invitedAt", ended_at AS "endedAt", clock_offset_ms AS "clockOffsetMs", staff_no AS "staffNo",
+            window_code AS "windowCode", department_code AS "departmentCode", service_item_code AS "serviceItemCode",
+            case_no AS "caseNo", ticket_no AS "ticketNo", staff_unknown AS "staffUnknown",
+            local_key_map AS "localKeyMap"
+       FROM evaluations ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY invited_at, id LIMIT $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return {
+    // As JSON: the dates become ISO strings, as EvaluationListItem declares them.
+    items: page as unknown as EvaluationPage['items'],
+    nextCursor: rows.length > q.limit && last ? encodeCursor(last.invitedAt, last.id) : null,
+  };
+}
