@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { Sealer } from '../common/data-key.js';
 import type { Logger } from '../common/logger.js';
 import { ensureFirstAdmin } from './accounts/commands.js';
+import { SignInTickets } from './accounts/sign-in-tickets.js';
 import { CENTRAL_DEFAULT_PORT } from '../shared/central-api.js';
 import { openPostgres, type CentralDb } from './db/database.js';
 import { startEmbeddedCluster, type EmbeddedCluster } from './db/embedded-cluster.js';
@@ -45,6 +46,8 @@ export interface RunningCentral {
   adminTokenFile: string | null;
   /** The key that signs every configuration answer (DATA/central-signing.key). */
   signingKey: CentralSigningKey;
+  /** Issues one-use sign-in links to the console (the demo opens it signed in): src/central/accounts/sign-in-tickets.ts. */
+  signInTickets: SignInTickets;
   stop(): Promise<void>;
 }
 
@@ -63,13 +66,17 @@ export async function runCentral(options: RunCentralOptions): Promise<RunningCen
     );
   }
   let db: CentralDb | undefined;
+  let statusDb: CentralDb | undefined;
   const close = async () => {
+    await statusDb?.close();
     await db?.close();
     await cluster?.stop();
   };
   try {
     db = await openPostgres(options.databaseUrl ?? cluster!.url);
     await migrateCentral(db);
+    // Device lookups and heartbeats (server.ts statusDb): two connections, never waiting behind record batches.
+    statusDb = await openPostgres(options.databaseUrl ?? cluster!.url, { max: 2 });
     const firstAdminPassword = await ensureFirstAdmin(db);
     if (firstAdminPassword) {
       // Printed once, to whoever started the centre; only its hash is kept, and it must be changed at first login.
@@ -83,8 +90,11 @@ export async function runCentral(options: RunCentralOptions): Promise<RunningCen
     );
     const sealer = Sealer.fromFile(join(options.dataDir, 'data.key'));
     const signingKey = CentralSigningKey.loadOrCreate(options.dataDir);
+    const signInTickets = new SignInTickets();
     const app = buildCentralApi({
+      signInTickets,
       db,
+      statusDb,
       adminToken: token,
       sealer,
       signingKey,
@@ -108,6 +118,7 @@ export async function runCentral(options: RunCentralOptions): Promise<RunningCen
       adminToken: token,
       adminTokenFile: file,
       signingKey,
+      signInTickets,
       stop: () =>
         (stopping ??= (async () => {
           await app.close();

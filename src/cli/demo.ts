@@ -14,6 +14,9 @@ import { EvaluatorSimulator } from '../hardware/evaluator-simulator.js';
 import { memoryLine } from '../hardware/memory-transport.js';
 import { runKiosk } from '../kiosk/run-kiosk.js';
 import { hashPin } from '../common/pin-hash.js';
+import { createAccount } from '../central/accounts/accounts.js';
+import type { CentralDb } from '../central/db/database.js';
+import { DEMO_CATALOGUE, DEMO_STAFF_PINS, DemoHall } from './demo-data.js';
 import { enrollKiosk } from '../kiosk/sync/enroll.js';
 import { KioskService } from '../kiosk/kiosk-service.js';
 import type { KioskEvent } from '../shared/kiosk-events.js';
@@ -23,16 +26,8 @@ import type { UiRole } from '../shared/ui-contract.js';
 
 export const DEMO_ADMIN_PIN = '123456';
 
-const DEMO_DATA: [string, unknown][] = [
-  ['/departments', { code: 'SCJG', name: '市场监督管理局' }],
-  ['/windows', { code: 'W01', name: '1号窗口', departmentCode: 'SCJG' }],
-  ['/windows', { code: 'W02', name: '2号窗口', departmentCode: 'SCJG' }],
-  ['/staff', { staffNo: '1001', name: '王丽', departmentCode: 'SCJG', pin: '246810' }],
-  ['/staff', { staffNo: '1002', name: '李强', departmentCode: 'SCJG', pin: '135790' }],
-  ['/service-items', { code: 'SC-0001', name: '个体工商户设立登记', departmentCode: 'SCJG' }],
-  ['/service-items', { code: 'SC-0002', name: '食品经营许可证核发', departmentCode: 'SCJG' }],
-  ['/service-items', { code: 'SC-0003', name: '企业名称变更登记', departmentCode: 'SCJG' }],
-];
+/** The demo's console account (an admin): the demo opens the console signed in; after a logout, log in with this. */
+export const DEMO_CONSOLE_ACCOUNT = { username: 'demo', password: 'HcpDemo-2026' } as const;
 
 export interface DemoOptions {
   dataDir: string;
@@ -57,7 +52,15 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       body: JSON.stringify(body),
     });
   // Seeding is idempotent: a second run finds everything there (409) and goes on.
-  for (const [path, body] of DEMO_DATA) await admin(path, body);
+  for (const [path, body] of DEMO_CATALOGUE) await admin(path, body);
+  const hall = await DemoHall.open({
+    dir: join(options.dataDir, 'central'),
+    centralUrl: central.url,
+    admin,
+    db: central.db,
+  });
+  hall.keepOnline();
+  const consolePage = `${central.url}/console/#ticket=${central.signInTickets.issue(await demoConsoleAccount(central.db))}`;
 
   const kioskDir = join(options.dataDir, 'kiosk');
   const setup = KioskService.open({ dataDir: kioskDir });
@@ -79,7 +82,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const electron = options.openBrowser === false ? null : electronShell();
   if (electron) {
     say(`HCP demo: central system on ${central.url}; the Electron shell runs the kiosk (data: ${kioskDir}).`);
-    say(`Staff 1001 王丽 PIN 246810 · technician mode: Ctrl+Alt+Shift+T, admin PIN ${DEMO_ADMIN_PIN}. Ctrl-C stops.`);
+    say(`Centre console (signed in as the demo admin): ${consolePage}`);
+    say(
+      `Staff 1001 王丽 PIN ${DEMO_STAFF_PINS['1001']} · technician mode: Ctrl+Alt+Shift+T, admin PIN ${DEMO_ADMIN_PIN}. Ctrl-C stops.`,
+    );
     const shell = spawn(electron.binary, [electron.main], {
       stdio: 'inherit',
       env: { ...process.env, HCP_DATA: kioskDir },
@@ -124,10 +130,12 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 HCP demo: kiosk service on ${url} · central system on ${central.url} (data: ${options.dataDir})
 
   citizen screen   ${pages.citizen}
-  staff panel      ${pages.staff.padEnd(pages.citizen.length + 12)}staff 1001 王丽 PIN 246810 · 1002 李强 PIN 135790
+  staff panel      ${pages.staff.padEnd(pages.citizen.length + 12)}staff 1001 王丽 PIN ${DEMO_STAFF_PINS['1001']} · 1002 李强 PIN ${DEMO_STAFF_PINS['1002']}
   technician mode  ${pages.technician.padEnd(pages.citizen.length + 12)}admin PIN ${DEMO_ADMIN_PIN}
   (each link pairs one screen, once, within ${PAIRING_CODE_TTL_MS / 60_000} minutes; later: node bin/hcp.js kiosk pair --data ${kioskDir} --role …)
-  central admin    ${central.url}/api/v1/admin/…   token in ${central.adminTokenFile ?? 'HCP_ADMIN_TOKEN'}
+  centre console   ${consolePage}
+                   signed in as the demo admin (the link works once, for 2 minutes); later: ${central.url}/console/
+                   account ${DEMO_CONSOLE_ACCOUNT.username}, password ${DEMO_CONSOLE_ACCOUNT.password} · ${hall.size.online + 1} kiosks online, ${hall.size.offline} offline
 
 Log in on the staff panel, press 请评价, then rate on the citizen screen — or press 1–5 here: the simulated
 evaluator's keys (1 = 非常满意 … 5 = 非常不满意). Ctrl-C stops everything.`);
@@ -139,6 +147,7 @@ evaluator's keys (1 = 非常满意 … 5 = 非常不满意). Ctrl-C stops everyt
           [
             { page: pages.citizen, profile: join(options.dataDir, 'browser', 'citizen') },
             { page: pages.staff, profile: join(options.dataDir, 'browser', 'staff') },
+            { page: consolePage, profile: join(options.dataDir, 'browser', 'console') },
           ],
           say,
         );
@@ -146,6 +155,7 @@ evaluator's keys (1 = 非常满意 … 5 = 非常不满意). Ctrl-C stops everyt
     if (process.stdin.isTTY) process.stdin.setRawMode(false);
     process.stdin.pause();
     for (const b of browsers) b.kill();
+    hall.stop();
     void (async () => {
       await evaluator.stop().catch(() => undefined);
       await running.stop();
@@ -164,6 +174,21 @@ evaluator's keys (1 = 非常满意 … 5 = 非常不满意). Ctrl-C stops everyt
         void evaluator.press(key).then((r) => r.acked || say(`  评价器  KEY ${key} not acknowledged`));
     }
   });
+}
+
+/** The demo's console account, made once with a password it knows (so no change is forced): its id. */
+async function demoConsoleAccount(db: CentralDb): Promise<string> {
+  const [existing] = await db.query<{ id: string }>('SELECT id FROM accounts WHERE username = $1', [
+    DEMO_CONSOLE_ACCOUNT.username,
+  ]);
+  if (existing) return existing.id;
+  const account = await createAccount(
+    db,
+    { username: DEMO_CONSOLE_ACCOUNT.username, displayName: '演示管理员', role: 'admin', departments: [] },
+    DEMO_CONSOLE_ACCOUNT.password,
+  );
+  await db.query('UPDATE accounts SET must_change_password = false WHERE id = $1', [account.id]);
+  return account.id;
 }
 
 const hasDisplay = () => process.platform !== 'linux' || Boolean(process.env.DISPLAY ?? process.env.WAYLAND_DISPLAY);

@@ -6,13 +6,15 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorBody, HttpError, parseBody } from '../../common/http.js';
-import { isUuid } from '../../shared/ids.js';
+import { errorBody, HttpError, pathParams } from '../../common/http.js';
+import { UuidSchema } from '../../shared/ids.js';
 import type { AuditActor } from '../../shared/audit.js';
 import { appendAudit, LEGACY_ADMIN_ACTOR } from '../audit/audit-log.js';
 import { auditWithin } from '../audit/audit.routes.js';
 import type { CentralDb } from '../db/database.js';
+import { ADMIN_SECURITY, SESSION_SECURITY } from '../openapi-docs.js';
 import { abilityOfRoute, authorize } from '../policies/policies.js';
 import {
   AccountCreate,
@@ -24,8 +26,10 @@ import {
   listAccounts,
   patchAccount,
   resetPassword,
+  type Account,
 } from './accounts.js';
 import { apiKeyActor } from './api-keys.js';
+import type { SignInTickets } from './sign-in-tickets.js';
 import {
   createSession,
   endSession,
@@ -78,6 +82,8 @@ export interface AuthOptions {
   /** Cookies are `Secure` when the centre is reached over TLS (its own, or a proxy's). */
   secureCookie: boolean;
   loginPerMinute: number;
+  /** Sign-in tickets the central process issues (the demo's console link): redeemed by POST /api/v1/auth/ticket. */
+  signInTickets?: SignInTickets;
 }
 
 /** Resolves the session of the request's cookie, then checks CSRF for a state-changing request. */
@@ -136,6 +142,7 @@ export function adminAuthentication(options: AuthOptions) {
 }
 
 const Login = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+const Ticket = z.strictObject({ ticket: z.string().min(1).max(100) });
 const PasswordChange = z.strictObject({ current: z.string().min(1).max(256), next: z.string().min(1).max(256) });
 
 /** Login attempts per account name per minute (beside the lockout), in memory: one central node. */
@@ -174,11 +181,41 @@ export function authRoutes(options: AuthOptions) {
       return session;
     };
 
-    auth.post(
+    /** A new session for `account`, audited as its login, its cookie set: the answer of a login. */
+    const openSession = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      account: Account,
+      summary: Record<string, unknown> | null,
+    ) => {
+      const session = await db.transaction(async (tx) => {
+        await removeExpiredSessions(tx, account.id);
+        const created = await createSession(tx, account.id, request.ip);
+        await appendAudit(tx, {
+          actor: { kind: 'account', id: account.id, name: account.username, role: account.role },
+          action: 'auth.login',
+          target: `account:${account.id}`,
+          summary,
+          ip: request.ip,
+          result: 'ok',
+        });
+        return created;
+      });
+      reply.setCookie(SESSION_COOKIE, session.id, cookieOptions);
+      return { account, csrfToken: session.csrfToken };
+    };
+
+    const r = auth.withTypeProvider<ZodTypeProvider>();
+    const login = {
+      tags: ['auth'],
+      summary: 'Log in (登录): sets the session cookie and answers the account and its CSRF token',
+      body: Login,
+    };
+    r.post(
       '/login',
-      { config: { rateLimit: { max: options.loginPerMinute, timeWindow: 60_000 } } },
+      { schema: login, config: { rateLimit: { max: options.loginPerMinute, timeWindow: 60_000 } } },
       async (request, reply) => {
-        const { username, password } = parseBody(Login, request.body);
+        const { username, password } = request.body;
         if (!perAccount.take(username)) {
           throw new HttpError(429, 'rate_limited', 'too many logins for this account: try again in a minute');
         }
@@ -199,26 +236,43 @@ export function authRoutes(options: AuthOptions) {
           }
           throw new HttpError(401, 'bad_credentials', 'wrong name or password');
         }
-        const { account } = outcome;
-        const session = await db.transaction(async (tx) => {
-          await removeExpiredSessions(tx, account.id);
-          const created = await createSession(tx, account.id, request.ip);
-          await appendAudit(tx, {
-            actor: { kind: 'account', id: account.id, name: account.username, role: account.role },
-            action: 'auth.login',
-            target: `account:${account.id}`,
-            summary: null,
-            ip: request.ip,
-            result: 'ok',
-          });
-          return created;
-        });
-        reply.setCookie(SESSION_COOKIE, session.id, cookieOptions);
-        return { account, csrfToken: session.csrfToken };
+        return openSession(request, reply, outcome.account, null);
       },
     );
 
-    auth.post('/logout', async (request, reply) => {
+    const ticket = {
+      tags: ['auth'],
+      summary: 'Sign in with a ticket the central process issued (the demo console link): answers as a login does',
+      body: Ticket,
+    };
+    r.post(
+      '/ticket',
+      { schema: ticket, config: { rateLimit: { max: options.loginPerMinute, timeWindow: 60_000 } } },
+      async (request, reply) => {
+        const accountId = options.signInTickets?.redeem(request.body.ticket) ?? null;
+        const account = accountId ? await getAccount(db, accountId) : null;
+        if (!account || account.disabled) {
+          await appendAudit(db, {
+            actor: { kind: 'anonymous', id: accountId, name: null, role: null },
+            action: 'auth.login_failed',
+            target: accountId ? `account:${accountId}` : null,
+            summary: { reason: 'bad_ticket' },
+            ip: request.ip,
+            result: 'refused',
+          });
+          throw new HttpError(
+            401,
+            'bad_ticket',
+            'this sign-in link is used, expired or unknown: log in with a password',
+          );
+        }
+        return openSession(request, reply, account, { via: 'ticket' });
+      },
+    );
+
+    const sessionDocs = { tags: ['auth'], security: SESSION_SECURITY };
+    const logout = { ...sessionDocs, summary: 'Log out (退出): ends the session' };
+    r.post('/logout', { schema: logout }, async (request, reply) => {
       const session = await requireSession(request);
       await db.transaction(async (tx) => {
         await endSession(tx, session.idHash);
@@ -228,16 +282,26 @@ export function authRoutes(options: AuthOptions) {
       return { loggedOut: true };
     });
 
-    auth.get('/me', async (request) => {
+    const me = { ...sessionDocs, summary: 'The signed-in account and its CSRF token' };
+    r.get('/me', { schema: me }, async (request) => {
       const session = await requireSession(request);
       return { account: await getAccount(db, session.accountId), csrfToken: session.csrfToken };
     });
 
     // A stolen session must not buy unlimited guesses of the current password either.
     const passwordLimit = { rateLimit: { max: options.loginPerMinute, timeWindow: 60_000 } };
-    auth.post('/password', { config: passwordLimit }, async (request) => {
-      const session = await requireSession(request);
-      const { current, next } = parseBody(PasswordChange, request.body);
+    const password = {
+      ...sessionDocs,
+      summary: 'Change one’s password (修改密码); required first after a one-time password',
+      body: PasswordChange,
+    };
+    // The session first (401), then the body (400): authentication runs before Fastify validates.
+    const preValidation = async (request: FastifyRequest) => {
+      await requireSession(request);
+    };
+    r.post('/password', { schema: password, preValidation, config: passwordLimit }, async (request) => {
+      const session = request.accountSession!;
+      const { current, next } = request.body;
       await changePassword(db, session.accountId, session.idHash, current, next, (tx) =>
         auditWithin(tx, request, 'auth.password_changed', `account:${session.accountId}`, null),
       );
@@ -246,17 +310,22 @@ export function authRoutes(options: AuthOptions) {
   };
 }
 
-const IdParam = (request: FastifyRequest): string => {
-  const id = (request.params as { id?: string }).id ?? '';
-  if (!isUuid(id)) throw new HttpError(404, 'not_found', 'no such account');
-  return id;
-};
+const IdParam = pathParams(z.strictObject({ id: UuidSchema }), 'no such account');
 
 /** /api/v1/admin/accounts: registered inside the admin scope (its hook authorizes `accounts.manage`). */
-export function registerAccountRoutes(admin: FastifyInstance, db: CentralDb): void {
-  admin.get('/accounts', async () => listAccounts(db));
-  admin.post('/accounts', async (request, reply) => {
-    const input = parseBody(AccountCreate, request.body);
+export function registerAccountRoutes(scope: FastifyInstance, db: CentralDb): void {
+  const admin = scope.withTypeProvider<ZodTypeProvider>();
+  const docs = { tags: ['accounts'], security: ADMIN_SECURITY };
+  admin.get('/accounts', { schema: { ...docs, summary: 'The accounts (账号) and their roles' } }, async () =>
+    listAccounts(db),
+  );
+  const create = {
+    ...docs,
+    summary: 'Create an account: answers its one-time password, shown once (初始密码)',
+    body: AccountCreate,
+  };
+  admin.post('/accounts', { schema: create }, async (request, reply) => {
+    const input = request.body;
     const password = oneTimePassword();
     const account = await createAccount(db, input, password, (tx, created) =>
       auditWithin(tx, request, 'account.created', `account:${created.id}`, {
@@ -267,9 +336,15 @@ export function registerAccountRoutes(admin: FastifyInstance, db: CentralDb): vo
     // Shown once: only its hash is kept.
     return reply.code(201).send({ account, oneTimePassword: password });
   });
-  admin.patch('/accounts/:id', async (request) => {
-    const id = IdParam(request);
-    const patch = parseBody(AccountPatch, request.body);
+  const patchDocs = {
+    ...docs,
+    summary: 'Change an account: name, role, departments, disable (停用)',
+    params: IdParam,
+    body: AccountPatch,
+  };
+  admin.patch('/accounts/:id', { schema: patchDocs }, async (request) => {
+    const { id } = request.params;
+    const patch = request.body;
     return patchAccount(db, id, patch, (tx, account) =>
       auditWithin(
         tx,
@@ -286,8 +361,14 @@ export function registerAccountRoutes(admin: FastifyInstance, db: CentralDb): vo
       ),
     );
   });
-  admin.post('/accounts/:id/reset-password', async (request) => {
-    const id = IdParam(request);
+  const reset = {
+    ...docs,
+    summary: 'Reset an account’s password (重置密码): a new one-time password, shown once',
+    params: IdParam,
+    response: { 200: z.object({ oneTimePassword: z.string() }) },
+  };
+  admin.post('/accounts/:id/reset-password', { schema: reset }, async (request) => {
+    const { id } = request.params;
     const password = oneTimePassword();
     await resetPassword(db, id, password, (tx) =>
       auditWithin(tx, request, 'account.password_reset', `account:${id}`, null),

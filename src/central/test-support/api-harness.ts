@@ -11,7 +11,7 @@ import { uuidv7 } from '../../common/ids.js';
 import { tempDir } from '../../common/test-support/temp-dir.js';
 import { openPostgres, type CentralDb } from '../db/database.js';
 import { migrateCentral } from '../db/migrate.js';
-import { buildCentralApi, type RateLimits } from '../server.js';
+import { buildCentralApi, type CentralApiOptions, type RateLimits } from '../server.js';
 import { CentralSigningKey } from '../signing-key.js';
 import { createTestDatabase } from './pg-cluster.js';
 
@@ -40,7 +40,10 @@ export interface Harness {
  * The hall: departments SCJG (window W01, staff 1001, item SC-0001) and GA (window W02, staff 3001). Rate limits
  * are raised unless given: a test of something else must not meet them.
  */
-export async function startHarness(rateLimits?: Partial<RateLimits>): Promise<Harness> {
+export async function startHarness(
+  rateLimits?: Partial<RateLimits>,
+  options: Pick<CentralApiOptions, 'signInTickets'> = {},
+): Promise<Harness> {
   const dir = tempDir('hcp-central-');
   const db = await openPostgres(await createTestDatabase(inject('pgUrl'), 'central_h'));
   await migrateCentral(db);
@@ -50,6 +53,7 @@ export async function startHarness(rateLimits?: Partial<RateLimits>): Promise<Ha
     adminToken: ADMIN_TOKEN,
     sealer: Sealer.fromFile(join(dir.path, 'data.key')),
     signingKey,
+    ...options,
     rateLimits: rateLimits ?? {
       enrollPerMinute: 10_000,
       devicePerMinute: 1_000_000,
