@@ -20,10 +20,14 @@ export const AUDIT_ACTIONS = [
   // The catalogue (src/central/catalog.ts): departments, windows, service items, reason tags, staff.
   'catalog.created',
   'catalog.updated',
+  // An Excel import of staff or service items (src/central/imports/): one entry per file written, with counts.
+  'catalog.imported',
   // Hall settings, enrolment codes, the fleet.
   'settings.updated',
   'enrollment.created',
   'device.revoked',
+  // An Excel export of the audit log itself, with its filters.
+  'audit.exported',
   // A request to the admin API refused for want of authentication (401) or permission (403).
   'access.refused',
 ] as const;

@@ -10,6 +10,7 @@ import { parseBody } from '../../common/http.js';
 import type { AuditAction } from '../../shared/audit.js';
 import type { Queryable } from '../db/database.js';
 import type { CatalogChange } from '../catalog.js';
+import { registerAuditExport } from './audit-export.js';
 import { ANONYMOUS_ACTOR, appendAudit, AuditQuery, listAudit } from './audit-log.js';
 
 /** Appends, in `tx`, the entry of a successful change made by `request`'s actor. */
@@ -84,4 +85,5 @@ export function auditRefusals(scope: FastifyInstance, db: Queryable): void {
 /** `GET /audit` in the admin scope: ability `audit.read` (admin, auditor; src/shared/abilities.ts). */
 export function registerAuditRoutes(scope: FastifyInstance, db: Queryable): void {
   scope.get('/audit', async (request) => listAudit(db, parseBody(AuditQuery, request.query)));
+  registerAuditExport(scope, db);
 }

@@ -6,6 +6,7 @@
 import { HttpError } from '../../common/http.js';
 import { type Ability, isRole, roleHas } from '../../shared/abilities.js';
 import type { AuditActor } from '../../shared/audit.js';
+import { IMPORT_KINDS } from '../../shared/excel.js';
 import { CATALOG } from '../catalog.js';
 
 const A = '/api/v1/admin';
@@ -29,6 +30,13 @@ export const ADMIN_ROUTE_ABILITIES: Readonly<Record<string, Ability>> = {
   [`GET ${A}/stats`]: 'stats.read',
   [`GET ${A}/signing-key`]: 'signing_key.read',
   [`GET ${A}/audit`]: 'audit.read',
+  [`GET ${A}/audit/export.xlsx`]: 'audit.read',
+  ...Object.fromEntries(
+    IMPORT_KINDS.flatMap((kind) => [
+      [`POST ${A}/imports/${kind}`, 'catalogue.write'],
+      [`GET ${A}/imports/${kind}/template.xlsx`, 'catalogue.write'],
+    ]),
+  ),
   [`GET ${A}/accounts`]: 'accounts.manage',
   [`POST ${A}/accounts`]: 'accounts.manage',
   [`PATCH ${A}/accounts/:id`]: 'accounts.manage',
