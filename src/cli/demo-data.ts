@@ -19,8 +19,8 @@ import type { EnrollResponse, HeartbeatRequest } from '../shared/central-api.js'
 import type { Satisfaction } from '../shared/satisfaction.js';
 import { MAX_RECORDS_PER_BATCH, type RecordResult, type WireEvaluation } from '../shared/wire-records.js';
 
-/** POST to the admin API of the demo's centre (the demo holds its admin credential). */
-export type AdminPost = (path: string, body: unknown) => Promise<Response>;
+/** A request to the admin API of the demo's centre (the demo holds its admin credential). */
+export type AdminRequest = (method: 'GET' | 'POST', path: string, body?: unknown) => Promise<Response>;
 
 interface DemoWindow {
   code: string;
@@ -193,7 +193,12 @@ export class DemoHall {
    * Seeds the hall once per `dir` (its catalogue must be in place): every simulated kiosk enrols and delivers its
    * month; the ones that go offline heartbeat once with a queue still waiting, as a kiosk whose network went.
    */
-  static async open(options: { dir: string; centralUrl: string; admin: AdminPost; db: CentralDb }): Promise<DemoHall> {
+  static async open(options: {
+    dir: string;
+    centralUrl: string;
+    admin: AdminRequest;
+    db: CentralDb;
+  }): Promise<DemoHall> {
     const file = join(options.dir, 'demo-kiosks.json');
     if (existsSync(file)) {
       const stored = JSON.parse(readFileSync(file, 'utf8')) as StoredKiosk[];
@@ -233,6 +238,13 @@ export class DemoHall {
       }
       await heartbeat(kiosk.client, queued.length, queued[0]?.invitedAt ?? null);
     }
+    // The offline ones heartbeated last two hours ago, when their network went. (The fleet list writes the
+    // heartbeats it holds before it answers: after it, the backdating is not overwritten.)
+    await options.admin('GET', '/devices?limit=1');
+    await options.db.query(
+      `UPDATE devices SET last_heartbeat_at = now() - interval '2 hours' WHERE id = ANY($1::uuid[])`,
+      [kiosks.filter((k) => !k.online).map((k) => k.deviceId)],
+    );
     writeFileSync(file, JSON.stringify(kiosks.map(({ client: _client, ...k }) => k)), { mode: 0o600 });
     return new DemoHall(options.centralUrl, kiosks);
   }
@@ -270,10 +282,10 @@ function clientOf(centralUrl: string, k: StoredKiosk): CentralClient {
 }
 
 async function enrol(
-  options: { centralUrl: string; admin: AdminPost },
+  options: { centralUrl: string; admin: AdminRequest },
   window: DemoWindow,
 ): Promise<StoredKiosk & { client: CentralClient }> {
-  const created = await options.admin('/enrollments', {
+  const created = await options.admin('POST', '/enrollments', {
     mode: 'window',
     windowCode: window.code,
     name: `${window.name} 评价器`,

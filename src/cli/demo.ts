@@ -45,14 +45,17 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     port: options.centralPort,
     logger: options.logger,
   });
-  const admin = (path: string, body: unknown) =>
+  const admin = (method: 'GET' | 'POST', path: string, body?: unknown) =>
     fetch(`${central.url}/api/v1/admin${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${central.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      method,
+      headers: {
+        authorization: `Bearer ${central.adminToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   // Seeding is idempotent: a second run finds everything there (409) and goes on.
-  for (const [path, body] of DEMO_CATALOGUE) await admin(path, body);
+  for (const [path, body] of DEMO_CATALOGUE) await admin('POST', path, body);
   const hall = await DemoHall.open({
     dir: join(options.dataDir, 'central'),
     centralUrl: central.url,
@@ -67,7 +70,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   try {
     const enrolment = setup.enrolment();
     if (!enrolment || enrolment.centralUrl !== new URL(central.url).origin) {
-      const res = await admin('/enrollments', { mode: 'window', windowCode: 'W01', name: '1号窗口 演示终端' });
+      const res = await admin('POST', '/enrollments', { mode: 'window', windowCode: 'W01', name: '1号窗口 演示终端' });
       const { code } = (await res.json()) as { code: string };
       await enrollKiosk(setup, kioskDir, central.url, code);
     }
