@@ -188,7 +188,7 @@ describe('central API fuzz', () => {
       rateLimits: { enrollPerMinute: 1_000_000, devicePerMinute: 1_000_000, deviceFailuresPerMinute: 1_000_000 },
     });
     await app.ready();
-    const routes = listRoutes(app);
+    const routes = listRoutes(app, ['/api/docs']);
     try {
       expect(routes.length).toBeGreaterThanOrEqual(30);
       const kiosk = h.kiosk;

@@ -16,6 +16,7 @@ import { zodValidatorCompiler } from '../common/http.js';
 import { DEVICE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../shared/device-auth.js';
 import { CSRF_HEADER } from './accounts/auth.js';
 import { SESSION_COOKIE } from './accounts/sessions.js';
+import { OPENAPI_TAGS } from './openapi-docs.js';
 
 export const DOCS_PREFIX = '/api/docs';
 
@@ -24,25 +25,7 @@ const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-/** The tags of the document, one per domain, in the order Swagger UI shows them. */
-export const OPENAPI_TAGS = [
-  { name: 'auth', description: 'Sessions: login, logout, the signed-in account, change of password (登录)' },
-  { name: 'accounts', description: 'The centre’s people and their roles (账号)' },
-  { name: 'api-keys', description: 'Keys for programs: the hall’s 办件/叫号 systems, scripts (API 密钥)' },
-  { name: 'audit', description: 'The append-only audit log (审计日志)' },
-  { name: 'catalogue', description: 'Departments, windows, service items, staff, reason tags (配置)' },
-  { name: 'settings', description: 'Hall settings sent to every kiosk (设置)' },
-  { name: 'devices', description: 'The fleet of kiosks and their enrolment (设备)' },
-  { name: 'evaluations', description: 'Evaluation records and statistics (评价记录)' },
-  { name: 'device API', description: 'What a kiosk calls, signed with its Ed25519 key (终端接口)' },
-  { name: 'system', description: 'Health check' },
-] as const;
-export type OpenApiTag = (typeof OPENAPI_TAGS)[number]['name'];
-
-/** Security requirements of the document, by who may call a route. */
-export const ADMIN_SECURITY = [{ session: [], csrf: [] }, { apiKey: [] }];
-export const SESSION_SECURITY = [{ session: [], csrf: [] }];
-export const DEVICE_SECURITY = [{ deviceId: [], deviceTimestamp: [], deviceSignature: [] }];
+const fromZod = createJsonSchemaTransform({ skipList: [] });
 
 /** Answers are JSON.stringify'd as without a schema: see the file's comment. */
 const documentedOnly: FastifySerializerCompiler<unknown> = () => (data) => JSON.stringify(data);
@@ -101,7 +84,17 @@ export function registerOpenApi(app: FastifyInstance): void {
         },
       },
     },
-    transform: createJsonSchemaTransform({ skipList: [] }),
+    transform: (input) => {
+      const out = fromZod(input);
+      // A read needs no CSRF token: the requirement a route declares once is narrowed for its GETs.
+      const security = (out.schema as { security?: Record<string, string[]>[] } | undefined)?.security;
+      if (security && [input.route.method].flat().every((m) => m === 'GET' || m === 'HEAD')) {
+        (out.schema as { security?: Record<string, string[]>[] }).security = security.map((requirement) =>
+          Object.fromEntries(Object.entries(requirement).filter(([scheme]) => scheme !== 'csrf')),
+        );
+      }
+      return out;
+    },
     transformObject: jsonSchemaTransformObject,
   });
   void app.register(swaggerUi, {

@@ -4,14 +4,16 @@
  * SHA-256 only; its last use is recorded (to the minute). Runs in Node.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { HttpError, parseBody } from '../../common/http.js';
+import { HttpError, pathParams } from '../../common/http.js';
 import { uuidv7 } from '../../common/ids.js';
 import type { AuditActor } from '../../shared/audit.js';
-import { isUuid } from '../../shared/ids.js';
+import { UuidSchema } from '../../shared/ids.js';
 import { auditWithin } from '../audit/audit.routes.js';
 import type { CentralDb, Queryable } from '../db/database.js';
+import { ADMIN_SECURITY } from '../openapi-docs.js';
 
 export const API_KEY_SCOPES = ['admin', 'supervisor', 'leader', 'auditor'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
@@ -106,23 +108,31 @@ export async function apiKeyActor(q: Queryable, key: string): Promise<AuditActor
 }
 
 /** /api/v1/admin/api-keys: registered inside the admin scope (its hook authorizes `api_keys.manage`). */
-export function registerApiKeyRoutes(admin: FastifyInstance, db: CentralDb): void {
-  const idOf = (request: FastifyRequest): string => {
-    const id = (request.params as { id?: string }).id ?? '';
-    if (!isUuid(id)) throw new HttpError(404, 'not_found', 'no such API key');
-    return id;
+export function registerApiKeyRoutes(scope: FastifyInstance, db: CentralDb): void {
+  const admin = scope.withTypeProvider<ZodTypeProvider>();
+  const docs = { tags: ['api-keys'], security: ADMIN_SECURITY };
+  const IdParam = pathParams(z.strictObject({ id: UuidSchema }), 'no such API key');
+  admin.get(
+    '/api-keys',
+    { schema: { ...docs, summary: 'The API keys (API 密钥), never the keys themselves' } },
+    async () => listApiKeys(db),
+  );
+  const create = {
+    ...docs,
+    summary: 'Create an API key for a program, scoped to a role: the key is answered once',
+    body: ApiKeyCreate,
   };
-  admin.get('/api-keys', async () => listApiKeys(db));
-  admin.post('/api-keys', async (request, reply) => {
-    const input = parseBody(ApiKeyCreate, request.body);
+  admin.post('/api-keys', { schema: create }, async (request, reply) => {
+    const input = request.body;
     const actor = request.actor!;
     const created = await createApiKey(db, input, `${actor.kind}:${actor.name ?? actor.id ?? '?'}`, (tx, key) =>
       auditWithin(tx, request, 'api_key.created', `api_key:${key.id}`, { name: key.name, scope: key.scope }),
     );
     return reply.code(201).send(created);
   });
-  admin.post('/api-keys/:id/revoke', async (request) =>
-    revokeApiKey(db, idOf(request), (tx, key) =>
+  const revoke = { ...docs, summary: 'Revoke an API key (吊销): refused from now on', params: IdParam };
+  admin.post('/api-keys/:id/revoke', { schema: revoke }, async (request) =>
+    revokeApiKey(db, request.params.id, (tx, key) =>
       auditWithin(tx, request, 'api_key.revoked', `api_key:${key.id}`, { name: key.name, scope: key.scope }),
     ),
   );

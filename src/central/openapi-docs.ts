@@ -1,0 +1,26 @@
+/**
+ * What a route declares for the OpenAPI document beside its zod schemas: its tag (one per domain) and who may call
+ * it (the security schemes of src/central/openapi.ts). Imports nothing, so that every route module may use it.
+ * Runs in Node.
+ */
+
+/** The tags of the document, one per domain, in the order Swagger UI shows them. */
+export const OPENAPI_TAGS = [
+  { name: 'auth', description: 'Sessions: login, logout, the signed-in account, change of password (登录)' },
+  { name: 'accounts', description: 'The centre’s people and their roles (账号)' },
+  { name: 'api-keys', description: 'Keys for programs: the hall’s 办件/叫号 systems, scripts (API 密钥)' },
+  { name: 'audit', description: 'The append-only audit log (审计日志)' },
+  { name: 'catalogue', description: 'Departments, windows, service items, staff, reason tags (配置)' },
+  { name: 'settings', description: 'Hall settings sent to every kiosk (设置)' },
+  { name: 'devices', description: 'The fleet of kiosks and their enrolment (设备)' },
+  { name: 'evaluations', description: 'Evaluation records and statistics (评价记录)' },
+  { name: 'device API', description: 'What a kiosk calls, signed with its Ed25519 key (终端接口)' },
+  { name: 'system', description: 'Health check' },
+] as const;
+export type OpenApiTag = (typeof OPENAPI_TAGS)[number]['name'];
+
+/** Security requirements of the document, by who may call a route. */
+type Security = { [scheme: string]: string[] }[];
+export const ADMIN_SECURITY: Security = [{ session: [], csrf: [] }, { apiKey: [] }];
+export const SESSION_SECURITY: Security = [{ session: [], csrf: [] }];
+export const DEVICE_SECURITY: Security = [{ deviceId: [], deviceTimestamp: [], deviceSignature: [] }];
