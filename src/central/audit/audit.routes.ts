@@ -6,10 +6,11 @@
  * rater identity or phone. Runs in Node.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { parseBody } from '../../common/http.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AuditAction } from '../../shared/audit.js';
 import type { Queryable } from '../db/database.js';
 import type { CatalogChange } from '../catalog.js';
+import { ADMIN_SECURITY } from '../openapi-docs.js';
 import { registerAuditExport } from './audit-export.js';
 import { ANONYMOUS_ACTOR, appendAudit, AuditQuery, listAudit } from './audit-log.js';
 
@@ -84,6 +85,14 @@ export function auditRefusals(scope: FastifyInstance, db: Queryable): void {
 
 /** `GET /audit` in the admin scope: ability `audit.read` (admin, auditor; src/shared/abilities.ts). */
 export function registerAuditRoutes(scope: FastifyInstance, db: Queryable): void {
-  scope.get('/audit', async (request) => listAudit(db, parseBody(AuditQuery, request.query)));
+  const list = {
+    tags: ['audit'],
+    summary: 'The audit log (审计日志), newest first: filters actor, action, target, period; paged by `before`',
+    security: ADMIN_SECURITY,
+    querystring: AuditQuery,
+  };
+  scope
+    .withTypeProvider<ZodTypeProvider>()
+    .get('/audit', { schema: list }, async (request) => listAudit(db, request.query));
   registerAuditExport(scope, db);
 }
