@@ -5,7 +5,8 @@ import { chromium, type Browser } from 'playwright-core';
 
 export const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results', 'screenshots');
 
-export function launchChromium(): Promise<Browser> {
+/** `args`: more flags, e.g. `--host-resolver-rules` to reach a local server by a hall's host name. */
+export function launchChromium(args: string[] = []): Promise<Browser> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -18,6 +19,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...args,
     ],
   });
 }

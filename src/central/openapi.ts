@@ -97,11 +97,31 @@ export function registerOpenApi(app: FastifyInstance): void {
     },
     transformObject: jsonSchemaTransformObject,
   });
-  void app.register(swaggerUi, {
-    routePrefix: DOCS_PREFIX,
-    // No request leaves the hall's network for a badge.
-    validatorUrl: false,
-    theme: { title: 'HCP 中心系统 API' },
-    uiConfig: { deepLinking: true, docExpansion: 'list' },
+  void app.register(async (docs) => {
+    // Helmet's CSP serves the page as it is (its scripts and styles are files of its own origin), but for one
+    // directive: `upgrade-insecure-requests` makes a browser fetch every file of a page reached over plain HTTP at a
+    // hall address (not loopback) over https, where the centre is not listening, and the page stays blank. Dropped
+    // for these answers only, and only when the request did not come over TLS (docs/security.md).
+    docs.addHook('onSend', async (request, reply, payload) => {
+      const csp = reply.getHeader('content-security-policy');
+      if (request.protocol === 'http' && typeof csp === 'string') {
+        reply.header('content-security-policy', withoutUpgrade(csp));
+      }
+      return payload;
+    });
+    await docs.register(swaggerUi, {
+      routePrefix: DOCS_PREFIX,
+      // No request leaves the hall's network for a badge.
+      validatorUrl: false,
+      theme: { title: 'HCP 中心系统 API' },
+      uiConfig: { deepLinking: true, docExpansion: 'list' },
+    });
   });
 }
+
+/** A CSP without its `upgrade-insecure-requests` directive. */
+export const withoutUpgrade = (csp: string): string =>
+  csp
+    .split(';')
+    .filter((directive) => directive.trim() !== 'upgrade-insecure-requests')
+    .join(';');
