@@ -1,0 +1,98 @@
+/**
+ * Integration (real PostgreSQL): the 评价记录 list's filters (issue 15) — service item and channel beside the
+ * others, all combined with AND, keyset pages that cover the matches exactly once, and a level with an outcome other
+ * than `rated` matching nothing (a level is only ever rated).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EvaluationPage } from '../../shared/evaluations-api.js';
+import { batch, evaluation, outcomes, startHarness, type Harness } from '../test-support/api-harness.js';
+
+describe('the evaluation list filters', () => {
+  let h: Harness;
+  const list = async (query: string) => {
+    const res = await h.admin('GET', `/evaluations?${query}`);
+    expect(res.statusCode).toBe(200);
+    return res.json<EvaluationPage>();
+  };
+  const ids = async (query: string) => (await list(query)).items.map((e) => e.caseNo).sort();
+
+  beforeAll(async () => {
+    h = await startHarness();
+    const created = await h.admin('POST', '/service-items', {
+      code: 'SC-0002',
+      name: '食品经营许可',
+      departmentCode: 'SCJG',
+    });
+    expect(created.statusCode).toBe(201);
+    const terminal = await h.enrol({ mode: 'terminal', name: '自助终端' });
+    const at = (minute: number) => new Date(Date.UTC(2026, 10, 2, 9, minute)).toISOString();
+    const w01 = await h.device(
+      'POST',
+      '/api/v1/device/records',
+      batch([
+        evaluation({ caseNo: 'A', invitedAt: at(1), satisfaction: 5 }),
+        evaluation({ caseNo: 'B', invitedAt: at(2), satisfaction: 1, serviceItemCode: 'SC-0002' }),
+        evaluation({ caseNo: 'C', invitedAt: at(3), outcome: 'cancelled', satisfaction: null, source: null }),
+      ]),
+    );
+    expect(outcomes(w01)).toEqual(['accepted', 'accepted', 'accepted']);
+    const fromTerminal = {
+      channel: 'hall_terminal',
+      mode: 'terminal',
+      windowCode: null,
+      staffNo: null,
+      serviceItemCode: 'SC-0002',
+    };
+    const t = await h.device(
+      'POST',
+      '/api/v1/device/records',
+      batch([
+        evaluation({ ...fromTerminal, caseNo: 'D', invitedAt: at(4), satisfaction: 1 }),
+        evaluation({ ...fromTerminal, caseNo: 'E', invitedAt: at(5), satisfaction: 4, serviceItemCode: 'SC-0001' }),
+      ]),
+      terminal,
+    );
+    expect(outcomes(t)).toEqual(['accepted', 'accepted']);
+  });
+  afterAll(() => h.close());
+
+  it('filters by service item and by channel, alone and with the others', async () => {
+    expect(await ids('serviceItemCode=SC-0002')).toEqual(['B', 'D']);
+    expect(await ids('channel=hall_terminal')).toEqual(['D', 'E']);
+    expect(await ids('channel=hall_window')).toEqual(['A', 'B', 'C']);
+    expect(await ids('serviceItemCode=SC-0002&channel=hall_terminal')).toEqual(['D']);
+    expect(await ids('serviceItemCode=SC-0002&satisfaction=1&channel=hall_window&staffNo=1001')).toEqual(['B']);
+    expect(await ids('channel=qr_code')).toEqual([]);
+  });
+
+  it('answers nothing for a level with an outcome other than rated, and the level alone for rated', async () => {
+    expect(await ids('satisfaction=1&outcome=cancelled')).toEqual([]);
+    expect(await ids('satisfaction=1&outcome=unrated')).toEqual([]);
+    expect(await ids('satisfaction=1&outcome=rated')).toEqual(['B', 'D']);
+    expect(await ids('outcome=cancelled')).toEqual(['C']);
+  });
+
+  it('pages through a filtered list in invitation order, each match once', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: EvaluationPage = await list(`channel=hall_window&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.items.map((e) => e.caseNo!));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(['A', 'B', 'C']);
+  });
+
+  it.each([
+    ['channel=fax', 'channel'],
+    ['serviceItemCode=%20', 'serviceItemCode'],
+    ['serviceItemCode=a%27b', 'serviceItemCode'],
+  ])('refuses %s with a 400 naming the field', async (query, field) => {
+    const res = await h.admin('GET', `/evaluations?${query}`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json<{ error: string; message: string }>()).toMatchObject({
+      error: 'invalid_request',
+      message: expect.stringContaining(field),
+    });
+  });
+});
