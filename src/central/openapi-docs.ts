@@ -1,8 +1,10 @@
 /**
  * What a route declares for the OpenAPI document beside its zod schemas: its tag (one per domain) and who may call
- * it (the security schemes of src/central/openapi.ts). Imports nothing, so that every route module may use it.
- * Runs in Node.
+ * it (the security schemes of src/central/openapi.ts), and the shapes of its binary bodies and answers (.xlsx).
+ * Imports no route module, so that every route module may use it. Runs in Node.
  */
+import { z } from 'zod';
+import { XLSX_CONTENT_TYPE } from '../shared/excel.js';
 
 /** The tags of the document, one per domain, in the order Swagger UI shows them. */
 export const OPENAPI_TAGS = [
@@ -24,3 +26,20 @@ type Security = { [scheme: string]: string[] }[];
 export const ADMIN_SECURITY: Security = [{ session: [], csrf: [] }, { apiKey: [] }];
 export const SESSION_SECURITY: Security = [{ session: [], csrf: [] }];
 export const DEVICE_SECURITY: Security = [{ deviceId: [], deviceTimestamp: [], deviceSignature: [] }];
+
+/**
+ * An .xlsx answer, as its content type and bytes. A Buffer is sent as it is (Fastify serializes no Buffer), so this
+ * documents and never changes what is sent.
+ */
+export const xlsxAnswer = (description: string) => ({
+  200: {
+    description,
+    content: { [XLSX_CONTENT_TYPE]: { schema: z.string().meta({ format: 'binary' }) } },
+  },
+});
+
+/**
+ * An .xlsx request body (with `consumes: [XLSX_CONTENT_TYPE]`): documented as the file's bytes; the route itself
+ * answers 415 to anything else, so the schema lets every body through to it.
+ */
+export const xlsxBody = (description: string) => z.unknown().meta({ type: 'string', format: 'binary', description });

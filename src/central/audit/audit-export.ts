@@ -8,11 +8,12 @@
  */
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
-import { parseBody } from '../../common/http.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AuditRecord } from '../../shared/audit.js';
 import { AUDIT_EXPORT_MAX_ROWS, beijingWallClock } from '../../shared/excel.js';
 import type { Queryable } from '../db/database.js';
 import { attachment } from '../imports/imports.routes.js';
+import { ADMIN_SECURITY, xlsxAnswer } from '../openapi-docs.js';
 import { AuditQuery, listAudit } from './audit-log.js';
 import { auditWithin } from './audit.routes.js';
 
@@ -103,8 +104,15 @@ export async function auditWorkbook(
 
 /** `GET /audit/export.xlsx` in the admin scope: ability `audit.read`, as `GET /audit`. */
 export function registerAuditExport(scope: FastifyInstance, db: Queryable): void {
-  scope.get('/audit/export.xlsx', async (request, reply) => {
-    const filters = parseBody(AuditExportQuery, request.query);
+  const docs = {
+    tags: ['audit'],
+    summary: 'The audit log as an .xlsx file (导出), with the filters of GET /audit; the export is itself audited',
+    security: ADMIN_SECURITY,
+    querystring: AuditExportQuery,
+    response: xlsxAnswer('the entries, newest first, and a sheet naming the filters'),
+  };
+  scope.withTypeProvider<ZodTypeProvider>().get('/audit/export.xlsx', { schema: docs }, async (request, reply) => {
+    const filters = request.query;
     const exportedAt = new Date();
     const { entries, truncated } = await auditForExport(db, filters);
     const file = await auditWorkbook(entries, filters, truncated, exportedAt);

@@ -6,8 +6,9 @@
  */
 import ExcelJS from 'exceljs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { HttpError, parseBody } from '../../common/http.js';
+import { HttpError } from '../../common/http.js';
 import {
   IMPORT_BODY_LIMIT,
   IMPORT_COLUMNS,
@@ -18,6 +19,7 @@ import {
 } from '../../shared/excel.js';
 import { auditWithin } from '../audit/audit.routes.js';
 import type { CentralDb } from '../db/database.js';
+import { ADMIN_SECURITY, xlsxAnswer, xlsxBody } from '../openapi-docs.js';
 import { importWorkbook } from './imports.js';
 
 /** `?dryRun=true`: check every row, write nothing. */
@@ -80,9 +82,18 @@ export function registerImportRoutes(admin: FastifyInstance, db: CentralDb, onIm
       { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT },
       (_r, body, done) => done(null, body),
     );
+    const docs = { tags: ['catalogue'], security: ADMIN_SECURITY };
     for (const kind of IMPORT_KINDS) {
-      scope.post(`/imports/${kind}`, { bodyLimit: IMPORT_BODY_LIMIT }, async (request) => {
-        const dryRun = parseBody(ImportQuery, request.query).dryRun === 'true';
+      const upload = {
+        ...docs,
+        summary: `Import ${kind} from an .xlsx file (Excel 导入): all rows or none, a row-by-row report`,
+        querystring: ImportQuery,
+        consumes: [XLSX_CONTENT_TYPE],
+        body: xlsxBody('the workbook, as the template has it'),
+      };
+      const route = scope.withTypeProvider<ZodTypeProvider>();
+      route.post(`/imports/${kind}`, { schema: upload, bodyLimit: IMPORT_BODY_LIMIT }, async (request) => {
+        const dryRun = request.query.dryRun === 'true';
         if (!Buffer.isBuffer(request.body)) {
           throw new HttpError(415, 'unsupported_media_type', `send the .xlsx file itself, as ${XLSX_CONTENT_TYPE}`);
         }
@@ -93,7 +104,12 @@ export function registerImportRoutes(admin: FastifyInstance, db: CentralDb, onIm
         if (report.imported) onImported();
         return report;
       });
-      scope.get(`/imports/${kind}/template.xlsx`, async (_request, reply) =>
+      const template = {
+        ...docs,
+        summary: `The .xlsx template of a ${kind} import (导入模板)`,
+        response: xlsxAnswer('the template'),
+      };
+      route.get(`/imports/${kind}/template.xlsx`, { schema: template }, async (_request, reply) =>
         attachment(reply, `${kind}-template.xlsx`, `${SHEET_NAMES[kind].file}.xlsx`).send(await importTemplate(kind)),
       );
     }
