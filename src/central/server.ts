@@ -68,6 +68,7 @@ import { registerConsole } from './console/serve-console.js';
 import { ADMIN_SECURITY, DEVICE_SECURITY } from './openapi-docs.js';
 import { registerOpenApi } from './openapi.js';
 import { postgresInputError } from './pg-errors.js';
+import { registerOverviewRoute } from './reports/overview.js';
 import { listEvaluations } from './reports/evaluations.js';
 import { evaluationStats } from './reports/stats.js';
 import { CatalogueCache } from './scope.js';
@@ -222,6 +223,7 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
       registerApiKeyRoutes(admin, db);
       auditRefusals(admin, db);
       registerAuditRoutes(admin, db);
+      registerOverviewRoute(admin, db);
       registerImportRoutes(admin, db, () => catalogues.invalidate());
       const r = admin.withTypeProvider<ZodTypeProvider>();
       for (const entity of CATALOG) {

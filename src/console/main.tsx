@@ -40,6 +40,8 @@ function Console() {
     <ConfigProvider
       locale={lang === 'en' ? enUS : zhCN}
       theme={CONSOLE_THEME}
+      // 登录, not 登 录: the words as written (and as a screen reader or a test names the button).
+      button={{ autoInsertSpace: false }}
       {...(nonce && nonce !== '__CSP_NONCE__' ? { csp: { nonce } } : {})}
     >
       <AntApp>

@@ -16,3 +16,8 @@ export function badRate(bad: number, rated: number): number | null {
 export function cancelRate(cancelled: number, invitations: number): number | null {
   return invitations > 0 ? cancelled / invitations : null;
 }
+
+/** 满意率: 非常满意 + 满意 + 基本满意 (levels 5, 4 and 3) among the rated invitations of a group. */
+export function satisfactionRate(satisfied: number, rated: number): number | null {
+  return rated > 0 ? satisfied / rated : null;
+}

@@ -28,6 +28,7 @@ export const ADMIN_ROUTE_ABILITIES: Readonly<Record<string, Ability>> = {
   [`POST ${A}/devices/:id/revoke`]: 'devices.revoke',
   [`GET ${A}/evaluations`]: 'evaluations.read',
   [`GET ${A}/stats`]: 'stats.read',
+  [`GET ${A}/overview`]: 'stats.read',
   [`GET ${A}/signing-key`]: 'signing_key.read',
   [`GET ${A}/audit`]: 'audit.read',
   [`GET ${A}/audit/export.xlsx`]: 'audit.read',

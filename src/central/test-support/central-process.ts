@@ -11,7 +11,9 @@ export interface CentralProcess {
   child: ChildProcess;
   url: string;
   adminToken: string;
-  admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+  /** What the program has written to stderr so far (the first start's one-time admin password is printed there). */
+  stderr(): string;
+  admin: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -48,12 +50,15 @@ export async function startCentralProcess(options: {
       },
     },
   );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await waitForListening(child, 'central');
   return {
     child,
     url,
     adminToken,
+    stderr: () => stderr,
     admin: adminClient(url, adminToken),
     kill: async (signal = 'SIGKILL') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
