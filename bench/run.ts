@@ -2,12 +2,13 @@
  * `npm run bench [-- NAME …]`: runs issue 6's benchmarks, prints each one's table and then one summary table.
  * Figures, never assertions (a benchmark throws only when the system lost or refused data it should hold).
  * With no names it runs them all and also writes docs/performance.md; a run of some leaves that file alone.
- * Names, in the issue's order: write, press, backlog, queue, fleet, startup.
+ * Names, in the issue's order: write, press, backlog, queue, fleet, startup, evaluations.
  */
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { backlogSummary, benchBacklog, formatBacklog } from './backlog.js';
 import { benchDurableWrite, durableWriteSummary, formatDurableWrite } from './durable-write.js';
+import { benchEvaluationsPage, evaluationsPageSummary, formatEvaluationsPage } from './evaluations-page.js';
 import { benchFleetIngest, fleetIngestSummary, formatFleetIngest } from './fleet-ingest.js';
 import { benchPressToAck, formatPressToAck, pressToAckSummary } from './press-to-ack.js';
 import { benchQueueGrowth, formatQueueGrowth, queueGrowthSummary } from './queue-growth.js';
@@ -97,6 +98,18 @@ const BENCHES: Record<string, () => Promise<Section>> = {
     run: () => benchStartup(),
     format: formatStartup,
     summary: startupSummary,
+  }),
+  evaluations: bench({
+    title: '7. The 评价记录 page’s API over 1,000,000 and 10,000,000 evaluations',
+    note:
+      '`GET /api/v1/admin/evaluations` on a real `hcp central` process over a hall’s year of evaluations in its ' +
+      'PostgreSQL (a throwaway cluster of the embedded server’s binaries and settings), signed in as an admin and as ' +
+      'a handler of two departments: each filter combination the page offers, 100 times with values drawn afresh ' +
+      '(department, window, staff member, month…), the combinations taking turns, a page of 100. The fill is made ' +
+      'by PostgreSQL (INSERT … SELECT generate_series), then the indexes are built and the table VACUUM ANALYZEd.',
+    run: () => benchEvaluationsPage(),
+    format: formatEvaluationsPage,
+    summary: evaluationsPageSummary,
   }),
 };
 
