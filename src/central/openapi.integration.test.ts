@@ -187,6 +187,17 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(login.properties)).toEqual(['username', 'password']);
     const limit = doc.paths['/api/v1/admin/evaluations']!.get!.parameters!.find((p) => p.name === 'limit');
     expect(limit).toMatchObject({ in: 'query', schema: { type: 'integer', maximum: 1000 } });
+    // The Excel files, in and out, by their content type.
+    const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    const exported = doc.paths['/api/v1/admin/audit/export.xlsx']!.get!.responses!['200'] as {
+      content: Record<string, unknown>;
+    };
+    expect(Object.keys(exported.content)).toEqual([xlsx]);
+    expect(Object.keys(doc.paths['/api/v1/admin/imports/staff']!.post!.requestBody!.content!)).toEqual([xlsx]);
+    // A change with a session needs the CSRF header; a read does not.
+    expect(doc.paths['/api/v1/admin/accounts']!.post!.security).toEqual([{ session: [], csrf: [] }, { apiKey: [] }]);
+    expect(doc.paths['/api/v1/admin/accounts']!.get!.security).toEqual([{ session: [] }, { apiKey: [] }]);
+    expect(doc.paths['/api/v1/health']!.get!.security).toBeUndefined();
     expect(doc.paths['/api/v1/device/records']!.post!.security).toEqual([
       { deviceId: [], deviceTimestamp: [], deviceSignature: [] },
     ]);
