@@ -10,6 +10,7 @@ import { DEVICE_OFFLINE_AFTER_MS } from '../../shared/fleet-api.js';
 import { CENTRE_TIME_ZONE, type Overview, type PeriodFigures } from '../../shared/overview-api.js';
 import { DepartmentScope } from '../accounts/department-scope.js';
 import type { Queryable } from '../db/database.js';
+import { ADMIN_SECURITY } from '../openapi-docs.js';
 
 const PERIODS = { d: 'today', m: 'month' } as const;
 const LEVELS = [5, 4, 3, 2, 1] as const;
@@ -83,5 +84,10 @@ export async function readOverview(db: Queryable, scope: DepartmentScope = Depar
 
 /** `GET /overview` in the admin scope (its hook authorizes `stats.read`: src/central/policies/policies.ts). */
 export function registerOverviewRoute(admin: FastifyInstance, db: Queryable): void {
-  admin.get('/overview', async (request) => readOverview(db, DepartmentScope.of(request.actor)));
+  const docs = {
+    tags: ['evaluations'],
+    summary: 'The overview (总览): today’s and this month’s ratings, 满意率, 差评, kiosks by status',
+    security: ADMIN_SECURITY,
+  };
+  admin.get('/overview', { schema: docs }, async (request) => readOverview(db, DepartmentScope.of(request.actor)));
 }
