@@ -4,6 +4,7 @@
  * document; the page and the document need no authentication. A request the route's schema refuses answers our
  * 400 `invalid_request` naming the field (never Fastify's shape), and authentication still comes before validation.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -210,6 +211,16 @@ describe('the OpenAPI document', () => {
     expect(page.body).toContain('swagger-ui');
     const json = await app.inject({ method: 'GET', url: '/api/docs/json' });
     expect([json.statusCode, json.headers['content-type']]).toEqual([200, 'application/json; charset=utf-8']);
+  });
+});
+
+describe('the one definition of a request', () => {
+  it('is the route’s schema: no route module of the centre parses a body or query by hand (parseBody)', () => {
+    const dir = import.meta.dirname;
+    const byHand = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.includes('test-support'))
+      .filter((file) => /\bparseBody\(/.test(readFileSync(join(dir, file), 'utf8')));
+    expect(byHand).toEqual([]);
   });
 });
 

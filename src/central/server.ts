@@ -24,7 +24,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import secureJson from 'secure-json-parse';
 import { z } from 'zod';
 import type { Sealer } from '../common/data-key.js';
-import { HttpError, installJsonErrors, parseBody, pathParams } from '../common/http.js';
+import { HttpError, installJsonErrors, pathParams } from '../common/http.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import {
   EnrollmentCreate,
@@ -313,8 +313,13 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
         });
         return reply.code(201).send(created);
       });
-      r.get('/devices', { schema: { ...devicesDocs, summary: 'The fleet of kiosks (设备)' } }, async (request) => {
-        const query = parseBody(DeviceQuery, request.query);
+      const fleet = {
+        ...devicesDocs,
+        summary: 'The fleet of kiosks (设备): status from the heartbeat, filters, keyset-paged, counts per status',
+        querystring: DeviceQuery,
+      };
+      r.get('/devices', { schema: fleet }, async (request) => {
+        const query = request.query;
         // What heartbeats brought and is not written yet is shown too.
         await fleetStatus.flush();
         return listDevices(db, query, DepartmentScope.of(request.actor));
