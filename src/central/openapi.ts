@@ -66,7 +66,9 @@ export function registerOpenApi(app: FastifyInstance): void {
           apiKey: {
             type: 'http',
             scheme: 'bearer',
-            description: 'An API key (hcpk_…), created by an admin or `hcp central apikey add`; scoped to a role.',
+            description:
+              'An API key (hcpk_…), created by an admin or `hcp central apikey add`, scoped to a role; for one ' +
+              'release the static admin token is accepted here too (as the admin key legacy-admin-token).',
           },
           deviceId: { type: 'apiKey', in: 'header', name: DEVICE_HEADER, description: 'The enrolled device’s id.' },
           deviceTimestamp: {

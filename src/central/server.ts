@@ -359,6 +359,7 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
       const signingKeyDocs = {
         ...devicesDocs,
         summary: 'The centre’s configuration-signing key and its fingerprint, to compare with a kiosk’s',
+        response: { 200: z.object({ publicKey: z.string(), fingerprint: z.string() }) },
       };
       r.get('/signing-key', { schema: signingKeyDocs }, async (): Promise<SigningKeyResponse> => ({
         publicKey: signingKey.publicKey,

@@ -271,7 +271,11 @@ export function authRoutes(options: AuthOptions) {
     );
 
     const sessionDocs = { tags: ['auth'], security: SESSION_SECURITY };
-    const logout = { ...sessionDocs, summary: 'Log out (退出): ends the session' };
+    const logout = {
+      ...sessionDocs,
+      summary: 'Log out (退出): ends the session',
+      response: { 200: z.object({ loggedOut: z.boolean() }) },
+    };
     r.post('/logout', { schema: logout }, async (request, reply) => {
       const session = await requireSession(request);
       await db.transaction(async (tx) => {
@@ -294,6 +298,7 @@ export function authRoutes(options: AuthOptions) {
       ...sessionDocs,
       summary: 'Change one’s password (修改密码); required first after a one-time password',
       body: PasswordChange,
+      response: { 200: z.object({ changed: z.boolean() }) },
     };
     // The session first (401), then the body (400): authentication runs before Fastify validates.
     const preValidation = async (request: FastifyRequest) => {
