@@ -322,7 +322,9 @@ describe('central API on PostgreSQL', () => {
       const res = await device('POST', '/api/v1/device/heartbeat', heartbeat());
       expect(res.statusCode).toBe(200);
       expect(Math.abs(Date.parse(res.json<{ serverTime: string }>().serverTime) - Date.now())).toBeLessThan(5000);
-      const devices = (await admin('GET', '/devices')).json<{ id: string; queueDepth: number; evaluator: unknown }[]>();
+      const devices = (await admin('GET', '/devices')).json<{
+        items: { id: string; queueDepth: number; evaluator: unknown }[];
+      }>().items;
       expect(devices.find((d) => d.id === deviceId)).toMatchObject({
         queueDepth: 3,
         evaluator: { state: 'connected' },

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../common/ids.js';
 import { WINDOW_MOVE_GRACE_MS } from './scope.js';
-import type { FleetDevice } from '../shared/central-api.js';
+import type { DevicePage } from '../shared/fleet-api.js';
 import {
   batch,
   evaluation,
@@ -31,7 +31,7 @@ describe('device scope on PostgreSQL', () => {
   afterAll(() => h.close());
 
   const fleet = async (id: string) =>
-    (await h.admin('GET', '/devices')).json<FleetDevice[]>().find((d) => d.id === id)!;
+    (await h.admin('GET', '/devices?limit=500')).json<DevicePage>().items.find((d) => d.id === id)!;
   const stored = async (ids: string[]) => h.count(`records WHERE id = ANY('{${ids.join(',')}}'::uuid[])`);
 
   it("refuses a W01 kiosk's records for window W99, another department, another channel or mode, stores none and counts them", async () => {

@@ -14,11 +14,18 @@ import {
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
 } from '../shared/device-auth.js';
-import { DEVICE_OFFLINE_AFTER_MS, type FleetDevice } from '../shared/fleet-api.js';
+import {
+  DEVICE_OFFLINE_AFTER_MS,
+  type DevicePage,
+  type DeviceQuery,
+  type DeviceStatus,
+  type FleetDevice,
+} from '../shared/fleet-api.js';
 import { isUuid } from '../shared/ids.js';
 import { DepartmentScope } from './accounts/department-scope.js';
 import type { CentralDb, Queryable } from './db/database.js';
 import { configSnapshot, currentConfigVersion, type DeviceRow } from './device-config.js';
+import type { FleetStatus } from './fleet-status.js';
 
 export const ENROLLMENT_TTL_MS = 24 * 3600_000;
 /** Enrolment codes avoid letters and digits that are easy to confuse (0/O, 1/I/L). */
@@ -260,29 +267,13 @@ export async function authenticateDevice(
 }
 
 /**
- * Keeps what the kiosk reports. The key map in force and the last reconciliation are absent from older kiosks:
- * then what the centre knew stays.
+ * Takes what the kiosk reports (written with the next flush of `status`: fleet-status.ts) and answers at once with
+ * the server time and the configuration version, read from a snapshot taken after the heartbeat arrived: a change
+ * committed before it is always seen. The key map in force and the last reconciliation are absent from older
+ * kiosks: then what the centre knew stays.
  */
-export async function heartbeat(db: Queryable, device: DeviceRow, body: HeartbeatRequest) {
-  await db.query(
-    `UPDATE devices SET version = $2, last_heartbeat_at = now(), queue_depth = $3, oldest_pending_at = $4, evaluator = $5,
-            key_map = CASE WHEN $6 THEN $7::smallint[] ELSE key_map END,
-            key_map_source = CASE WHEN $6 THEN $8 ELSE key_map_source END,
-            last_reconciled_at = CASE WHEN $9 THEN $10::timestamptz ELSE last_reconciled_at END
-      WHERE id = $1`,
-    [
-      device.id,
-      body.version,
-      body.queueDepth,
-      body.oldestPendingAt,
-      body.evaluator,
-      body.keyMap !== undefined,
-      body.keyMap?.map ?? null,
-      body.keyMap?.source ?? null,
-      body.lastReconciledAt !== undefined,
-      body.lastReconciledAt ?? null,
-    ],
-  );
+export async function heartbeat(db: Queryable, status: FleetStatus, device: DeviceRow, body: HeartbeatRequest) {
+  status.heartbeat(device.id, body);
   return { serverTime: new Date().toISOString(), configVersion: await currentConfigVersion(db) };
 }
 
@@ -305,42 +296,95 @@ export async function revokeDevice(db: Queryable, id: string): Promise<void> {
   if (rows.length === 0) throw new HttpError(404, 'not_found', `no device ${id}`);
 }
 
+const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString();
+  if (!isUuid(id)) throw new HttpError(400, 'invalid_request', 'cursor: not a cursor this API gave out');
+  return id;
+}
+
+/** `text` matched literally inside ILIKE's pattern: its own % _ and \ are not wildcards. */
+const likeContaining = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+
 /**
- * The fleet. Besides what each device last reported: how many of its records were refused (all codes, and per
- * code), how many of its evaluations named a staff number the centre did not know, and its last key test.
+ * One page of the fleet, in id order (UUIDv7: enrolment order), keyset-paged. Besides what each device last
+ * reported: its status (from its last heartbeat by the database's clock), how many of its records were refused (all
+ * codes, and per code), how many of its evaluations named a staff number the centre did not know, and its last key
+ * test: read for the page's devices only, each from an index or a counter (device_counts), never counted over the
+ * evaluations. `counts` are over every device in the scope that matches the filters other than `status`.
  */
-export async function listDevices(db: Queryable, scope: DepartmentScope = DepartmentScope.ALL): Promise<FleetDevice[]> {
+export async function listDevices(
+  db: Queryable,
+  query: DeviceQuery,
+  scope: DepartmentScope = DepartmentScope.ALL,
+): Promise<DevicePage> {
   const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
   // A handler sees the kiosks of its departments' windows (a terminal-mode kiosk belongs to no department).
-  const where =
-    scope.accountId === null
-      ? ''
-      : `WHERE ${scope.departmentIn('(SELECT w.department_code FROM windows w WHERE w.code = d.window_code)', params)}`;
-  const rows = await db.query<FleetDevice & { rejectedByCode: Record<string, number> | null }>(
-    `SELECT d.id, d.mode, d.window_code AS "windowCode", d.name, d.version,
-            CASE WHEN d.revoked_at IS NOT NULL THEN 'revoked'
-                 WHEN d.last_heartbeat_at > now() - make_interval(secs => ${DEVICE_OFFLINE_AFTER_MS / 1000}) THEN 'online'
-                 ELSE 'offline' END AS status,
-            (SELECT w.department_code FROM windows w WHERE w.code = d.window_code) AS "departmentCode", d.enrolled_at AS "enrolledAt",
-            d.revoked_at AS "revokedAt", d.last_heartbeat_at AS "lastHeartbeatAt", d.queue_depth AS "queueDepth",
-            d.oldest_pending_at AS "oldestPendingAt", d.evaluator, d.clock_offset_ms AS "clockOffsetMs",
-            d.key_map AS "keyMap", d.key_map_source AS "keyMapSource", d.last_reconciled_at AS "lastReconciledAt",
-            (SELECT jsonb_object_agg(code, count) FROM device_rejections r WHERE r.device_id = d.id)
-              AS "rejectedByCode",
-            (SELECT count(*) FROM evaluations e WHERE e.device_id = d.id AND e.staff_unknown)
-              AS "unknownStaffEvaluations",
-            (SELECT jsonb_build_object('startedAt', k.started_at, 'endedAt', k.ended_at, 'endedBy', k.ended_by,
-                                       'presses', k.presses)
-               FROM key_tests k WHERE k.device_id = d.id ORDER BY k.ended_at DESC LIMIT 1) AS "lastKeyTest"
-       FROM devices d ${where} ORDER BY d.enrolled_at, d.id`,
+  const matching = [scope.departmentIn('w.department_code', params)];
+  if (query.minQueue !== undefined) matching.push(`d.queue_depth >= ${param(query.minQueue)}`);
+  if (query.departmentCode !== undefined) matching.push(`w.department_code = ${param(query.departmentCode)}`);
+  if (query.q !== undefined) {
+    const pattern = param(likeContaining(query.q));
+    matching.push(`(d.name ILIKE ${pattern} OR d.window_code ILIKE ${pattern})`);
+  }
+  const onPage = ['TRUE'];
+  if (query.status !== undefined) onPage.push(`status = ${param(query.status)}`);
+  if (query.cursor !== undefined) onPage.push(`id > ${param(decodeCursor(query.cursor))}::uuid`);
+  const offlineAfter = param(DEVICE_OFFLINE_AFTER_MS);
+  const limit = param(query.limit + 1);
+  const rows = await db.query<
+    Omit<FleetDevice, 'rejectedRecords'> & {
+      rejectedByCode: Record<string, number> | null;
+      counts: Record<DeviceStatus, number>;
+    }
+  >(
+    `WITH matching AS MATERIALIZED (
+       SELECT d.id, w.department_code,
+              CASE WHEN d.revoked_at IS NOT NULL THEN 'revoked'
+                   WHEN d.last_heartbeat_at > now() - ${offlineAfter}::integer * interval '1 millisecond'
+                     THEN 'online'
+                   ELSE 'offline' END AS status
+         FROM devices d LEFT JOIN windows w ON w.code = d.window_code
+        WHERE ${matching.join(' AND ')}),
+     counts AS (
+       SELECT jsonb_build_object('online', count(*) FILTER (WHERE status = 'online'),
+                                 'offline', count(*) FILTER (WHERE status = 'offline'),
+                                 'revoked', count(*) FILTER (WHERE status = 'revoked')) AS counts
+         FROM matching),
+     page AS (SELECT * FROM matching WHERE ${onPage.join(' AND ')} ORDER BY id LIMIT ${limit})
+     SELECT c.counts, p.*
+       FROM counts c
+       LEFT JOIN LATERAL (
+         SELECT d.id, d.mode, d.window_code AS "windowCode", pg.department_code AS "departmentCode", d.name,
+                pg.status, d.version, d.enrolled_at AS "enrolledAt", d.revoked_at AS "revokedAt",
+                d.last_heartbeat_at AS "lastHeartbeatAt", d.queue_depth AS "queueDepth",
+                d.oldest_pending_at AS "oldestPendingAt", d.evaluator, d.clock_offset_ms AS "clockOffsetMs",
+                d.key_map AS "keyMap", d.key_map_source AS "keyMapSource", d.last_reconciled_at AS "lastReconciledAt",
+                (SELECT jsonb_object_agg(code, count) FROM device_rejections r WHERE r.device_id = d.id)
+                  AS "rejectedByCode",
+                coalesce((SELECT n.unknown_staff_evaluations FROM device_counts n WHERE n.device_id = d.id), 0)
+                  AS "unknownStaffEvaluations",
+                (SELECT jsonb_build_object('startedAt', k.started_at, 'endedAt', k.ended_at, 'endedBy', k.ended_by,
+                                           'presses', k.presses)
+                   FROM key_tests k WHERE k.device_id = d.id ORDER BY k.ended_at DESC LIMIT 1) AS "lastKeyTest"
+           FROM page pg JOIN devices d ON d.id = pg.id) p ON true
+      ORDER BY p.id`,
     params,
   );
-  return rows.map((row) => {
-    const byCode = Object.fromEntries(Object.entries(row.rejectedByCode ?? {}).map(([k, v]) => [k, Number(v)]));
+  const counts = rows[0]!.counts;
+  const found = rows.filter((row) => row.id !== null);
+  const items = found.slice(0, query.limit).map(({ counts: _, rejectedByCode, ...row }): FleetDevice => {
+    const byCode = Object.fromEntries(Object.entries(rejectedByCode ?? {}).map(([k, v]) => [k, Number(v)]));
     return {
       ...row,
       rejectedByCode: byCode,
       rejectedRecords: Object.values(byCode).reduce((sum, n) => sum + n, 0),
     };
   });
+  const nextCursor = found.length > query.limit ? encodeCursor(items.at(-1)!.id) : null;
+  return { items, nextCursor, counts };
 }

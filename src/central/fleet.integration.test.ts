@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../common/ids.js';
-import type { FleetDevice } from '../shared/central-api.js';
+import type { DevicePage } from '../shared/fleet-api.js';
 import { batch, evaluation, outcomes, startHarness, strayPress, type Harness } from './test-support/api-harness.js';
 
 const heartbeat = (extra: Record<string, unknown> = {}) => ({
@@ -23,7 +23,8 @@ describe('the fleet on PostgreSQL', () => {
   });
   afterAll(() => h.close());
 
-  const mine = async () => (await h.admin('GET', '/devices')).json<FleetDevice[]>().find((d) => d.id === h.kiosk.id)!;
+  const mine = async () =>
+    (await h.admin('GET', '/devices?limit=500')).json<DevicePage>().items.find((d) => d.id === h.kiosk.id)!;
 
   it("shows the heartbeat's key map in force, its source and the last reconciliation", async () => {
     const reconciled = '2026-11-30T02:00:00.000Z';

@@ -149,14 +149,9 @@ async function writeBatch(
     seen.add(one.record.id);
   }
   const records = unique.map((v) => v.record);
+  // The device row is not touched: its clock offset goes with its heartbeats (fleet-status.ts), so that a batch
+  // holds no lock a heartbeat's write would wait for.
   const statements = recordStatements(sealer, device, catalogue, clockOffsetMs, records);
-  if (clockOffsetMs !== null) {
-    statements.push({
-      sql: 'UPDATE devices SET clock_offset_ms = $2 WHERE id = $1',
-      params: [device.id, clockOffsetMs],
-    });
-  }
-  // Each kind's statement returns its new ids; the UPDATE returns nothing.
   const fresh = new Set((await db.batch<{ id: string }>(statements)).flat().map((row) => row.id));
   for (const { index, record } of unique) {
     results[index] = { id: record.id, status: fresh.has(record.id) ? 'accepted' : 'duplicate' };

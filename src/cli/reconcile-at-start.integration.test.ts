@@ -56,8 +56,8 @@ it('a kiosk whose last reconciliation is more than a day old reconciles at start
   await waitFor(
     'the fleet list to show it',
     async () => {
-      const devices = (await central.admin('GET', '/devices')).body as { lastReconciledAt: string | null }[];
-      return devices.some(
+      const devices = (await central.admin('GET', '/devices')).body as { items: { lastReconciledAt: string | null }[] };
+      return devices.items.some(
         (d) => d.lastReconciledAt !== null && Date.parse(d.lastReconciledAt) === Date.parse(reconciledAt),
       );
     },

@@ -145,8 +145,8 @@ describe('sync agent against a real central system', () => {
     expect(Math.abs(agent.status().clockOffsetMs!)).toBeLessThan(1000);
     const devices = (await (
       await fetch(`${central.url}/api/v1/admin/devices`, { headers: { authorization: `Bearer ${central.adminToken}` } })
-    ).json()) as { lastHeartbeatAt: string | null; queueDepth: number }[];
-    expect(devices[0]!.lastHeartbeatAt).not.toBeNull();
+    ).json()) as { items: { lastHeartbeatAt: string | null; queueDepth: number }[] };
+    expect(devices.items[0]!.lastHeartbeatAt).not.toBeNull();
   });
 
   it('shows the centre offline, with the reason, while it is down, and catches up when it is back', async () => {

@@ -41,7 +41,7 @@ type FleetDevice = {
   keyMapSource: string | null;
   lastKeyTest: Record<string, unknown> | null;
 };
-const fleet = async () => ((await admin('GET', '/devices')) as FleetDevice[])[0]!;
+const fleet = async () => ((await admin('GET', '/devices')) as { items: FleetDevice[] }).items[0]!;
 
 beforeAll(async () => {
   dir = tempDir('hcp-reporting-');

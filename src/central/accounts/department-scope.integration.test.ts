@@ -59,7 +59,7 @@ describe('department scoping of a handler', () => {
   const seen = async (who: string) => {
     const evaluations = (await get(who, '/evaluations')).json<{ items: { departmentCode: string }[] }>();
     const stats = (await get(who, '/stats?groupBy=staff')).json<{ groups: { key: string }[] }>();
-    const devices = (await get(who, '/devices')).json<{ windowCode: string }[]>();
+    const devices = (await get(who, '/devices')).json<{ items: { windowCode: string }[] }>().items;
     const staff = (await get(who, '/staff')).json<{ staffNo: string }[]>();
     return {
       evaluations: evaluations.items.map((e) => e.departmentCode).sort(),
