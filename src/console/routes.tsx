@@ -21,6 +21,7 @@ import { ConsoleLayout, RequireAbility } from './layout/console-layout.js';
 import { NotFoundState } from './components/page-frame.js';
 import { LoginPage } from './pages/login/login-page.js';
 import { PasswordPage } from './pages/password/password-page.js';
+import './pages/config/menu-messages.js';
 
 /** One page of the console. */
 export interface ConsolePage {
@@ -57,6 +58,27 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     ability: 'devices.read',
     icon: <DesktopOutlined />,
     load: () => import('./pages/devices/devices-page.js').then((m) => m.DevicesPage),
+  },
+  {
+    path: 'config',
+    labelKey: 'menu.config',
+    ability: 'catalogue.read',
+    icon: <SettingOutlined />,
+    load: () => import('./pages/config/config-page.js').then((m) => m.ConfigPage),
+  },
+  {
+    path: 'accounts',
+    labelKey: 'menu.accounts',
+    ability: 'accounts.manage',
+    icon: <TeamOutlined />,
+    load: () => import('./pages/accounts/accounts-page.js').then((m) => m.AccountsPage),
+  },
+  {
+    path: 'audit',
+    labelKey: 'menu.audit',
+    ability: 'audit.read',
+    icon: <AuditOutlined />,
+    load: () => import('./pages/audit/audit-page.js').then((m) => m.AuditPage),
   },
 ];
 

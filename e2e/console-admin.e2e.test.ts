@@ -1,0 +1,225 @@
+/**
+ * The console's 配置, 账号 and 审计 end to end (issue 15), in Debian's Chromium against a real central process on
+ * PostgreSQL: an admin creates a department, a window and a staff member (validated inline, in Chinese), resets
+ * the PIN, imports a workbook with one bad row (the report shows it and nothing is imported) then a good one,
+ * creates a handler account and an API key (each secret shown once); the audit page lists these actions with the
+ * actor, and its export downloads an .xlsx that exceljs reads back with those rows. Screenshots at 1920×1080.
+ */
+import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditRecord } from '../src/shared/audit.js';
+import { XLSX_CONTENT_TYPE } from '../src/shared/excel.js';
+import { shot, startConsoleCentre, type ConsoleCentre } from './console-harness.js';
+
+let centre: ConsoleCentre;
+let page: Page;
+const ADMIN = 'hall-admin';
+
+/** antd spaces a two-character Chinese button (保 存) and names its icon first (plus 新建部门): match the words. */
+const words = (text: string) => new RegExp(`(^|\\s)${[...text].join('\\s*')}\\s*$`);
+const button = (scope: Page | Locator, text: string) => scope.getByRole('button', { name: words(text) });
+const dialog = (title: string | RegExp) => page.getByRole('dialog').filter({ hasText: title });
+
+/** Opens the antd Select labelled `label` in `scope` and picks the option `option`. */
+async function pick(scope: Locator, label: string, option: string): Promise<void> {
+  await scope.getByLabel(label).click();
+  await page
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')
+    .getByTitle(option, { exact: true })
+    .click();
+}
+
+async function workbook(rows: (string | number)[][]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const sheet = wb.addWorksheet('人员');
+  for (const row of rows) sheet.addRow(row);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+beforeAll(async () => {
+  centre = await startConsoleCentre();
+  page = await centre.signInAs('admin', { username: ADMIN, path: 'config' });
+});
+
+afterAll(async () => {
+  await centre?.close();
+});
+
+describe('the console: 配置, 账号 and 审计', () => {
+  it('creates a department, a window and a staff member, validating inline in Chinese', async () => {
+    await page.getByRole('tab', { name: '部门' }).waitFor();
+    await button(page, '新建部门').click();
+    const form = dialog('新建部门');
+    await form.getByLabel('部门编码').fill('人 社');
+    await form.getByLabel('部门名称').fill('人力资源和社会保障局');
+    await button(form, '保存').click();
+    await form.getByText('只能包含字母、数字和 _ . : -').waitFor();
+    await form.getByLabel('部门编码').fill('RS');
+    await button(form, '保存').click();
+    await page.getByRole('cell', { name: '人力资源和社会保障局' }).waitFor();
+    await shot(page, 'config');
+
+    await page.getByRole('tab', { name: '窗口' }).click();
+    await button(page, '新建窗口').click();
+    const window = dialog('新建窗口');
+    await window.getByLabel('窗口编号').fill('W09');
+    await window.getByLabel('窗口名称').fill('9号窗口');
+    await pick(window, '所属部门', '人力资源和社会保障局（RS）');
+    await button(window, '保存').click();
+    await page.getByRole('cell', { name: '9号窗口' }).waitFor();
+
+    await page.getByRole('tab', { name: '人员' }).click();
+    await button(page, '新建人员').click();
+    const staff = dialog('新建人员');
+    await staff.getByLabel('工号').fill('5001');
+    await staff.getByLabel('姓名').fill('陈静');
+    await pick(staff, '所属部门', '人力资源和社会保障局（RS）');
+    await staff.getByLabel('PIN', { exact: true }).fill('24');
+    await staff.getByLabel('再次输入 PIN').fill('2468');
+    await button(staff, '保存').click();
+    await staff.getByText('应为 4 至 8 位数字').waitFor();
+    await staff.getByText('两次输入的 PIN 不一致').waitFor();
+    await staff.getByLabel('PIN', { exact: true }).fill('2468');
+    await button(staff, '保存').click();
+    await page.getByRole('cell', { name: '陈静' }).waitFor();
+    const listed = await centre.admin('GET', '/staff/5001');
+    expect(listed.body).toMatchObject({ staffNo: '5001', departmentCode: 'RS', active: true });
+  });
+
+  it('resets a PIN typed twice, never showing it', async () => {
+    const row = page.getByRole('row').filter({ hasText: '陈静' });
+    await button(row, '重置 PIN').click();
+    const reset = dialog('重置 陈静（5001）的 PIN');
+    await reset.getByLabel('PIN', { exact: true }).fill('1357');
+    await reset.getByLabel('再次输入 PIN').fill('1357');
+    expect(await reset.getByLabel('PIN', { exact: true }).getAttribute('type')).toBe('password');
+    await shot(page, 'config-pin-reset');
+    await button(reset, '重置').click();
+    await page.getByText('陈静 的 PIN 已重置').waitFor();
+    await reset.waitFor({ state: 'detached' });
+    // Nowhere on the page, nor left in an input.
+    expect(await page.locator('body').innerText()).not.toContain('1357');
+    for (const input of await page.locator('input').all()) expect(await input.inputValue()).not.toMatch(/1357|2468/);
+    await shot(page, 'config-staff');
+  });
+
+  it('imports a workbook with one bad row (reported, nothing imported), then a good one', async () => {
+    await page.getByRole('tab', { name: 'Excel 导入' }).click();
+    const template = page.getByRole('link', { name: /下载模板/ });
+    expect(await template.getAttribute('href')).toBe('/api/v1/admin/imports/staff/template.xlsx');
+    const header = ['工号', '姓名', '部门编码', '初始PIN'];
+    const bad = await workbook([header, ['5101', '周敏', 'RS', '0101'], ['5102', '吴刚', 'NOPE', '0202']]);
+    await page
+      .locator('input[type=file]')
+      .setInputFiles({ name: '人员.xlsx', mimeType: XLSX_CONTENT_TYPE, buffer: bad });
+    await page.getByTestId('import-file').getByText('人员.xlsx').waitFor();
+    await button(page, '导入').click();
+    await page.getByTestId('import-outcome').getByText('有 1 行错误，整个文件都没有导入').waitFor();
+    const errorRow = page.getByRole('row').filter({ hasText: '5102' });
+    await errorRow.getByText('没有编码为 NOPE 的部门').waitFor();
+    await shot(page, 'config-import');
+    expect((await centre.admin('GET', '/staff/5101')).status).toBe(404);
+
+    const good = await workbook([header, ['5101', '周敏', 'RS', '0101'], ['5102', '吴刚', 'RS', '0202']]);
+    await page
+      .locator('input[type=file]')
+      .setInputFiles({ name: '人员-改.xlsx', mimeType: XLSX_CONTENT_TYPE, buffer: good });
+    await button(page, '导入').click();
+    await page.getByTestId('import-outcome').getByText('已导入').waitFor();
+    expect((await centre.admin('GET', '/staff/5102')).body).toMatchObject({ name: '吴刚', departmentCode: 'RS' });
+  });
+
+  it('shows the hall settings', async () => {
+    await page.getByRole('tab', { name: '大厅设置' }).click();
+    await page.getByLabel('评价等待时间').waitFor();
+    await shot(page, 'config-settings');
+  });
+
+  it('creates a handler account and an API key, each secret shown once', async () => {
+    await page.getByRole('menu').getByText('账号').click();
+    await button(page, '新建账号').click();
+    const form = dialog('新建账号');
+    await form.getByLabel('登录名').fill('rs-handler');
+    await form.getByLabel('姓名').fill('刘办理');
+    await pick(form, '角色', '部门办理人');
+    await pick(form, '部门', '人力资源和社会保障局');
+    await button(form, '保存').click();
+    const secret = page.getByTestId('one-time-secret');
+    await secret.waitFor();
+    expect(await secret.locator('code').textContent()).toMatch(/^[A-Za-z0-9]{16}$/);
+    await shot(page, 'accounts-created');
+    await button(dialog('账号 rs-handler 已创建'), '我已记下').click();
+    const row = page.getByRole('row').filter({ hasText: 'rs-handler' });
+    await row.getByText('部门办理人').waitFor();
+    await row.getByText('人力资源和社会保障局').waitFor();
+    await shot(page, 'accounts');
+
+    await page.getByRole('tab', { name: 'API 密钥' }).click();
+    await button(page, '新建 API 密钥').click();
+    const keyForm = dialog('新建 API 密钥');
+    await keyForm.getByLabel('名称').fill('办件系统对接');
+    await pick(keyForm, '权限范围', '领导');
+    await button(keyForm, '创建').click();
+    await page
+      .getByTestId('one-time-secret')
+      .locator('code')
+      .getByText(/^hcpk_/)
+      .waitFor();
+    await button(dialog('办件系统对接'), '我已记下').click();
+    await page.getByRole('row').filter({ hasText: '办件系统对接' }).getByText('从未使用').waitFor();
+    await shot(page, 'accounts-keys');
+  });
+
+  it('lists these actions in the audit log with their actor, and exports them to an .xlsx', async () => {
+    await page.getByRole('menu').getByText('审计').click();
+    for (const action of ['新建配置项', '修改配置项', 'Excel 导入', '新建账号', '新建 API 密钥']) {
+      await page.getByRole('row').filter({ hasText: action }).filter({ hasText: ADMIN }).first().waitFor();
+    }
+    await shot(page, 'audit');
+
+    const api = (await centre.admin('GET', '/audit?actor=hall-admin&limit=500')).body as { entries: AuditRecord[] };
+    const mine = api.entries.map((e) => `${e.action} ${e.target ?? ''}`);
+    expect(mine).toEqual(
+      expect.arrayContaining([
+        'catalog.created departments:RS',
+        'catalog.created windows:W09',
+        'catalog.created staff:5001',
+        'catalog.updated staff:5001',
+        'catalog.imported staff:*',
+        expect.stringMatching(/^account\.created account:/),
+        expect.stringMatching(/^api_key\.created api_key:/),
+      ]),
+    );
+    // The PIN reset is there as a PIN set, with no PIN.
+    const pinReset = api.entries.find((e) => e.action === 'catalog.updated' && e.target === 'staff:5001')!;
+    expect(pinReset.summary).toMatchObject({ pinSet: true });
+    expect(JSON.stringify(api.entries)).not.toMatch(/1357|2468|0101/);
+
+    await page.getByLabel('操作者').fill(ADMIN);
+    await button(page, '查询').click();
+    const download = page.waitForEvent('download');
+    await page.getByTestId('audit-export').click();
+    const file = await (await download).path();
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(readFileSync(file) as unknown as ExcelJS.Buffer);
+    const sheet = wb.getWorksheet('审计日志')!;
+    const rows: string[] = [];
+    sheet.eachRow((row, n) => {
+      if (n > 1) rows.push(`${row.getCell(4).text} ${row.getCell(6).text} ${row.getCell(7).text}`);
+    });
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        `${ADMIN} catalog.created departments:RS`,
+        `${ADMIN} catalog.imported staff:*`,
+        expect.stringMatching(new RegExp(`^${ADMIN} account\\.created account:`)),
+        expect.stringMatching(new RegExp(`^${ADMIN} api_key\\.created api_key:`)),
+      ]),
+    );
+    expect(rows.every((r) => r.startsWith(`${ADMIN} `))).toBe(true);
+    // The export itself is in the log, with its filter.
+    const newest = (await centre.admin('GET', '/audit?action=audit.exported')).body as { entries: AuditRecord[] };
+    expect(newest.entries[0]).toMatchObject({ actor: { name: ADMIN }, summary: { filters: { actor: ADMIN } } });
+  });
+});
