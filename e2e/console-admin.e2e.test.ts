@@ -31,6 +31,12 @@ async function pick(scope: Locator, label: string, option: string): Promise<void
     .click();
 }
 
+/** A screenshot once the toasts of the last action have gone (they last a few seconds), so the page shows calm. */
+async function calmShot(name: string): Promise<void> {
+  await page.locator('.ant-message-notice').first().waitFor({ state: 'detached' });
+  await shot(page, name);
+}
+
 async function workbook(rows: (string | number)[][]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const sheet = wb.addWorksheet('人员');
@@ -59,7 +65,7 @@ describe('the console: 配置, 账号 and 审计', () => {
     await form.getByLabel('部门编码').fill('RS');
     await button(form, '保存').click();
     await page.getByRole('cell', { name: '人力资源和社会保障局' }).waitFor();
-    await shot(page, 'config');
+    await calmShot('config');
 
     await page.getByRole('tab', { name: '窗口' }).click();
     await button(page, '新建窗口').click();
@@ -95,14 +101,14 @@ describe('the console: 配置, 账号 and 审计', () => {
     await reset.getByLabel('PIN', { exact: true }).fill('1357');
     await reset.getByLabel('再次输入 PIN').fill('1357');
     expect(await reset.getByLabel('PIN', { exact: true }).getAttribute('type')).toBe('password');
-    await shot(page, 'config-pin-reset');
+    await calmShot('config-pin-reset');
     await button(reset, '重置').click();
     await page.getByText('陈静 的 PIN 已重置').waitFor();
     await reset.waitFor({ state: 'detached' });
     // Nowhere on the page, nor left in an input.
     expect(await page.locator('body').innerText()).not.toContain('1357');
     for (const input of await page.locator('input').all()) expect(await input.inputValue()).not.toMatch(/1357|2468/);
-    await shot(page, 'config-staff');
+    await calmShot('config-staff');
   });
 
   it('imports a workbook with one bad row (reported, nothing imported), then a good one', async () => {
@@ -119,7 +125,7 @@ describe('the console: 配置, 账号 and 审计', () => {
     await page.getByTestId('import-outcome').getByText('有 1 行错误，整个文件都没有导入').waitFor();
     const errorRow = page.getByRole('row').filter({ hasText: '5102' });
     await errorRow.getByText('没有编码为 NOPE 的部门').waitFor();
-    await shot(page, 'config-import');
+    await calmShot('config-import');
     expect((await centre.admin('GET', '/staff/5101')).status).toBe(404);
 
     const good = await workbook([header, ['5101', '周敏', 'RS', '0101'], ['5102', '吴刚', 'RS', '0202']]);
@@ -134,7 +140,7 @@ describe('the console: 配置, 账号 and 审计', () => {
   it('shows the hall settings', async () => {
     await page.getByRole('tab', { name: '大厅设置' }).click();
     await page.getByLabel('评价等待时间').waitFor();
-    await shot(page, 'config-settings');
+    await calmShot('config-settings');
   });
 
   it('creates a handler account and an API key, each secret shown once', async () => {
@@ -149,12 +155,12 @@ describe('the console: 配置, 账号 and 审计', () => {
     const secret = page.getByTestId('one-time-secret');
     await secret.waitFor();
     expect(await secret.locator('code').textContent()).toMatch(/^[A-Za-z0-9]{16}$/);
-    await shot(page, 'accounts-created');
+    await calmShot('accounts-created');
     await button(dialog('账号 rs-handler 已创建'), '我已记下').click();
     const row = page.getByRole('row').filter({ hasText: 'rs-handler' });
     await row.getByText('部门办理人').waitFor();
     await row.getByText('人力资源和社会保障局').waitFor();
-    await shot(page, 'accounts');
+    await calmShot('accounts');
 
     await page.getByRole('tab', { name: 'API 密钥' }).click();
     await button(page, '新建 API 密钥').click();
@@ -169,7 +175,7 @@ describe('the console: 配置, 账号 and 审计', () => {
       .waitFor();
     await button(dialog('办件系统对接'), '我已记下').click();
     await page.getByRole('row').filter({ hasText: '办件系统对接' }).getByText('从未使用').waitFor();
-    await shot(page, 'accounts-keys');
+    await calmShot('accounts-keys');
   });
 
   it('lists these actions in the audit log with their actor, and exports them to an .xlsx', async () => {
@@ -177,7 +183,12 @@ describe('the console: 配置, 账号 and 审计', () => {
     for (const action of ['新建配置项', '修改配置项', 'Excel 导入', '新建账号', '新建 API 密钥']) {
       await page.getByRole('row').filter({ hasText: action }).filter({ hasText: ADMIN }).first().waitFor();
     }
-    await shot(page, 'audit');
+    await calmShot('audit');
+    // Usable at 1280×720 as well: nothing wider than the window.
+    await page.setViewportSize({ width: 1280, height: 720 });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1280);
+    await shot(page, 'audit-1280x720');
+    await page.setViewportSize({ width: 1920, height: 1080 });
 
     const api = (await centre.admin('GET', '/audit?actor=hall-admin&limit=500')).body as { entries: AuditRecord[] };
     const mine = api.entries.map((e) => `${e.action} ${e.target ?? ''}`);
