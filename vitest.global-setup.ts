@@ -16,12 +16,23 @@ declare module 'vitest' {
   }
 }
 
+/** The console as `npm run build` makes it: Vitest's NODE_ENV=test would give it React's development build. */
+async function buildConsole(): Promise<void> {
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: 'vite.console.config.ts', logLevel: 'warn', mode: 'production' });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   // The browser tests load the built screens from dist/renderer, and the centre's console from dist/console.
   await build({ logLevel: 'warn' });
-  await build({ configFile: 'vite.console.config.ts', logLevel: 'warn' });
+  await buildConsole();
   const cluster = await startPgCluster();
   project.provide('pgUrl', cluster.url);
   project.provide('pgPort', cluster.port);

@@ -6,7 +6,7 @@
  * test-results/screenshots/console-<name>.png.
  */
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { DeviceIdentity } from '../src/common/device-identity.js';
 import { freePort } from '../src/common/test-support/fault-proxy.js';
@@ -59,6 +59,17 @@ export interface ConsoleCentre {
 /** test-results/screenshots/console-<name>.png */
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `console-${name}.png`) });
+}
+
+/** A computed CSS property of the element (the tests' tsconfig has no DOM types: the page's window, untyped). */
+export function cssOf(locator: Locator, property: string): Promise<string> {
+  type Window = { getComputedStyle(element: unknown): Record<string, string> };
+  return locator.evaluate((e, p) => (globalThis as unknown as Window).getComputedStyle(e)[p] ?? '', property);
+}
+
+/** The nonce of each <style> element of the page (a nonce is hidden from getAttribute once applied). */
+export function styleNonces(page: Page): Promise<string[]> {
+  return page.locator('style').evaluateAll((els) => els.map((e) => (e as unknown as { nonce: string }).nonce));
 }
 
 /** The one-time password of the first start's line on stderr, once it is there. */

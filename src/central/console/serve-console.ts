@@ -11,7 +11,7 @@
  *   gives antd the nonce (a meta tag, read by main.tsx into `ConfigProvider csp`), so no 'unsafe-inline' is needed.
  *   A fresh nonce per answer: it is only worth something if it cannot be guessed. See docs/security.md.
  * - Without a build (dist/console/index.html missing), /console/ answers 503 with a page saying to run
- *   `npm run build`.
+ *   `npm run build` (and restart the centre: the assets' folder is mounted at start).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -44,10 +44,10 @@ const MISSING_BUILD = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>管理后台未构建 · Console not built</title></head>
 <body style="font-family:sans-serif;max-width:40em;margin:4em auto;line-height:1.6">
 <h1>管理后台尚未构建</h1>
-<p>中心服务器找不到管理后台的页面文件（dist/console）。请在程序目录运行 <code>npm run build</code>，然后刷新本页。</p>
+<p>中心服务器找不到管理后台的页面文件（dist/console）。请在程序目录运行 <code>npm run build</code>，再重启中心服务（hcp central）。</p>
 <h2>The console is not built</h2>
 <p>The central server cannot find the console's files (dist/console). Run <code>npm run build</code> in the
-program's folder, then reload this page.</p>
+program's folder, then restart the centre (hcp central).</p>
 </body></html>`;
 
 /** Registers /console/ on `app` (its own plugin scope). `dir` is for tests; the build's folder by default. */
@@ -55,14 +55,21 @@ export function registerConsole(app: FastifyInstance, dir = CONSOLE_DIST): void 
   void app.register(async (scope) => {
     const indexFile = `${dir}/index.html`;
     const built = existsSync(indexFile);
-    // Read once: a new build comes with a restart of the centre (and index.html is small).
-    const indexHtml = built ? readFileSync(indexFile, 'utf8') : null;
+    // Read at every page load (it is small): a page of an earlier build would name assets a new build removed.
+    const readIndex = () => {
+      try {
+        return readFileSync(indexFile, 'utf8');
+      } catch {
+        return null;
+      }
+    };
 
     const page = async (request: FastifyRequest, reply: FastifyReply) => {
       const path = request.url.split('?')[0]!;
       const last = path.slice(path.lastIndexOf('/') + 1);
       // A file that is not there (it has an extension), not a page of the app.
       if (last.includes('.')) return reply.callNotFound();
+      const indexHtml = readIndex();
       if (indexHtml === null) {
         return reply.code(503).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(MISSING_BUILD);
       }

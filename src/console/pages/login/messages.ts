@@ -10,7 +10,7 @@ addMessages({
     'login.required.username': '请输入用户名',
     'login.required.password': '请输入密码',
     'login.bad_credentials': '用户名或密码错误。连续 {max} 次错误将锁定账号 {minutes} 分钟。',
-    'login.locked': '账号已锁定：连续多次登录失败。请在 {left} 后（{until}）再试，或请系统管理员重置密码。',
+    'login.locked': '账号已锁定：连续多次登录失败。请在 {left}后（{until}）再试，或请系统管理员重置密码。',
     'login.locked.unknown': '账号已锁定：连续多次登录失败。请 {minutes} 分钟后再试，或请系统管理员重置密码。',
     'login.rate_limited': '登录尝试过于频繁，请一分钟后再试。',
     'login.expired': '登录已失效（长时间未操作，或已超过最长登录时间），请重新登录。',

@@ -25,7 +25,6 @@ addMessages({
     'overview.oldestPending.since': '{time}（{ago}）',
     'overview.toDevices': '查看设备',
     'overview.asOf': '数据截至 {time}',
-    'overview.refresh': '刷新',
   },
   en: {
     'overview.description':
@@ -51,6 +50,5 @@ addMessages({
     'overview.oldestPending.since': '{time} ({ago})',
     'overview.toDevices': 'See the kiosks',
     'overview.asOf': 'Figures as of {time}',
-    'overview.refresh': 'Refresh',
   },
 });

@@ -131,7 +131,7 @@ export function OverviewPage() {
             </Typography.Text>
           ) : null}
           <Button icon={<ReloadOutlined />} onClick={() => void overview.refetch()} loading={overview.isFetching}>
-            {t('overview.refresh')}
+            {t('common.refresh')}
           </Button>
         </Flex>
       }
