@@ -160,6 +160,9 @@ describe('the console: 配置, 账号 and 审计', () => {
     const row = page.getByRole('row').filter({ hasText: 'rs-handler' });
     await row.getByText('部门办理人').waitFor();
     await row.getByText('人力资源和社会保障局').waitFor();
+    await row.getByText('从未登录').waitFor();
+    // The admin signed in: its last login is shown, not 从未登录.
+    expect(await page.getByRole('row').filter({ hasText: ADMIN }).textContent()).not.toContain('从未登录');
     await calmShot('accounts');
 
     await page.getByRole('tab', { name: 'API 密钥' }).click();

@@ -16,6 +16,8 @@ export interface Account {
   disabled: boolean;
   lockedUntil: string | null;
   createdAt: string;
+  /** Its last successful login (from the audit log), or null if it never logged in. */
+  lastLoginAt: string | null;
 }
 
 /** The answer of POST /api/v1/auth/login (and of POST /api/v1/auth/ticket, and GET /api/v1/auth/me). */

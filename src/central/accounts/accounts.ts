@@ -51,11 +51,15 @@ interface AccountRow {
   disabled_at: Date | null;
   locked_until: Date | null;
   created_at: Date;
+  last_login_at: Date | null;
 }
 
 const SELECT_ACCOUNT = `
   SELECT a.id, a.username, a.display_name, a.role, a.must_change_password, a.disabled_at, a.locked_until,
          a.created_at,
+         -- The newest login entry of the account: a short backward walk of the log's target index.
+         (SELECT l.at FROM audit_log l WHERE l.target = 'account:' || a.id AND l.action = 'auth.login'
+           ORDER BY l.seq DESC LIMIT 1) AS last_login_at,
          coalesce((SELECT array_agg(d.department_code ORDER BY d.department_code)
                      FROM account_departments d WHERE d.account_id = a.id), '{}') AS departments
     FROM accounts a`;
@@ -71,6 +75,7 @@ function toAccount(row: AccountRow): Account {
     disabled: row.disabled_at !== null,
     lockedUntil: row.locked_until && row.locked_until > new Date() ? row.locked_until.toISOString() : null,
     createdAt: row.created_at.toISOString(),
+    lastLoginAt: row.last_login_at?.toISOString() ?? null,
   };
 }
 

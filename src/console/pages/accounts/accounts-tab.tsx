@@ -160,6 +160,11 @@ export function AccountsTab() {
               { title: t('accounts.status'), key: 'status', render: (_, a) => <StatusTag account={a} /> },
               { title: t('accounts.createdAt'), dataIndex: 'createdAt', render: (v: string) => beijingTime(v) },
               {
+                title: t('accounts.lastLogin'),
+                dataIndex: 'lastLoginAt',
+                render: (v: string | null) => (v ? beijingTime(v) : t('accounts.neverLoggedIn')),
+              },
+              {
                 title: t('config.actions'),
                 key: 'actions',
                 render: (_, a) => (
