@@ -110,7 +110,10 @@ const header = (headers: SignedRequest['headers'], name: string) => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-/** How long a device is known without asking the database again. */
+/**
+ * How old what is known of the devices may be: a revocation by another central process on the same database counts
+ * within this long. One query for the whole fleet asks for it again (`KnownDevices`), not one per device.
+ */
 export const DEVICE_CACHE_MS = 10_000;
 /**
  * How long an id the database does not know stays unknown without asking again: a caller repeating one id costs
@@ -123,14 +126,16 @@ export const UNKNOWN_DEVICE_CACHE_SIZE = 10_000;
 interface KnownDevice {
   device: DeviceRow;
   key: KeyObject;
-  until: number;
+  /** When the query it was read by (or the last sweep covering it) began. */
+  readAt: number;
 }
 
 /**
  * The devices requests come from, kept in memory: a request is checked without a query, which would wait for a
  * pool connection while batches are being stored, and cost a round trip to the database for every request. Of what a
- * request needs, only revocation ever changes: `forget` it when revoking through this centre, and it counts from
- * the next request; a revocation by another process on the same database counts within DEVICE_CACHE_MS.
+ * request needs, only revocation ever changes (and only one way): `forget` a device when revoking it through this
+ * centre, and it counts from the next request. What other processes revoked is asked for every DEVICE_CACHE_MS in one
+ * query for every device known (`sweep`), so that a fleet heartbeating every 30 s costs no query per heartbeat.
  */
 export class KnownDevices {
   private readonly known = new Map<string, KnownDevice>();
@@ -138,12 +143,18 @@ export class KnownDevices {
   private readonly unknown = new Map<string, number>();
   /** Bumped by `forget`: a lookup that began before it does not keep what it read. */
   private generation = 0;
+  /** The sweep under way. */
+  private sweeping: { done: Promise<void> } | undefined;
 
   constructor(private readonly db: Queryable) {}
 
   async find(id: string, now: number): Promise<KnownDevice | undefined> {
     const hit = this.known.get(id);
-    if (hit && hit.until > now) return hit;
+    if (hit) {
+      if (hit.readAt + DEVICE_CACHE_MS > now) return hit;
+      await this.sweep(now);
+      return this.known.get(id) ?? this.find(id, now);
+    }
     const miss = this.unknown.get(id);
     if (miss !== undefined && miss > now) return undefined;
     const generation = this.generation;
@@ -156,7 +167,7 @@ export class KnownDevices {
       if (generation === this.generation) this.rememberUnknown(id, now);
       return undefined;
     }
-    const known = { device, key: parsePublicKey(device.publicKey), until: now + DEVICE_CACHE_MS };
+    const known = { device, key: parsePublicKey(device.publicKey), readAt: now };
     if (generation === this.generation) this.known.set(id, known);
     return known;
   }
@@ -168,10 +179,80 @@ export class KnownDevices {
     this.generation += 1;
   }
 
+  /**
+   * Reads which devices are revoked, once for every device known (concurrent callers share one query): each one
+   * known when it began is then as fresh as it. A revoked kiosk stays revoked, so a sweep can only add revocations.
+   */
+  private sweep(now: number): Promise<void> {
+    if (this.sweeping) return this.sweeping.done;
+    const done = (async () => {
+      try {
+        const revoked = await this.db.query<{ id: string; revokedAt: Date }>(
+          'SELECT id::text AS id, revoked_at AS "revokedAt" FROM devices WHERE revoked_at IS NOT NULL',
+        );
+        const byId = new Map(revoked.map((r) => [r.id, r.revokedAt]));
+        for (const [id, known] of this.known) {
+          if (known.readAt >= now) continue; // read after the sweep began: fresher already
+          const revokedAt = byId.get(id);
+          this.known.set(id, {
+            ...known,
+            readAt: now,
+            device: revokedAt && !known.device.revokedAt ? { ...known.device, revokedAt } : known.device,
+          });
+        }
+      } finally {
+        this.sweeping = undefined;
+      }
+    })();
+    this.sweeping = { done };
+    return done;
+  }
+
   private rememberUnknown(id: string, now: number): void {
     this.unknown.delete(id);
     while (this.unknown.size >= UNKNOWN_DEVICE_CACHE_SIZE) this.unknown.delete(this.unknown.keys().next().value!);
     this.unknown.set(id, now + UNKNOWN_DEVICE_CACHE_MS);
+  }
+}
+
+/** How old the configuration version a heartbeat answers with may be, for a change made by another process. */
+export const CONFIG_VERSION_CACHE_MS = 1_000;
+
+/**
+ * The configuration version heartbeats answer with, read at most once per CONFIG_VERSION_CACHE_MS for all of them.
+ * A change made through this centre calls `changed()` once committed: the next heartbeat reads afresh, so a kiosk
+ * is never told an older version than one this centre has already answered a change with.
+ */
+export class ConfigVersions {
+  private cached: { version: number; readAt: number } | undefined;
+  private reading: { generation: number; done: Promise<number> } | undefined;
+  private generation = 0;
+
+  constructor(private readonly db: Queryable) {}
+
+  get(now = Date.now()): Promise<number> {
+    if (this.cached && this.cached.readAt + CONFIG_VERSION_CACHE_MS > now) return Promise.resolve(this.cached.version);
+    if (this.reading && this.reading.generation === this.generation) return this.reading.done;
+    const generation = this.generation;
+    const done = currentConfigVersion(this.db).then(
+      (version) => {
+        if (generation === this.generation) this.cached = { version, readAt: now };
+        if (this.reading?.done === done) this.reading = undefined;
+        return version;
+      },
+      (error: unknown) => {
+        if (this.reading?.done === done) this.reading = undefined;
+        throw error;
+      },
+    );
+    this.reading = { generation, done };
+    return done;
+  }
+
+  /** A change to what kiosks are configured with has been committed here. */
+  changed(): void {
+    this.cached = undefined;
+    this.generation += 1;
   }
 }
 
@@ -268,13 +349,18 @@ export async function authenticateDevice(
 
 /**
  * Takes what the kiosk reports (written with the next flush of `status`: fleet-status.ts) and answers at once with
- * the server time and the configuration version, read from a snapshot taken after the heartbeat arrived: a change
- * committed before it is always seen. The key map in force and the last reconciliation are absent from older
- * kiosks: then what the centre knew stays.
+ * the server time and the configuration version (ConfigVersions: a change through this centre is seen at once, one
+ * through another within CONFIG_VERSION_CACHE_MS). The key map in force and the last reconciliation are absent
+ * from older kiosks: then what the centre knew stays.
  */
-export async function heartbeat(db: Queryable, status: FleetStatus, device: DeviceRow, body: HeartbeatRequest) {
+export async function heartbeat(
+  versions: ConfigVersions,
+  status: FleetStatus,
+  device: DeviceRow,
+  body: HeartbeatRequest,
+) {
   status.heartbeat(device.id, body);
-  return { serverTime: new Date().toISOString(), configVersion: await currentConfigVersion(db) };
+  return { serverTime: new Date().toISOString(), configVersion: await versions.get() };
 }
 
 export async function tally(db: Queryable, device: DeviceRow, day: string): Promise<TallyResponse> {

@@ -1,5 +1,6 @@
 /**
- * Unit: the centre's memory of devices asks the database once per DEVICE_CACHE_MS, forgets a device at once when
+ * Unit: the centre's memory of devices asks the database once per DEVICE_CACHE_MS (one query for all the devices it
+ * knows, not one per device), forgets a device at once when
  * told (revocation), and never keeps what a lookup read before it was told to forget. An id it does not know is
  * remembered as unknown for UNKNOWN_DEVICE_CACHE_MS (at most UNKNOWN_DEVICE_CACHE_SIZE of them), and forgotten at
  * once when that device enrols.
@@ -22,10 +23,12 @@ function fakeDb() {
     enrolled: new Set<string>(),
   };
   const db: Queryable = {
-    query: async <R>(_sql: string, params?: unknown[]) => {
+    query: async <R>(sql: string, params?: unknown[]) => {
       state.queries += 1;
       const revokedAt = state.revokedAt; // read when the query runs, answered when released
       await state.hold;
+      // The sweep: every revoked device.
+      if (params === undefined) return (revokedAt ? [{ id: ID, revokedAt }] : []) as R[];
       if (params?.[0] !== ID && !state.enrolled.has(String(params?.[0]))) return [];
       return [{ id: params![0], mode: 'window', windowCode: 'W01', name: 'k', revokedAt, publicKey }] as R[];
     },
@@ -43,6 +46,21 @@ describe('KnownDevices', () => {
     state.revokedAt = '2026-11-25T06:00:00Z';
     expect((await devices.find(ID, 1_000 + DEVICE_CACHE_MS))?.device.revokedAt).toBe('2026-11-25T06:00:00Z');
     expect(state.queries).toBe(2);
+  });
+
+  it('asks once for every device it knows after DEVICE_CACHE_MS, not once per device, and sees a revocation', async () => {
+    const { db, state } = fakeDb();
+    const devices = new KnownDevices(db);
+    const others = Array.from({ length: 50 }, (_, n) => `0193a1b2-c3d4-7e5f-8a9b-${n.toString(16).padStart(12, '0')}`);
+    for (const id of others) state.enrolled.add(id);
+    for (const id of [ID, ...others]) await devices.find(id, 0);
+    expect(state.queries).toBe(51);
+    state.revokedAt = '2026-11-25T06:00:00Z';
+    const later = await Promise.all([ID, ...others].map((id) => devices.find(id, DEVICE_CACHE_MS)));
+    expect(state.queries).toBe(52);
+    expect(later.map((k) => k?.device.revokedAt ?? null)).toEqual(['2026-11-25T06:00:00Z', ...others.map(() => null)]);
+    for (const id of [ID, ...others]) await devices.find(id, 2 * DEVICE_CACHE_MS - 1);
+    expect(state.queries).toBe(52);
   });
 
   it('reads a forgotten device afresh at once', async () => {

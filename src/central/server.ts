@@ -51,6 +51,7 @@ import {
   AuthFailures,
   authenticateDevice,
   checkDeviceHeaders,
+  ConfigVersions,
   createEnrollment,
   enroll,
   heartbeat,
@@ -167,6 +168,7 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
   );
   const fleetStatus = new FleetStatus(statusDb, (error) => logger.error({ err: error }, 'writing fleet status failed'));
   fleetStatus.start();
+  const configVersions = new ConfigVersions(statusDb);
   const app = Fastify({
     loggerInstance: logger,
     // The default for every route; the device routes that need more say so, before their body is read.
@@ -477,7 +479,7 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
       device.post(
         '/heartbeat',
         { schema: beat, bodyLimit: HEARTBEAT_BODY_LIMIT, config: { rateLimit } },
-        async (request) => heartbeat(statusDb, fleetStatus, request.device!, request.body as HeartbeatRequest),
+        async (request) => heartbeat(configVersions, fleetStatus, request.device!, request.body as HeartbeatRequest),
       );
       const tallyDocs = {
         ...docs,
@@ -492,5 +494,10 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
   );
   // The status received last is written before the database is closed.
   app.addHook('onClose', () => fleetStatus.close());
+  // An admin change is committed before its answer is sent: the next heartbeat reads the configuration version anew.
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    if (request.method !== 'GET' && request.url.startsWith('/api/v1/admin/')) configVersions.changed();
+    done(null, payload);
+  });
   return app;
 }
