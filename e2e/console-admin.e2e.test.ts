@@ -3,7 +3,8 @@
  * PostgreSQL: an admin creates a department, a window and a staff member (validated inline, in Chinese), resets
  * the PIN, imports a workbook with one bad row (the report shows it and nothing is imported) then a good one,
  * creates a handler account and an API key (each secret shown once); the audit page lists these actions with the
- * actor, and its export downloads an .xlsx that exceljs reads back with those rows. Screenshots at 1920×1080.
+ * actor, and its export downloads an .xlsx that exceljs reads back with those rows; a handler sees only its
+ * departments' staff and no control that changes the catalogue. Screenshots at 1920×1080.
  */
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
@@ -235,5 +236,21 @@ describe('the console: 配置, 账号 and 审计', () => {
     // The export itself is in the log, with its filter.
     const newest = (await centre.admin('GET', '/audit?action=audit.exported')).body as { entries: AuditRecord[] };
     expect(newest.entries[0]).toMatchObject({ actor: { name: ADMIN }, summary: { filters: { actor: ADMIN } } });
+  });
+
+  it('shows a handler only its departments’ staff, and no control that changes the catalogue', async () => {
+    expect((await centre.admin('POST', '/departments', { code: 'GA', name: '公安局' })).status).toBe(201);
+    const other = { staffNo: '3001', name: '李强', departmentCode: 'GA', pin: '135790' };
+    expect((await centre.admin('POST', '/staff', other)).status).toBe(201);
+    const handler = await centre.signInAs('handler', { departments: ['RS'], path: 'config' });
+    await handler.getByRole('tab', { name: '人员' }).click();
+    await handler.getByRole('cell', { name: '陈静' }).waitFor();
+    expect(await handler.getByRole('cell', { name: '李强' }).count()).toBe(0);
+    expect(await button(handler, '新建人员').count()).toBe(0);
+    expect(await button(handler, '重置 PIN').count()).toBe(0);
+    for (const tab of ['大厅设置', 'Excel 导入']) expect(await handler.getByRole('tab', { name: tab }).count()).toBe(0);
+    const menu = await handler.getByRole('menu').innerText();
+    expect(menu).not.toContain('账号');
+    expect(menu).not.toContain('审计');
   });
 });
