@@ -29,8 +29,8 @@ function fakeDb() {
       await state.hold;
       // The sweep: every revoked device.
       if (params === undefined) return (revokedAt ? [{ id: ID, revokedAt }] : []) as R[];
-      if (params?.[0] !== ID && !state.enrolled.has(String(params?.[0]))) return [];
-      return [{ id: params![0], mode: 'window', windowCode: 'W01', name: 'k', revokedAt, publicKey }] as R[];
+      if (params[0] !== ID && !state.enrolled.has(String(params[0]))) return [];
+      return [{ id: params[0], mode: 'window', windowCode: 'W01', name: 'k', revokedAt, publicKey }] as R[];
     },
   };
   return { db, state };
