@@ -22,6 +22,7 @@ export function OneTimeSecret({ secret, onClose }: { secret: Secret | null; onCl
       okText={t('accounts.secret.done')}
       cancelButtonProps={{ style: { display: 'none' } }}
       maskClosable={false}
+      width={600}
       destroyOnHidden
     >
       {secret ? (
@@ -32,7 +33,7 @@ export function OneTimeSecret({ secret, onClose }: { secret: Secret | null; onCl
             className="admin-secret"
             data-testid="one-time-secret"
           >
-            <code style={{ fontSize: 20, letterSpacing: 1 }}>{secret.value}</code>
+            <code style={{ fontSize: 18, letterSpacing: 1, wordBreak: 'break-all' }}>{secret.value}</code>
           </Typography.Paragraph>
           <Alert type="warning" showIcon title={t('accounts.secret.once')} />
         </>
