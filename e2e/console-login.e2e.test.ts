@@ -97,7 +97,9 @@ describe('the console: signing in', () => {
 
   it('goes back to the login page, saying why, when the centre ends the session', async () => {
     const page = await centre.signInAs('leader');
-    await page.getByRole('menu').getByText('总览').waitFor();
+    // Its page has loaded (no request of it still under way when the session ends).
+    await page.getByTestId('overview-today').waitFor();
+    await page.getByTestId('overview-fleet').waitFor();
     const accounts = (await centre.admin('GET', '/accounts')).body as { id: string; role: string }[];
     const leader = accounts.filter((a) => a.role === 'leader').at(-1)!;
     // A change of role ends the account's sessions (as an idle timeout would).

@@ -34,8 +34,11 @@ export interface Catalogue {
   serviceItems: CatalogueEntry[];
   /** Staff by `code` = staff number. */
   staff: CatalogueEntry[];
-  /** `name（code）`, or the code alone when the name is not known (or the role may not read the catalogue). */
-  nameOf: (list: keyof typeof LISTS, code: string | null | undefined) => string;
+  /**
+   * `name（code）` (or the name alone, `withCode` false), or the code alone when the name is not known (or the role
+   * may not read the catalogue).
+   */
+  nameOf: (list: keyof typeof LISTS, code: string | null | undefined, withCode?: boolean) => string;
 }
 
 function useList(list: keyof typeof LISTS, enabled: boolean) {
@@ -68,10 +71,10 @@ export function useCatalogue(): Catalogue {
   };
   return {
     ...lists,
-    nameOf: (list, code) => {
+    nameOf: (list, code, withCode = true) => {
       if (!code) return '—';
       const entry = lists[list].find((e) => e.code === code);
-      return entry ? `${entry.name}（${code}）` : code;
+      return entry ? (withCode ? `${entry.name}（${code}）` : entry.name) : code;
     },
   };
 }

@@ -2,6 +2,7 @@
  * The frame every page of the console sits in: its title (also the document's title), actions on the right, and
  * the loading, empty and error states in words, the same on every page. Runs in the browser.
  */
+import { FileUnknownOutlined, LockOutlined } from '@ant-design/icons';
 import { Alert, Button, Empty, Flex, Result, Spin, Typography } from 'antd';
 import { useEffect, type ReactNode } from 'react';
 import { Link } from 'react-router';
@@ -102,7 +103,8 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
 export function ForbiddenState() {
   return (
     <Result
-      status="403"
+      // A plain sign, not antd's illustration: this is an office tool.
+      icon={<LockOutlined style={{ color: '#8c96a3' }} />}
       title={t('state.forbidden.title')}
       subTitle={t('state.forbidden.text')}
       extra={
@@ -117,7 +119,7 @@ export function ForbiddenState() {
 export function NotFoundState() {
   return (
     <Result
-      status="404"
+      icon={<FileUnknownOutlined style={{ color: '#8c96a3' }} />}
       title={t('state.notFound.title')}
       subTitle={t('state.notFound.text')}
       extra={

@@ -22,7 +22,7 @@ export function EnrolmentDialog({ windows, onClose }: { windows: CatalogueEntry[
   const [form] = Form.useForm<EnrolmentForm>();
   const mode = Form.useWatch('mode', form) ?? 'window';
   const queryClient = useQueryClient();
-  const [created, setCreated] = useState<{ code: string; expiresAt: string } | null>(null);
+  const [created, setCreated] = useState<{ code: string; expiresAt: string; for: string } | null>(null);
   const create = useMutation({
     mutationFn: (values: EnrolmentForm) =>
       post<{ code: string; expiresAt: string }>('/api/v1/admin/enrollments', {
@@ -30,8 +30,10 @@ export function EnrolmentDialog({ windows, onClose }: { windows: CatalogueEntry[
         name: values.name.trim(),
         ...(values.mode === 'window' ? { windowCode: values.windowCode } : {}),
       }),
-    onSuccess: (answer) => {
-      setCreated(answer);
+    onSuccess: (answer, values) => {
+      const window = windows.find((w) => w.code === values.windowCode);
+      const where = values.mode === 'window' && window ? `${window.name}（${window.code}）` : t('devices.terminal');
+      setCreated({ ...answer, for: `${where} · ${values.name.trim()}` });
       void queryClient.invalidateQueries({ queryKey: ['devices'] });
     },
   });
@@ -61,6 +63,9 @@ export function EnrolmentDialog({ windows, onClose }: { windows: CatalogueEntry[
       {created ? (
         <div data-testid="enrolment-code">
           <Typography.Paragraph>{t('devices.enrol.code')}</Typography.Paragraph>
+          <Typography.Paragraph type="secondary" style={{ textAlign: 'center', marginBottom: 0 }}>
+            {created.for}
+          </Typography.Paragraph>
           <div className="console-enrolment-code" aria-live="polite">
             {created.code}
           </div>

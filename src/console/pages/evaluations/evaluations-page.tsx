@@ -6,7 +6,7 @@
  */
 import { LeftOutlined, RightOutlined, SearchOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Button, Card, DatePicker, Flex, Form, Select, Table, Tag, Tooltip, Typography } from 'antd';
+import { Button, Card, Col, DatePicker, Flex, Form, Row, Select, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { EVALUATION_OUTCOMES } from '../../../shared/central-api.js';
@@ -162,92 +162,107 @@ export function EvaluationsPage() {
       <Card style={{ marginBottom: 16 }}>
         <Form<FilterForm>
           form={form}
-          layout="inline"
           onFinish={search}
           className="console-filters"
           aria-label={t('common.search')}
+          labelCol={{ flex: '72px' }}
+          labelAlign="left"
+          colon={false}
         >
-          <Form.Item name="period" label={t('evaluations.period')}>
-            <DatePicker.RangePicker allowEmpty={[true, true]} />
-          </Form.Item>
-          <Form.Item name="departmentCode" label={t('evaluations.department')}>
-            <Select
-              allowClear
-              showSearch={{ optionFilterProp: 'label' }}
-              placeholder={t('common.all')}
-              style={{ width: 200 }}
-              options={departments.map(option)}
-              onChange={() =>
-                form.setFieldsValue({ windowCode: undefined, staffNo: undefined, serviceItemCode: undefined })
-              }
-            />
-          </Form.Item>
-          <Form.Item name="windowCode" label={t('evaluations.window')}>
-            <Select
-              allowClear
-              showSearch={{ optionFilterProp: 'label' }}
-              placeholder={t('common.all')}
-              style={{ width: 160 }}
-              options={inDepartment(catalogue.windows).map(option)}
-            />
-          </Form.Item>
-          <Form.Item name="staffNo" label={t('evaluations.staff')}>
-            <Select
-              allowClear
-              showSearch={{ optionFilterProp: 'label' }}
-              placeholder={t('common.all')}
-              style={{ width: 160 }}
-              options={inDepartment(catalogue.staff).map(option)}
-            />
-          </Form.Item>
-          <Form.Item name="serviceItemCode" label={t('evaluations.item')}>
-            <Select
-              allowClear
-              showSearch={{ optionFilterProp: 'label' }}
-              placeholder={t('common.all')}
-              style={{ width: 220 }}
-              options={inDepartment(catalogue.serviceItems).map(option)}
-            />
-          </Form.Item>
-          <Form.Item name="satisfaction" label={t('evaluations.level')}>
-            <Select
-              allowClear
-              placeholder={t('common.all')}
-              style={{ width: 130 }}
-              options={SATISFACTION_LEVELS.map((l) => ({ value: l, label: t(`level.${l}`) }))}
-            />
-          </Form.Item>
-          <Form.Item name="channel" label={t('evaluations.channel')}>
-            <Select
-              allowClear
-              placeholder={t('common.all')}
-              style={{ width: 190 }}
-              options={CHANNELS.map((c) => ({ value: c, label: t(`channel.${c}`) }))}
-            />
-          </Form.Item>
-          <Form.Item name="outcome" label={t('evaluations.outcome')}>
-            <Select
-              allowClear
-              placeholder={t('common.all')}
-              style={{ width: 120 }}
-              options={EVALUATION_OUTCOMES.map((o) => ({ value: o, label: t(`evaluations.outcome.${o}`) }))}
-            />
-          </Form.Item>
-          <Form.Item>
-            <Flex gap={8}>
-              <Button type="primary" htmlType="submit" icon={<SearchOutlined />}>
-                {t('common.search')}
-              </Button>
-              <Button
-                onClick={() => {
-                  form.resetFields();
-                  search({});
-                }}
-              >
-                {t('common.reset')}
-              </Button>
-            </Flex>
-          </Form.Item>
+          <Row gutter={[24, 0]}>
+            <Col xs={24} md={12} xl={8} xxl={6}>
+              <Form.Item name="period" label={t('evaluations.period')}>
+                <DatePicker.RangePicker allowEmpty={[true, true]} style={{ width: '100%' }} />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={12} xl={8} xxl={6}>
+              <Form.Item name="departmentCode" label={t('evaluations.department')}>
+                <Select
+                  allowClear
+                  showSearch={{ optionFilterProp: 'label' }}
+                  placeholder={t('common.all')}
+                  options={departments.map(option)}
+                  onChange={() =>
+                    form.setFieldsValue({ windowCode: undefined, staffNo: undefined, serviceItemCode: undefined })
+                  }
+                />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={12} xl={8} xxl={6}>
+              <Form.Item name="windowCode" label={t('evaluations.window')}>
+                <Select
+                  allowClear
+                  showSearch={{ optionFilterProp: 'label' }}
+                  placeholder={t('common.all')}
+                  options={inDepartment(catalogue.windows).map(option)}
+                />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={12} xl={8} xxl={6}>
+              <Form.Item name="staffNo" label={t('evaluations.staff')}>
+                <Select
+                  allowClear
+                  showSearch={{ optionFilterProp: 'label' }}
+                  placeholder={t('common.all')}
+                  options={inDepartment(catalogue.staff).map(option)}
+                />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={12} xl={8} xxl={6}>
+              <Form.Item name="serviceItemCode" label={t('evaluations.item')}>
+                <Select
+                  allowClear
+                  showSearch={{ optionFilterProp: 'label' }}
+                  placeholder={t('common.all')}
+                  options={inDepartment(catalogue.serviceItems).map(option)}
+                />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={12} xl={8} xxl={6}>
+              <Form.Item name="satisfaction" label={t('evaluations.level')}>
+                <Select
+                  allowClear
+                  placeholder={t('common.all')}
+                  options={SATISFACTION_LEVELS.map((l) => ({ value: l, label: t(`level.${l}`) }))}
+                />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={12} xl={8} xxl={6}>
+              <Form.Item name="channel" label={t('evaluations.channel')}>
+                <Select
+                  allowClear
+                  placeholder={t('common.all')}
+                  options={CHANNELS.map((c) => ({ value: c, label: t(`channel.${c}`) }))}
+                />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={12} xl={8} xxl={6}>
+              <Form.Item name="outcome" label={t('evaluations.outcome')}>
+                <Select
+                  allowClear
+                  placeholder={t('common.all')}
+                  options={EVALUATION_OUTCOMES.map((o) => ({ value: o, label: t(`evaluations.outcome.${o}`) }))}
+                />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={12} xl={8} xxl={6}>
+              <Form.Item>
+                <Flex gap={8} justify="flex-end">
+                  <Button type="primary" htmlType="submit" icon={<SearchOutlined />}>
+                    {t('common.search')}
+                  </Button>
+                  <Button
+                    onClick={() => {
+                      form.resetFields();
+                      search({});
+                    }}
+                  >
+                    {t('common.reset')}
+                  </Button>
+                </Flex>
+              </Form.Item>
+            </Col>
+          </Row>
         </Form>
       </Card>
       <Card>

@@ -13,6 +13,7 @@ import { LOCKOUT_MINUTES, MAX_FAILED_LOGINS } from '../../../shared/password-pol
 import { ApiError, post } from '../../api.js';
 import { useAuth } from '../../auth.js';
 import { errorInWords } from '../../components/error-words.js';
+import { dateTime } from '../../components/format.js';
 import { t, useLanguage } from '../../i18n.js';
 import './messages.js';
 
@@ -27,7 +28,8 @@ export function loginErrorInWords(error: unknown, now = Date.now()): string {
     if (Number.isNaN(until)) return t('login.locked.unknown', { minutes: LOCKOUT_MINUTES });
     const minutes = Math.ceil((until - now) / 60_000);
     const left = minutes >= 1 ? t('time.minutes', { n: minutes }) : t('time.lessThanMinute');
-    const clock = new Date(until).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+    // The centre's clock time (Beijing), whatever the browser's zone.
+    const clock = dateTime(new Date(until).toISOString()).slice(11, 16);
     return t('login.locked', { left, until: clock });
   }
   if (error.code === 'rate_limited') return t('login.rate_limited');

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { addMessages, t } from './i18n.js';
+
+describe("the console's words", () => {
+  addMessages({
+    'zh-CN': { 'test.hello': '你好，{name}', 'test.only-zh': '仅中文' },
+    en: { 'test.hello': 'Hello, {name}' },
+  });
+
+  it('says a key in Chinese first, with its variables', () => {
+    expect(t('test.hello', { name: '王丽' })).toBe('你好，王丽');
+  });
+
+  it('shows the key itself rather than nothing when a word is missing', () => {
+    expect(t('test.no-such-key')).toBe('test.no-such-key');
+  });
+
+  it('refuses a key declared twice with other words', () => {
+    expect(() => addMessages({ 'zh-CN': { 'test.hello': '您好' }, en: {} })).toThrow(/declared twice/);
+    // The same words again (a module loaded twice) are no conflict.
+    expect(() => addMessages({ 'zh-CN': { 'test.only-zh': '仅中文' }, en: {} })).not.toThrow();
+  });
+});
