@@ -198,6 +198,17 @@ describe('the Excel import of staff and service items', () => {
     ]);
     const tooLong = await post('staff', long);
     expect([tooLong.statusCode, tooLong.json<{ error: string }>().error]).toEqual([400, 'too_many_rows']);
+    // A small file whose parts say they unzip to gigabytes (a zip bomb's shape) is refused before it is opened.
+    const bomb = await workbook([STAFF_HEADER, ['2001', '张敏', 'SCJG', '0123']]);
+    for (
+      let p = bomb.indexOf(Buffer.from([0x50, 0x4b, 1, 2]));
+      p >= 0;
+      p = bomb.indexOf(Buffer.from([0x50, 0x4b, 1, 2]), p + 4)
+    ) {
+      bomb.writeUInt32LE(0xfffffff0, p + 24);
+    }
+    const refused = await post('staff', bomb);
+    expect([refused.statusCode, refused.json<{ error: string }>().error]).toEqual([400, 'workbook_too_large']);
     const tooLarge = await post('staff', Buffer.alloc(3 * 1024 * 1024, 1));
     expect(tooLarge.statusCode).toBe(413);
     const json = await h.admin('POST', '/imports/staff', { rows: [] });
