@@ -152,7 +152,14 @@ async function writeBatch(
   // The device row is not touched: its clock offset goes with its heartbeats (fleet-status.ts), so that a batch
   // holds no lock a heartbeat's write would wait for.
   const statements = recordStatements(sealer, device, catalogue, clockOffsetMs, records);
-  const fresh = new Set((await db.batch<{ id: string }>(statements)).flat().map((row) => row.id));
+  // One statement is atomic by itself (its ledger insert and its kind's insert together): a batch of one kind, the
+  // usual one, costs one round trip instead of three (BEGIN, it, COMMIT).
+  const [only] = statements;
+  const written =
+    statements.length === 1 && only
+      ? [await db.query<{ id: string }>(only.sql, only.params)]
+      : await db.batch<{ id: string }>(statements);
+  const fresh = new Set(written.flat().map((row) => row.id));
   for (const { index, record } of unique) {
     results[index] = { id: record.id, status: fresh.has(record.id) ? 'accepted' : 'duplicate' };
   }
