@@ -9,7 +9,9 @@ export default defineConfig({
   plugins: [react()],
   build: {
     outDir: '../../dist/console',
-    emptyOutDir: true,
+    // Not emptied first: a running centre keeps answering /console/ while a build replaces index.html (a page
+    // still open keeps finding the assets it names, too). Old hashed files stay until the folder is removed.
+    emptyOutDir: false,
     target: 'es2022',
     // antd alone is past the default warning size; the charts are split out and loaded only by their pages.
     chunkSizeWarningLimit: 1500,

@@ -105,7 +105,7 @@ export function EvaluationsPage() {
     {
       title: t('evaluations.department'),
       dataIndex: 'departmentCode',
-      render: (v: string | null) => catalogue.nameOf('departments', v),
+      render: (v: string | null) => catalogue.nameOf('departments', v, false),
     },
     {
       title: t('evaluations.window'),
@@ -245,7 +245,7 @@ export function EvaluationsPage() {
                 />
               </Form.Item>
             </Col>
-            <Col xs={24} md={12} xl={8} xxl={6}>
+            <Col flex="auto">
               <Form.Item>
                 <Flex gap={8} justify="flex-end">
                   <Button type="primary" htmlType="submit" icon={<SearchOutlined />}>

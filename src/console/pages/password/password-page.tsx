@@ -73,11 +73,18 @@ export function PasswordPage() {
   return (
     <PageFrame title={t('password.title')}>
       {account.mustChangePassword ? (
-        <Alert type="warning" showIcon title={t('password.forced')} style={{ marginBottom: 16 }} role="status" />
+        <Alert
+          type="warning"
+          showIcon
+          title={t('password.forced')}
+          style={{ marginBottom: 16, maxWidth: 960 }}
+          role="status"
+        />
       ) : null}
-      <Card>
+      {/* A form of three fields reads best narrow, whatever the screen. */}
+      <Card style={{ maxWidth: 960 }}>
         <Row gutter={48}>
-          <Col xs={24} lg={12} xl={10}>
+          <Col xs={24} md={12}>
             {error ? <Alert type="error" showIcon role="alert" title={error} style={{ marginBottom: 16 }} /> : null}
             <Form<Values> form={form} layout="vertical" requiredMark={false} onFinish={(v) => void onFinish(v)}>
               {/* For the browser's password manager: whose password this is. */}
@@ -124,7 +131,7 @@ export function PasswordPage() {
               </Button>
             </Form>
           </Col>
-          <Col xs={24} lg={12} xl={10}>
+          <Col xs={24} md={12}>
             <Typography.Title level={5}>{t('password.policy')}</Typography.Title>
             <ul className="console-password-rules" aria-live="polite" data-testid="password-rules">
               {RULES.map(({ rule, n }) => {
