@@ -194,7 +194,7 @@ describe('the Excel import of staff and service items', () => {
     expect(header.json<{ message: string }>().message).toContain('部门');
     const long = await workbook([
       STAFF_HEADER,
-      ...Array.from({ length: MAX_IMPORT_ROWS + 1 }, (_, i) => [`X${i}`, '某人', 'GA', '1234']),
+      ...Array.from({ length: MAX_IMPORT_ROWS.staff + 1 }, (_, i) => [`X${i}`, '某人', 'GA', '1234']),
     ]);
     const tooLong = await post('staff', long);
     expect([tooLong.statusCode, tooLong.json<{ error: string }>().error]).toEqual([400, 'too_many_rows']);

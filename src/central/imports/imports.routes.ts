@@ -61,7 +61,7 @@ export async function importTemplate(kind: ImportKind): Promise<Buffer> {
   notes.getColumn(1).width = 90;
   notes.addRow(['第一个工作表的第一行是表头，从第二行起每行一条；空行会被跳过。']);
   for (const line of NOTES[kind]) notes.addRow([line]);
-  notes.addRow([`一个文件最多 ${MAX_IMPORT_ROWS} 行；任何一行有错误时整个文件都不会导入。`]);
+  notes.addRow([`一个文件最多 ${MAX_IMPORT_ROWS[kind]} 行；任何一行有错误时整个文件都不会导入。`]);
   notes.addRow(['单元格请填文本或数字：日期、公式、真/假值会被当作错误。']);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -13,6 +13,7 @@ import { ServiceItemCreate, StaffCreate } from '../../shared/central-api.js';
 import {
   IMPORT_COLUMNS,
   issueInChinese,
+  MAX_IMPORT_ROWS,
   type ImportKind,
   type ImportReport,
   type ImportRowReport,
@@ -142,7 +143,7 @@ export async function importWorkbook(
   file: Buffer,
   options: { dryRun: boolean; audit: ImportAudit },
 ): Promise<ImportReport> {
-  const sheet = await readSheet(file, IMPORT_COLUMNS[kind]);
+  const sheet = await readSheet(file, IMPORT_COLUMNS[kind], MAX_IMPORT_ROWS[kind]);
   const checked = await plan(db, kind, sheet.rows, false);
   if (options.dryRun || checked.some((r) => r.status === 'error')) {
     return report(kind, checked, false, options.dryRun);

@@ -7,7 +7,7 @@
  */
 import ExcelJS from 'exceljs';
 import { HttpError } from '../../common/http.js';
-import { MAX_IMPORT_ROWS, type ImportColumn } from '../../shared/excel.js';
+import type { ImportColumn } from '../../shared/excel.js';
 
 /**
  * Bytes the file may unzip to, by its own directory: a sheet of MAX_IMPORT_ROWS short rows is a few megabytes of
@@ -88,8 +88,8 @@ function columnOf(columns: readonly ImportColumn[], header: string): ImportColum
   return columns.find((c) => c.header === h || c.field.toLowerCase() === h.toLowerCase());
 }
 
-/** Reads the first sheet of `buf` against `columns`; throws a 400 HttpError for a file refused whole. */
-export async function readSheet(buf: Buffer, columns: readonly ImportColumn[]): Promise<ReadSheet> {
+/** Reads the first sheet of `buf` against `columns`, at most `maxRows` rows; throws a 400 HttpError for a file refused whole. */
+export async function readSheet(buf: Buffer, columns: readonly ImportColumn[], maxRows: number): Promise<ReadSheet> {
   const unzipped = declaredUnzippedSize(buf);
   if (unzipped === null) throw notAWorkbook('it is not a zip file (an old .xls, a CSV or a renamed file?)');
   if (unzipped > MAX_UNZIPPED_BYTES) {
@@ -103,11 +103,11 @@ export async function readSheet(buf: Buffer, columns: readonly ImportColumn[]): 
   }
   const sheet = workbook.worksheets[0];
   if (!sheet) throw notAWorkbook('it has no sheet');
-  if (sheet.actualRowCount - 1 > MAX_IMPORT_ROWS) {
+  if (sheet.actualRowCount - 1 > maxRows) {
     throw new HttpError(
       400,
       'too_many_rows',
-      `at most ${MAX_IMPORT_ROWS} rows in one file (this one has ${sheet.actualRowCount - 1}): split it`,
+      `at most ${maxRows} rows in one file (this one has ${sheet.actualRowCount - 1}): split it`,
     );
   }
 

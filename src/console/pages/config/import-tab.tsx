@@ -62,7 +62,7 @@ export function ImportTab() {
           <Typography.Text type="secondary">
             {t('config.import.columns', {
               columns: IMPORT_COLUMNS[kind].map((c) => c.header).join('、'),
-              max: MAX_IMPORT_ROWS,
+              max: MAX_IMPORT_ROWS[kind],
             })}
             {kind === 'staff' ? ` ${t('config.import.pinNote')}` : ''}
           </Typography.Text>
