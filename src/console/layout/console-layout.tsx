@@ -34,7 +34,10 @@ export function ConsoleLayout() {
       </Flex>
     );
   }
-  if (account === null) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  if (account === null) {
+    // The fragment goes along: the demo's link is /console/#ticket=… and the login page redeems it.
+    return <Navigate to={{ pathname: '/login', hash: location.hash }} replace state={{ from: location.pathname }} />;
+  }
   const forced = account.mustChangePassword;
   if (forced && location.pathname !== '/password') return <Navigate to="/password" replace />;
 
