@@ -67,7 +67,7 @@ export const CATALOG: CatalogEntity[] = [
     path: 'reason-tags',
     table: 'reason_tags',
     key: { field: 'code', column: 'code' },
-    columns: { code: 'code', label: 'label', position: 'position' },
+    columns: { code: 'code', label: 'label', position: 'position', levels: 'levels' },
     create: ReasonTagCreate,
     patch: ReasonTagPatch,
   },

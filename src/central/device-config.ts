@@ -3,6 +3,7 @@
  * only), the service items, the reason tags and the hall-wide settings. The same shape as a provision file
  * (src/shared/device-config.ts). Runs in Node.
  */
+import { isBadRating, SATISFACTION_LEVELS } from '../shared/satisfaction.js';
 import { createHash } from 'node:crypto';
 import { DeviceConfig } from '../shared/device-config.js';
 import type { CentralDb, Queryable } from './db/database.js';
@@ -61,7 +62,9 @@ export async function buildDeviceConfig(
     [department],
   );
   const tags = await db.query<{ code: string; label: string }>(
-    'SELECT code, label FROM reason_tags ORDER BY position, code',
+    // A kiosk asks for reasons after a 差评 only: the tags of either of its levels.
+    'SELECT code, label FROM reason_tags WHERE levels && $1::smallint[] ORDER BY position, code',
+    [SATISFACTION_LEVELS.filter(isBadRating)],
   );
   const settings = Object.fromEntries(
     (await db.query<{ key: string; value: unknown }>('SELECT key, value FROM settings')).map((s) => [s.key, s.value]),

@@ -13,6 +13,7 @@ import {
 } from './device-config.js';
 import type { EvaluatorStatus } from './local-api.js';
 import { KeyMapInForce, KeyMapSchema } from './key-map.js';
+import { SatisfactionSchema } from './satisfaction.js';
 
 export const CENTRAL_DEFAULT_PORT = 8720;
 
@@ -25,12 +26,25 @@ export const WindowCreate = z.strictObject({ code, name, departmentCode: code })
 export const WindowPatch = z.strictObject({ name, departmentCode: code }).partial();
 export const ServiceItemCreate = z.strictObject({ code, name, departmentCode: code });
 export const ServiceItemPatch = z.strictObject({ name, departmentCode: code }).partial();
+/** The levels a reason tag is offered after (每个评价等级的原因标签): one or more of the five, each once. */
+export const ReasonTagLevels = z
+  .array(SatisfactionSchema)
+  .min(1)
+  .max(5)
+  .refine((levels) => new Set(levels).size === levels.length, 'each level once');
 export const ReasonTagCreate = z.strictObject({
   code,
   label: name,
   position: z.number().int().min(0).max(1000).optional(),
+  /**
+   * Absent: the two of 差评 (migration 0080's default). A kiosk asks for reasons only after a 差评 (第七条), so it
+   * is sent the tags of either; a tag of another level is for the channels that ask at every level.
+   */
+  levels: ReasonTagLevels.optional(),
 });
-export const ReasonTagPatch = z.strictObject({ label: name, position: z.number().int().min(0).max(1000) }).partial();
+export const ReasonTagPatch = z
+  .strictObject({ label: name, position: z.number().int().min(0).max(1000), levels: ReasonTagLevels })
+  .partial();
 const pin = z.string().regex(PIN_PATTERN, '4 to 8 digits');
 export const StaffCreate = z.strictObject({ staffNo: code, name, departmentCode: code, pin });
 export const StaffPatch = z.strictObject({ name, departmentCode: code, pin, active: z.boolean() }).partial();

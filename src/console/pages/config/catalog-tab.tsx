@@ -15,18 +15,19 @@ import { get, patch, post } from '../../api.js';
 import { useAuth } from '../../auth.js';
 import { useConfirmDestructive } from '../../components/confirm.js';
 import { QueryState } from '../../components/page-frame.js';
-import { t } from '../../i18n.js';
+import { language, t } from '../../i18n.js';
+import { SATISFACTION_LABELS, SATISFACTION_LEVELS, type Satisfaction } from '../../../shared/satisfaction.js';
 import { adminErrorInWords, beijingTime, zodRule } from './form-rules.js';
 import { PinResetButton, PinFields } from './staff-pin.js';
 
-type Cell = string | number | boolean | null | undefined;
+type Cell = string | number | boolean | number[] | null | undefined;
 type Row = Record<string, Cell>;
 
 export interface FieldSpec {
   /** The API's field. */
   name: string;
   labelKey: string;
-  kind: 'text' | 'department' | 'number';
+  kind: 'text' | 'department' | 'number' | 'levels';
   /** The create schema's field; the patch schema's when the field can be changed after. */
   create: z.ZodType;
   patch?: z.ZodType;
@@ -41,6 +42,8 @@ export interface EntitySpec {
   fields: FieldSpec[];
   staff?: boolean;
 }
+
+const levelName = (level: Satisfaction) => SATISFACTION_LABELS[level][language() === 'en' ? 'en' : 'zh'];
 
 export const catalogKey = (path: string) => ['catalog', path] as const;
 
@@ -72,6 +75,16 @@ function FieldInput({
     );
   }
   if (field.kind === 'number') return <InputNumber {...control} min={0} max={1000} style={{ width: '100%' }} />;
+  if (field.kind === 'levels') {
+    return (
+      <Select
+        {...control}
+        mode="multiple"
+        placeholder={t('config.pickLevels')}
+        options={SATISFACTION_LEVELS.map((level) => ({ value: level, label: levelName(level) }))}
+      />
+    );
+  }
   return <Input {...control} autoComplete="off" />;
 }
 
@@ -97,7 +110,10 @@ export function CatalogTab({ spec }: { spec: EntitySpec }) {
       const row = editing!;
       const changed = Object.fromEntries(
         spec.fields
-          .filter((f) => f.patch && values[f.name] !== undefined && values[f.name] !== row[f.name])
+          .filter(
+            (f) =>
+              f.patch && values[f.name] !== undefined && JSON.stringify(values[f.name]) !== JSON.stringify(row[f.name]),
+          )
           .map((f) => [f.name, values[f.name]]),
       );
       if (Object.keys(changed).length === 0) return row;
@@ -144,7 +160,12 @@ export function CatalogTab({ spec }: { spec: EntitySpec }) {
       title: t(f.labelKey),
       dataIndex: f.name,
       key: f.name,
-      render: (value: Cell) => (f.kind === 'department' ? departmentName(value) : String(value ?? '')),
+      render: (value: Cell) =>
+        f.kind === 'department'
+          ? departmentName(value)
+          : Array.isArray(value)
+            ? value.map((level) => <Tag key={level}>{levelName(level as Satisfaction)}</Tag>)
+            : String(value ?? ''),
     })),
     ...(spec.staff
       ? [

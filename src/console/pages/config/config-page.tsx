@@ -26,8 +26,13 @@ import { ImportTab } from './import-tab.js';
 import './messages.js';
 import { SettingsTab } from './settings-tab.js';
 
-const f = (name: string, labelKey: string, kind: 'text' | 'department' | 'number', create: unknown, patch?: unknown) =>
-  ({ name, labelKey, kind, create, patch }) as EntitySpec['fields'][number];
+const f = (
+  name: string,
+  labelKey: string,
+  kind: EntitySpec['fields'][number]['kind'],
+  create: unknown,
+  patch?: unknown,
+) => ({ name, labelKey, kind, create, patch }) as EntitySpec['fields'][number];
 
 export const ENTITIES: Record<string, EntitySpec> = {
   departments: {
@@ -102,6 +107,7 @@ export const ENTITIES: Record<string, EntitySpec> = {
         ReasonTagCreate.shape.position,
         ReasonTagPatch.shape.position,
       ),
+      f('levels', 'config.field.tagLevels', 'levels', ReasonTagCreate.shape.levels, ReasonTagPatch.shape.levels),
     ],
   },
 };
