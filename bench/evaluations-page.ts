@@ -9,16 +9,19 @@
  *
  *   npm run bench -- evaluations     (or: npx tsx bench/evaluations-page.ts [sizes, e.g. 1000000,10000000] [requests])
  */
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createAccount } from '../src/central/accounts/accounts.js';
+import { DepartmentScope } from '../src/central/accounts/department-scope.js';
 import { SESSION_COOKIE } from '../src/central/accounts/sessions.js';
 import { openPostgres, type CentralDb } from '../src/central/db/database.js';
+import { listEvaluations } from '../src/central/reports/evaluations.js';
 import { startCentralProcess } from '../src/central/test-support/central-process.js';
 import { createTestDatabase, startPgCluster } from '../src/central/test-support/pg-cluster.js';
 import { freePort } from '../src/common/test-support/fault-proxy.js';
 import { tempDir } from '../src/common/test-support/temp-dir.js';
 import { CHANNELS } from '../src/shared/channels.js';
-import type { EvaluationPage } from '../src/shared/evaluations-api.js';
+import { EvaluationQuery, type EvaluationPage } from '../src/shared/evaluations-api.js';
 import {
   departmentCode,
   DEPARTMENTS,
@@ -48,8 +51,14 @@ export interface SizeResult {
   evaluations: number;
   /** Time to add this size's rows (from the size before), build the indexes and VACUUM ANALYZE. */
   fillMs: number;
-  combinations: { name: string; latency: Summary; rows: number }[];
+  /**
+   * `latency`: the HTTP request; `query`: the same page from the list's own function on a connection of this
+   * process (the database's part, without HTTP, the session check and JSON).
+   */
+  combinations: { name: string; latency: Summary; query: Summary; rows: number }[];
   overall: Summary;
+  /** The machine's 1-minute load average at the end of the measurement (2 cores: above 2, processes waited). */
+  load: number;
 }
 
 export interface PageResult {
@@ -152,7 +161,12 @@ function seeded(seed: number): (n: number) => number {
 const PASSWORD = 'bench Pass 2026 evaluations';
 
 /** A session of a new account of `role` (no password change asked), as the console holds one. */
-async function signIn(db: CentralDb, url: string, role: Who, departments: string[]): Promise<string> {
+async function signIn(
+  db: CentralDb,
+  url: string,
+  role: Who,
+  departments: string[],
+): Promise<{ cookie: string; scope: DepartmentScope }> {
   const username = `bench-${role}`;
   const account = await createAccount(db, { username, displayName: username, role, departments }, PASSWORD);
   await db.query('UPDATE accounts SET must_change_password = false WHERE id = $1', [account.id]);
@@ -163,15 +177,17 @@ async function signIn(db: CentralDb, url: string, role: Who, departments: string
   });
   const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
   if (res.status !== 200 || !cookie) throw new Error(`login of ${username} answered ${res.status}`);
-  return cookie.split(';')[0]!;
+  const scope = DepartmentScope.of({ kind: 'account', id: account.id, name: username, role });
+  return { cookie: cookie.split(';')[0]!, scope };
 }
 
 async function measure(
+  db: CentralDb,
   url: string,
-  sessions: Record<Who, string>,
+  sessions: Record<Who, { cookie: string; scope: DepartmentScope }>,
   requests: number,
   start: Date,
-): Promise<Pick<SizeResult, 'combinations' | 'overall'>> {
+): Promise<Pick<SizeResult, 'combinations' | 'overall' | 'load'>> {
   const pick = seeded(15);
   const month = () => {
     const from = new Date(start.getTime() + pick(12) * 30 * 86_400_000);
@@ -179,11 +195,12 @@ async function measure(
     return `from=${from.toISOString()}&to=${to.toISOString()}`;
   };
   const get = async (who: Who, query: string): Promise<EvaluationPage> => {
-    const res = await fetch(`${url}/api/v1/admin/evaluations?${query}`, { headers: { cookie: sessions[who] } });
+    const res = await fetch(`${url}/api/v1/admin/evaluations?${query}`, { headers: { cookie: sessions[who].cookie } });
     if (res.status !== 200) throw new Error(`${query} answered ${res.status}: ${await res.text()}`);
     return (await res.json()) as EvaluationPage;
   };
   const samples = COMBINATIONS.map(() => [] as number[]);
+  const direct = COMBINATIONS.map(() => [] as number[]);
   const rows = COMBINATIONS.map(() => 0);
   // One untimed turn first (connections, the server's first plans), then the combinations take turns.
   for (let turn = -1; turn < requests; turn++) {
@@ -196,8 +213,13 @@ async function measure(
       const t0 = performance.now();
       const page = await get(c.who, query);
       const took = performance.now() - t0;
+      const q = EvaluationQuery.parse(Object.fromEntries(new URLSearchParams(query)));
+      const t1 = performance.now();
+      await listEvaluations(db, q, sessions[c.who].scope);
+      const queried = performance.now() - t1;
       if (turn < 0) continue;
       samples[i]!.push(took);
+      direct[i]!.push(queried);
       rows[i]! += page.items.length;
       if (c.who === 'handler' && page.items.some((e) => !HANDLER_DEPARTMENTS.includes(e.departmentCode!))) {
         throw new Error('the handler was answered another department’s evaluations');
@@ -205,8 +227,14 @@ async function measure(
     }
   }
   return {
-    combinations: COMBINATIONS.map((c, i) => ({ name: c.name, latency: summarize(samples[i]!), rows: rows[i]! })),
+    combinations: COMBINATIONS.map((c, i) => ({
+      name: c.name,
+      latency: summarize(samples[i]!),
+      query: summarize(direct[i]!),
+      rows: rows[i]!,
+    })),
     overall: summarize(samples.flat()),
+    load: loadavg()[0]!,
   };
 }
 
@@ -237,7 +265,11 @@ export async function benchEvaluationsPage(
         await fillEvaluations(db, { from: held, to: size, start });
         const fillMs = performance.now() - t0;
         held = size;
-        sizes.push({ evaluations: size, fillMs, ...(await measure(central.url, sessions, options.requests, start)) });
+        sizes.push({
+          evaluations: size,
+          fillMs,
+          ...(await measure(db, central.url, sessions, options.requests, start)),
+        });
       }
       return { requests: options.requests, sizes };
     } finally {
@@ -251,26 +283,46 @@ export async function benchEvaluationsPage(
 }
 
 export function formatEvaluationsPage(r: PageResult): string {
-  const header = ['评价记录 API, a page of 100', ...r.sizes.flatMap((s) => [`p50 · ${count(s.evaluations)}`, 'p99'])];
-  const row = (name: string, of: (s: SizeResult) => Summary) => [
+  const header = [
+    '评价记录 API, a page of 100',
+    ...r.sizes.flatMap((s) => [`HTTP p50 · ${count(s.evaluations)}`, 'HTTP p99', 'query p50', 'query p99']),
+  ];
+  const row = (name: string, of: (s: SizeResult) => Summary, query: (s: SizeResult) => Summary | null) => [
     name,
-    ...r.sizes.flatMap((s) => [ms(of(s).p50), ms(of(s).p99)]),
+    ...r.sizes.flatMap((s) => {
+      const q = query(s);
+      return [ms(of(s).p50), ms(of(s).p99), q ? ms(q.p50) : '', q ? ms(q.p99) : ''];
+    }),
   ];
   return table(header, [
-    ...COMBINATIONS.map((c, i) => row(c.name, (s) => s.combinations[i]!.latency)),
-    row(`every combination (${count(r.requests)} requests each)`, (s) => s.overall),
-    ['fill: rows added, indexes built, VACUUM ANALYZE', ...r.sizes.flatMap((s) => [seconds(s.fillMs), ''])],
+    ...COMBINATIONS.map((c, i) =>
+      row(
+        c.name,
+        (s) => s.combinations[i]!.latency,
+        (s) => s.combinations[i]!.query,
+      ),
+    ),
+    row(
+      `every combination (${count(r.requests)} requests each)`,
+      (s) => s.overall,
+      () => null,
+    ),
+    ['fill: rows added, indexes built, VACUUM ANALYZE', ...r.sizes.flatMap((s) => [seconds(s.fillMs), '', '', ''])],
   ]);
 }
 
 /** The worst p99 of any combination at a size. */
 const worst = (s: SizeResult) => Math.max(...s.combinations.map((c) => c.latency.p99));
+/** The worst p99 of any combination's query alone at a size. */
+const worstQuery = (s: SizeResult) => Math.max(...s.combinations.map((c) => c.query.p99));
 
 export function evaluationsPageSummary(r: PageResult): SummaryLine[] {
   return [
     {
       measure: `7 评价记录 page API, worst combination p99 at ${r.sizes.map((s) => count(s.evaluations)).join(' · ')} evaluations`,
-      hcp: r.sizes.map((s) => `${ms(worst(s))} (all: p50 ${ms(s.overall.p50)})`).join(' · '),
+      hcp: r.sizes
+        .map((s) => `${ms(worst(s))} (all: p50 ${ms(s.overall.p50)}; the query alone ${ms(worstQuery(s))})`)
+        .join(' · '),
       peer: NONE,
       floor: NONE,
       vsFloor: NONE,
