@@ -4,6 +4,7 @@
  * they carry this page's CSP nonce (from the meta tag the centre fills in), so the page's policy need not allow
  * inline styles. Runs in the browser.
  */
+import { IconProvider } from '@ant-design/icons';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
@@ -19,7 +20,9 @@ import { consoleRouter } from './routes.js';
 import { CONSOLE_THEME } from './theme.js';
 import './styles.css';
 
-const nonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content;
+const meta = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content;
+/** This answer's CSP nonce (absent when the page was not served by the centre, e.g. opened from disk). */
+const cspNonce = meta && meta !== '__CSP_NONCE__' ? meta : undefined;
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -42,15 +45,19 @@ function Console() {
       theme={CONSOLE_THEME}
       // 登录, not 登 录: the words as written (and as a screen reader or a test names the button).
       button={{ autoInsertSpace: false }}
-      {...(nonce && nonce !== '__CSP_NONCE__' ? { csp: { nonce } } : {})}
+      {...(cspNonce ? { csp: { nonce: cspNonce } } : {})}
     >
-      <AntApp>
-        <QueryClientProvider client={queryClient}>
-          <AuthProvider>
-            <RouterProvider router={router} />
-          </AuthProvider>
-        </QueryClientProvider>
-      </AntApp>
+      {/* antd's ConfigProvider gives the nonce to its own copy of @ant-design/icons; the icons this app imports
+          (the package.json pin, another copy while the two versions differ) read it from here. */}
+      <IconProvider value={cspNonce ? { csp: { nonce: cspNonce } } : {}}>
+        <AntApp>
+          <QueryClientProvider client={queryClient}>
+            <AuthProvider>
+              <RouterProvider router={router} />
+            </AuthProvider>
+          </QueryClientProvider>
+        </AntApp>
+      </IconProvider>
     </ConfigProvider>
   );
 }
