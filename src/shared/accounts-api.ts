@@ -2,7 +2,50 @@
  * The centre's accounts as its API gives them (issue 15), typed once for the centre (src/central/accounts/) and
  * the console. Runs everywhere (pure).
  */
-import type { Role } from './abilities.js';
+import { z } from 'zod';
+import { ROLES, type Role } from './abilities.js';
+
+/** What an account's name may be: the centre and the console's form check it with this one schema. */
+export const USERNAME_RULE = 'letters, digits and . _ @ - only';
+const Username = z
+  .string()
+  .min(2)
+  .max(64)
+  .regex(/^[\p{L}\p{N}._@-]+$/u, USERNAME_RULE);
+const DepartmentCodes = z.array(z.string().min(1).max(64)).max(200);
+
+export const AccountCreate = z.strictObject({
+  username: Username,
+  displayName: z.string().min(1).max(100),
+  role: z.enum(ROLES),
+  departments: DepartmentCodes.default([]),
+});
+export type AccountCreate = z.infer<typeof AccountCreate>;
+
+export const AccountPatch = z
+  .strictObject({
+    displayName: z.string().min(1).max(100).optional(),
+    role: z.enum(ROLES).optional(),
+    departments: DepartmentCodes.optional(),
+    disabled: z.boolean().optional(),
+  })
+  .refine((p) => Object.keys(p).length > 0, 'nothing to change');
+export type AccountPatch = z.infer<typeof AccountPatch>;
+
+/** The roles an API key may act as: any but `handler`, whose departments belong to a person. */
+export const API_KEY_SCOPES = ['admin', 'supervisor', 'leader', 'auditor'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+export const API_KEY_NAME_RULE = 'letters, digits, spaces and . _ - only';
+export const ApiKeyCreate = z.strictObject({
+  name: z
+    .string()
+    .min(2)
+    .max(64)
+    .regex(/^[\p{L}\p{N}._ -]+$/u, API_KEY_NAME_RULE),
+  scope: z.enum(API_KEY_SCOPES),
+});
+export type ApiKeyCreate = z.infer<typeof ApiKeyCreate>;
 
 export interface Account {
   id: string;

@@ -4,6 +4,7 @@
  * log's export. Only .xlsx (Office Open XML). Runs everywhere (pure).
  */
 import type { z } from 'zod';
+import { API_KEY_NAME_RULE, USERNAME_RULE } from './accounts-api.js';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -88,6 +89,8 @@ export function beijingWallClock(instant: Date): Date {
 const ZH_MESSAGES: Record<string, string> = {
   'letters, digits, _ . : - only': '只能包含字母、数字和 _ . : -',
   '4 to 8 digits': '应为 4 至 8 位数字',
+  [USERNAME_RULE]: '只能包含字母、数字和 . _ @ -',
+  [API_KEY_NAME_RULE]: '只能包含字母、数字、空格和 . _ -',
 };
 
 /** One zod issue in Chinese, for the hall's staff (import reports and the console's inline validation). */

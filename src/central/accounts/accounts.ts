@@ -3,42 +3,17 @@
  * changed at the first login; five failed logins in a row lock an account for fifteen minutes. A change of role,
  * departments or a disabling ends every session of the account, in the same transaction. Runs in Node.
  */
-import { z } from 'zod';
 import { HttpError } from '../../common/http.js';
 import { uuidv7 } from '../../common/ids.js';
-import { ROLES, type Role } from '../../shared/abilities.js';
-import type { Account } from '../../shared/accounts-api.js';
+import type { Role } from '../../shared/abilities.js';
+import { AccountCreate, AccountPatch, type Account } from '../../shared/accounts-api.js';
 import { LOCKOUT_MINUTES, MAX_FAILED_LOGINS } from '../../shared/password-policy.js';
 import type { CentralDb, Queryable } from '../db/database.js';
 import { burnVerification, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 
 export { LOCKOUT_MINUTES, MAX_FAILED_LOGINS };
 
-const Username = z
-  .string()
-  .min(2)
-  .max(64)
-  .regex(/^[\p{L}\p{N}._@-]+$/u, 'letters, digits and . _ @ - only');
-const DepartmentCodes = z.array(z.string().min(1).max(64)).max(200);
-
-export const AccountCreate = z.strictObject({
-  username: Username,
-  displayName: z.string().min(1).max(100),
-  role: z.enum(ROLES),
-  departments: DepartmentCodes.default([]),
-});
-export type AccountCreate = z.infer<typeof AccountCreate>;
-
-export const AccountPatch = z
-  .strictObject({
-    displayName: z.string().min(1).max(100).optional(),
-    role: z.enum(ROLES).optional(),
-    departments: DepartmentCodes.optional(),
-    disabled: z.boolean().optional(),
-  })
-  .refine((p) => Object.keys(p).length > 0, 'nothing to change');
-export type AccountPatch = z.infer<typeof AccountPatch>;
-
+export { AccountCreate, AccountPatch };
 export type { Account };
 
 interface AccountRow {

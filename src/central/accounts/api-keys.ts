@@ -14,20 +14,10 @@ import { UuidSchema } from '../../shared/ids.js';
 import { auditWithin } from '../audit/audit.routes.js';
 import type { CentralDb, Queryable } from '../db/database.js';
 import { ADMIN_SECURITY } from '../openapi-docs.js';
+import { API_KEY_SCOPES, ApiKeyCreate, type ApiKeyScope } from '../../shared/accounts-api.js';
 
-export const API_KEY_SCOPES = ['admin', 'supervisor', 'leader', 'auditor'] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+export { API_KEY_SCOPES, ApiKeyCreate, type ApiKeyScope };
 export const API_KEY_PREFIX = 'hcpk_';
-
-export const ApiKeyCreate = z.strictObject({
-  name: z
-    .string()
-    .min(2)
-    .max(64)
-    .regex(/^[\p{L}\p{N}._ -]+$/u, 'letters, digits, spaces and . _ - only'),
-  scope: z.enum(API_KEY_SCOPES),
-});
-export type ApiKeyCreate = z.infer<typeof ApiKeyCreate>;
 
 export interface ApiKey {
   id: string;

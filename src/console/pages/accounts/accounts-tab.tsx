@@ -8,14 +8,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Flex, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { ROLES, type Role } from '../../../shared/abilities.js';
-import type { Account } from '../../../shared/accounts-api.js';
+import { AccountCreate, type Account } from '../../../shared/accounts-api.js';
 import { get, patch, post } from '../../api.js';
 import { useAuth } from '../../auth.js';
 import { useConfirmDestructive } from '../../components/confirm.js';
 import { QueryState } from '../../components/page-frame.js';
 import { t } from '../../i18n.js';
 import { useCatalog } from '../config/catalog-tab.js';
-import { adminErrorInWords, beijingTime } from '../config/form-rules.js';
+import { adminErrorInWords, beijingTime, zodRule } from '../config/form-rules.js';
 import { OneTimeSecret, type Secret } from './one-time-secret.js';
 
 const ACCOUNTS = ['accounts'] as const;
@@ -214,10 +214,7 @@ export function AccountsTab() {
               name="username"
               label={t('accounts.username')}
               extra={t('accounts.username.help')}
-              rules={[
-                { required: true, message: t('accounts.required') },
-                { pattern: /^[\p{L}\p{N}._@-]{2,64}$/u, message: t('accounts.username.bad') },
-              ]}
+              rules={[{ required: true, message: t('accounts.required') }, zodRule(AccountCreate.shape.username)]}
             >
               <Input autoComplete="off" />
             </Form.Item>

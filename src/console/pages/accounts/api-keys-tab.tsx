@@ -7,12 +7,13 @@ import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Flex, Form, Input, Modal, Select, Table, Tag } from 'antd';
 import { useState } from 'react';
-import { ROLES, type Role } from '../../../shared/abilities.js';
+import type { Role } from '../../../shared/abilities.js';
 import { get, post } from '../../api.js';
 import { useConfirmDestructive } from '../../components/confirm.js';
 import { QueryState } from '../../components/page-frame.js';
 import { t } from '../../i18n.js';
-import { adminErrorInWords, beijingTime } from '../config/form-rules.js';
+import { adminErrorInWords, beijingTime, zodRule } from '../config/form-rules.js';
+import { API_KEY_SCOPES, ApiKeyCreate } from '../../../shared/accounts-api.js';
 import { OneTimeSecret, type Secret } from './one-time-secret.js';
 
 /** One key of GET /api/v1/admin/api-keys (src/central/accounts/api-keys.ts `ApiKey`). */
@@ -27,7 +28,6 @@ interface ApiKey {
 }
 
 /** A key acts as a role with the whole hall in view: never a handler, whose view is some departments. */
-const SCOPES = ROLES.filter((r) => r !== 'handler');
 const KEYS = ['api-keys'] as const;
 
 export function ApiKeysTab() {
@@ -140,10 +140,7 @@ export function ApiKeysTab() {
             name="name"
             label={t('keys.name')}
             extra={t('keys.name.help')}
-            rules={[
-              { required: true, message: t('accounts.required') },
-              { pattern: /^[\p{L}\p{N}._ -]{2,64}$/u, message: t('keys.name.bad') },
-            ]}
+            rules={[{ required: true, message: t('accounts.required') }, zodRule(ApiKeyCreate.shape.name)]}
           >
             <Input autoComplete="off" />
           </Form.Item>
@@ -153,7 +150,7 @@ export function ApiKeysTab() {
             extra={t('keys.scope.help')}
             rules={[{ required: true, message: t('accounts.required') }]}
           >
-            <Select options={SCOPES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+            <Select options={API_KEY_SCOPES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
           </Form.Item>
         </Form>
         {create.error ? <Alert type="error" showIcon title={adminErrorInWords(create.error)} /> : null}
