@@ -2,23 +2,10 @@
  * The fault driver: at random moments, one fault at a time, it breaks a part of the rig and mends it again. Every
  * kind comes once per round, in a fresh random order, so even a short run injects each of them.
  */
+import type { Random } from '../src/common/seeded-random.js';
 import type { FaultMode } from '../src/common/test-support/fault-proxy.js';
 import type { StatusView } from '../src/shared/local-api.js';
 import type { Rig } from './rig.js';
-
-export type Random = () => number;
-
-/** A seeded generator (mulberry32), so a failing run can be replayed with `--seed`. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -11,6 +11,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { uuidv7 } from '../common/ids.js';
+import { seededRandom } from '../common/seeded-random.js';
 import { DeviceIdentity } from '../common/device-identity.js';
 import type { CentralDb } from '../central/db/database.js';
 import { CentralClient } from '../kiosk/sync/central-client.js';
@@ -107,18 +108,6 @@ export const DEMO_CATALOGUE: [string, unknown][] = [
 /** Days of history the demo hall has. */
 const HISTORY_DAYS = 30;
 
-/** A small seeded generator (mulberry32): the same hall every time. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Mostly 非常满意, as halls report; a window of its own share of 差评 (W05 has the most, to give the console a case). */
 function level(rand: () => number, window: DemoWindow): Satisfaction {
   const bad = window.code === 'W05' ? 0.12 : 0.04;
@@ -213,7 +202,7 @@ export class DemoHall {
       HISTORY_DAYS + 1,
     ]);
     const now = Date.now();
-    const rand = random(20261201);
+    const rand = seededRandom(20261201);
     const kiosks: (StoredKiosk & { client: CentralClient })[] = [];
     for (const window of WINDOWS.filter((w) => w.code !== 'W01')) {
       const kiosk = await enrol(options, window);
