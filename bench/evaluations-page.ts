@@ -308,6 +308,7 @@ export function formatEvaluationsPage(r: PageResult): string {
       () => null,
     ),
     ['fill: rows added, indexes built, VACUUM ANALYZE', ...r.sizes.flatMap((s) => [seconds(s.fillMs), '', '', ''])],
+    ['machine’s load average (1 min) after', ...r.sizes.flatMap((s) => [s.load.toFixed(1), '', '', ''])],
   ]);
 }
 
