@@ -23,7 +23,8 @@ export const EVALUATION_PAGE_MAX = 1000;
 
 /**
  * Filters of the evaluation list (all optional, all combined with AND), and its keyset page: `cursor` is the
- * `nextCursor` of the page before, opaque. The list is ordered by invitation time, then id. `from` is inclusive,
+ * `nextCursor` of the page before, opaque. The list is ordered by invitation time, then id, either way. No
+ * 办件编号 or ticket number is in it: they name the citizen (第五条). `from` is inclusive,
  * `to` exclusive.
  */
 export const EvaluationQuery = z.strictObject({
@@ -40,6 +41,8 @@ export const EvaluationQuery = z.strictObject({
   outcome: z.enum(EVALUATION_OUTCOMES).optional(),
   /** Only the evaluations whose staff number the centre did not know (`true`), or only the others. */
   staffUnknown: z.enum(['true', 'false']).optional(),
+  /** Oldest first (`asc`, the default: what an integration reading everything wants) or newest first (the page). */
+  order: z.enum(['asc', 'desc']).default('asc'),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(EVALUATION_PAGE_MAX).default(100),
 });
@@ -61,8 +64,6 @@ export interface EvaluationListItem {
   windowCode: string | null;
   departmentCode: string | null;
   serviceItemCode: string | null;
-  caseNo: string | null;
-  ticketNo: string | null;
   staffUnknown: boolean;
   /** The technician's local key map the rating was pressed under, or null (the centre's). */
   localKeyMap: number[] | null;

@@ -16,7 +16,15 @@ describe('the evaluation list filters', () => {
     expect(res.statusCode).toBe(200);
     return res.json<EvaluationPage>();
   };
-  const ids = async (query: string) => (await list(query)).items.map((e) => e.caseNo).sort();
+  // Rows are told apart by name here: the list itself carries no 办件编号 (it names the citizen).
+  const names = new Map<string, string>();
+  const rec = (name: string, fields: Record<string, unknown>) => {
+    const e = evaluation({ caseNo: `BJ-${name}`, ...fields });
+    names.set(e.id, name);
+    return e;
+  };
+  const nameOf = (e: { id: string }) => names.get(e.id)!;
+  const ids = async (query: string) => (await list(query)).items.map((e) => nameOf(e)).sort();
 
   beforeAll(async () => {
     h = await startHarness();
@@ -32,9 +40,9 @@ describe('the evaluation list filters', () => {
       'POST',
       '/api/v1/device/records',
       batch([
-        evaluation({ caseNo: 'A', invitedAt: at(1), satisfaction: 5 }),
-        evaluation({ caseNo: 'B', invitedAt: at(2), satisfaction: 1, serviceItemCode: 'SC-0002' }),
-        evaluation({ caseNo: 'C', invitedAt: at(3), outcome: 'cancelled', satisfaction: null, source: null }),
+        rec('A', { invitedAt: at(1), satisfaction: 5 }),
+        rec('B', { invitedAt: at(2), satisfaction: 1, serviceItemCode: 'SC-0002' }),
+        rec('C', { invitedAt: at(3), outcome: 'cancelled', satisfaction: null, source: null }),
       ]),
     );
     expect(outcomes(w01)).toEqual(['accepted', 'accepted', 'accepted']);
@@ -49,14 +57,37 @@ describe('the evaluation list filters', () => {
       'POST',
       '/api/v1/device/records',
       batch([
-        evaluation({ ...fromTerminal, caseNo: 'D', invitedAt: at(4), satisfaction: 1 }),
-        evaluation({ ...fromTerminal, caseNo: 'E', invitedAt: at(5), satisfaction: 4, serviceItemCode: 'SC-0001' }),
+        rec('D', { ...fromTerminal, invitedAt: at(4), satisfaction: 1 }),
+        rec('E', { ...fromTerminal, invitedAt: at(5), satisfaction: 4, serviceItemCode: 'SC-0001' }),
       ]),
       terminal,
     );
     expect(outcomes(t)).toEqual(['accepted', 'accepted']);
   });
   afterAll(() => h.close());
+
+  it('lists no 办件编号 and no ticket number: they name the citizen', async () => {
+    const { items } = await list('');
+    expect(items.length).toBeGreaterThan(0);
+    for (const item of items) {
+      expect(item).not.toHaveProperty('caseNo');
+      expect(item).not.toHaveProperty('ticketNo');
+    }
+    expect(JSON.stringify(items)).not.toContain('BJ-');
+  });
+
+  it('lists newest first when asked (order=desc), pages included', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: EvaluationPage = await list(
+        `channel=hall_window&order=desc&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      seen.push(...page.items.map((e) => nameOf(e)));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(['C', 'B', 'A']);
+  });
 
   it('filters by service item and by channel, alone and with the others', async () => {
     expect(await ids('serviceItemCode=SC-0002')).toEqual(['B', 'D']);
@@ -79,7 +110,7 @@ describe('the evaluation list filters', () => {
     let cursor: string | null = null;
     do {
       const page: EvaluationPage = await list(`channel=hall_window&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
-      seen.push(...page.items.map((e) => e.caseNo!));
+      seen.push(...page.items.map((e) => nameOf(e)));
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toEqual(['A', 'B', 'C']);
@@ -92,10 +123,7 @@ describe('the evaluation list filters', () => {
     const res = await h.device(
       'POST',
       '/api/v1/device/records',
-      batch([
-        evaluation({ ...ga, caseNo: 'G1', invitedAt: at(0) }),
-        evaluation({ ...ga, caseNo: 'G2', invitedAt: at(3) }),
-      ]),
+      batch([rec('G1', { ...ga, invitedAt: at(0) }), rec('G2', { ...ga, invitedAt: at(3) })]),
       w02,
     );
     expect(outcomes(res)).toEqual(['accepted', 'accepted']);
@@ -112,7 +140,7 @@ describe('the evaluation list filters', () => {
         const page: EvaluationPage = (
           await h.app.inject({ method: 'GET', url, cookies: { [SESSION_COOKIE]: session } })
         ).json();
-        seen.push(...page.items.map((e) => e.caseNo!));
+        seen.push(...page.items.map((e) => nameOf(e)));
         cursor = page.nextCursor;
       } while (cursor);
       return seen;

@@ -1,6 +1,6 @@
 /**
- * The 评价记录 list: the evaluations, filtered and keyset-paginated by (invited_at, id), a handler's to its
- * departments. Rater identity is never part of it. Every filter is a plain equality on a column that either leads
+ * The 评价记录 list: the evaluations, filtered and keyset-paginated by (invited_at, id) either way, a handler's to
+ * its departments. Rater identity is never part of it, nor the 办件编号 and ticket number (they name the citizen). Every filter is a plain equality on a column that either leads
  * an index in (invited_at, id) order or is one of those indexes' last columns (migrations/central/0070), so that any
  * combination is one index walk that stops after a page. Runs in Node.
  */
@@ -25,7 +25,7 @@ function decodeCursor(cursor: string): [string, string] {
 const COLUMNS = `id::text AS id, device_id AS "deviceId", channel, mode, outcome, satisfaction, source,
   invited_at AS "invitedAt", ended_at AS "endedAt", clock_offset_ms AS "clockOffsetMs", staff_no AS "staffNo",
   window_code AS "windowCode", department_code AS "departmentCode", service_item_code AS "serviceItemCode",
-  case_no AS "caseNo", ticket_no AS "ticketNo", staff_unknown AS "staffUnknown", local_key_map AS "localKeyMap"`;
+  staff_unknown AS "staffUnknown", local_key_map AS "localKeyMap"`;
 
 export async function listEvaluations(
   db: Queryable,
@@ -33,6 +33,8 @@ export async function listEvaluations(
   scope: DepartmentScope = DepartmentScope.ALL,
 ): Promise<EvaluationPage> {
   const after = q.cursor ? decodeCursor(q.cursor) : null;
+  // Newest first walks the same indexes backwards.
+  const [next, direction] = q.order === 'desc' ? ['<', 'DESC'] : ['>', 'ASC'];
   // A level is only ever rated (the table's CHECK): with another outcome nothing matches, and with `rated` the
   // outcome says nothing more. Either way the index walk is left with one filter less.
   if (q.satisfaction && q.outcome && q.outcome !== 'rated') return { items: [], nextCursor: null };
@@ -56,14 +58,14 @@ export async function listEvaluations(
   if (q.staffUnknown) add('staff_unknown = ?', q.staffUnknown === 'true');
   if (after) {
     params.push(...after);
-    where.push(`(invited_at, id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    where.push(`(invited_at, id) ${next} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
   }
   const limit = `$${params.push(q.limit + 1)}`;
   const page = (departmentOf?: string) => {
     const all = departmentOf ? [`department_code = ${departmentOf}`, ...where] : where;
     // Ordered by the table's columns, not the answer's `id` (text): the indexes' order.
     return `SELECT ${COLUMNS} FROM evaluations e ${all.length > 0 ? `WHERE ${all.join(' AND ')}` : ''}
-             ORDER BY e.invited_at, e.id LIMIT ${limit}`;
+             ORDER BY e.invited_at ${direction}, e.id ${direction} LIMIT ${limit}`;
   };
   // A handler's page: one walk of the department's index per department of its scope, each stopping after a page,
   // merged. The departments' union in one walk of the time's index would pass every other department's rows.
@@ -71,7 +73,7 @@ export async function listEvaluations(
     scope.accountId === null
       ? page()
       : `SELECT x.* FROM departments d CROSS JOIN LATERAL (${page('d.code')}) x
-          WHERE ${scope.departmentIn('d.code', params)} ORDER BY x."invitedAt", x.id::uuid LIMIT ${limit}`;
+          WHERE ${scope.departmentIn('d.code', params)} ORDER BY x."invitedAt" ${direction}, x.id::uuid ${direction} LIMIT ${limit}`;
   const rows = await db.query<{ invitedAt: Date; id: string }>(sql, params);
   const items = rows.slice(0, q.limit);
   const last = items.at(-1);

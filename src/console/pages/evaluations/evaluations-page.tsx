@@ -33,7 +33,7 @@ interface FilterForm {
   outcome?: string;
 }
 
-type Filters = Omit<Partial<EvaluationQuery>, 'cursor' | 'limit'>;
+type Filters = Omit<Partial<EvaluationQuery>, 'cursor' | 'limit' | 'order'>;
 
 /** A day of the centre (Beijing time) → its midnight, and the next day's (the API's `to` is exclusive). */
 const midnight = (day: string) => `${day}T00:00:00+08:00`;
@@ -82,7 +82,7 @@ export function EvaluationsPage() {
 
   const page = useQuery({
     queryKey: ['evaluations', filters, limit, cursor ?? null],
-    queryFn: () => get<EvaluationPage>('/api/v1/admin/evaluations', { ...filters, limit, cursor }),
+    queryFn: () => get<EvaluationPage>('/api/v1/admin/evaluations', { ...filters, order: 'desc', limit, cursor }),
     placeholderData: keepPreviousData,
   });
 

@@ -19,7 +19,7 @@ addMessages({
     // The national names, declared once in src/shared.
     ...Object.fromEntries(CHANNELS.map((c) => [`channel.${c}`, CHANNEL_LABELS[c]])),
     ...Object.fromEntries(SATISFACTION_LEVELS.map((l) => [`level.${l}`, SATISFACTION_LABELS[l].zh])),
-    'evaluations.description': '每一次评价邀请的结果（按评价发起时间排序，北京时间）',
+    'evaluations.description': '每一次评价邀请的结果（最新的在前，北京时间）',
     'evaluations.privacy': '为保护办事群众的个人信息，本页不显示评价人身份、联系电话和办件编号。',
     'evaluations.period': '时间段',
     'evaluations.department': '部门',
@@ -46,7 +46,7 @@ addMessages({
   en: {
     ...Object.fromEntries(CHANNELS.map((c) => [`channel.${c}`, CHANNELS_EN[c]])),
     ...Object.fromEntries(SATISFACTION_LEVELS.map((l) => [`level.${l}`, SATISFACTION_LABELS[l].en])),
-    'evaluations.description': 'The outcome of every invitation to rate (by invitation time, China Standard Time)',
+    'evaluations.description': 'The outcome of every invitation to rate (newest first, China Standard Time)',
     'evaluations.privacy':
       "To protect citizens' personal data, this page shows no rater identity, phone or case number.",
     'evaluations.period': 'Period',
