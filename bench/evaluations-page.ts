@@ -9,6 +9,7 @@
  *
  *   npm run bench -- evaluations     (or: npx tsx bench/evaluations-page.ts [sizes, e.g. 1000000,10000000] [requests])
  */
+import { seededRandom } from '../src/common/seeded-random.js';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createAccount } from '../src/central/accounts/accounts.js';
@@ -146,16 +147,10 @@ export const COMBINATIONS: Combination[] = [
   { name: 'handler of 2 departments: level', who: 'handler', query: (p) => `satisfaction=${oneOf(p).level()}` },
 ];
 
-/** A small seeded generator (mulberry32), so that every run asks the same questions. */
+/** Whole numbers below `n` from a seeded generator, so that every run asks the same questions. */
 function seeded(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
+  const next = seededRandom(seed);
+  return (n) => Math.floor(next() * n);
 }
 
 const PASSWORD = 'bench Pass 2026 evaluations';
