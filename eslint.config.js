@@ -101,7 +101,7 @@ export default tseslint.config(
       [[...NODE_PACKAGES, ...ELECTRON], "the centre's console runs in a browser: no Node or Electron"],
       [
         ['**/central/**', '**/kiosk/**', '**/hardware/**', '**/common/**', '**/cli/**', '**/renderer/**'],
-        "the console talks to the centre over its HTTP API only (it may import src/shared)",
+        'the console talks to the centre over its HTTP API only (it may import src/shared)',
       ],
     ],
   ),
