@@ -15,6 +15,7 @@ import type { CentralDb } from '../src/central/db/database.js';
 import { APP_VERSION } from '../src/kiosk/version.js';
 import type { HeartbeatRequest } from '../src/shared/central-api.js';
 import type { RecordResult, WireEvaluation } from '../src/shared/wire-records.js';
+import { ratingRecord } from './rating-record.js';
 
 export const HEARTBEAT_EVERY_MS = 30_000;
 
@@ -69,29 +70,17 @@ export async function seedFleet(db: CentralDb, count: number, departments: numbe
 }
 
 /** A rated evaluation from `kiosk`, by its department's staff member, as its sync agent sends one. */
-function rating(kiosk: SimulatedKiosk, n: number, now: number): WireEvaluation {
-  const at = new Date(now).toISOString();
-  return {
-    kind: 'evaluation',
-    id: uuidv7(now),
-    channel: 'hall_window',
-    mode: 'window',
-    outcome: 'rated',
-    satisfaction: ((n % 5) + 1) as WireEvaluation['satisfaction'],
-    source: 'serial',
-    invitedAt: at,
-    expiresAt: new Date(now + 60_000).toISOString(),
-    endedAt: at,
-    shiftId: null,
-    staffNo: `S${kiosk.departmentCode}`,
-    windowCode: kiosk.windowCode,
-    departmentCode: kiosk.departmentCode,
-    serviceItemCode: `I${kiosk.departmentCode}`,
-    caseNo: `C-${n}`,
-    ticketNo: null,
-    rater: null,
-  };
-}
+const rating = (kiosk: SimulatedKiosk, n: number, now: number): WireEvaluation =>
+  ratingRecord(
+    n,
+    {
+      staffNo: `S${kiosk.departmentCode}`,
+      windowCode: kiosk.windowCode,
+      departmentCode: kiosk.departmentCode,
+      serviceItemCode: `I${kiosk.departmentCode}`,
+    },
+    now,
+  );
 
 const heartbeatBody = (kiosk: SimulatedKiosk): HeartbeatRequest => ({
   version: APP_VERSION,

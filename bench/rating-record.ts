@@ -5,9 +5,15 @@
 import { uuidv7 } from '../src/common/ids.js';
 import type { WireEvaluation } from '../src/shared/wire-records.js';
 
-/** The `i`-th rating of a window kiosk of the hall `seedHall` creates (W01, staff 1001, item SC-0001). */
-export function ratingRecord(i: number): WireEvaluation {
-  const now = Date.now();
+/**
+ * The `i`-th rating of a window kiosk of the hall `seedHall` creates (W01, staff 1001, item SC-0001), or of
+ * another window, staff member and item as `fields` say, made at `now`.
+ */
+export function ratingRecord(
+  i: number,
+  fields: Partial<Pick<WireEvaluation, 'staffNo' | 'windowCode' | 'departmentCode' | 'serviceItemCode'>> = {},
+  now = Date.now(),
+): WireEvaluation {
   const at = new Date(now).toISOString();
   return {
     kind: 'evaluation',
@@ -28,5 +34,6 @@ export function ratingRecord(i: number): WireEvaluation {
     caseNo: `C-${i}`,
     ticketNo: null,
     rater: null,
+    ...fields,
   };
 }

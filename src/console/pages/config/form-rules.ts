@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { issueInChinese } from '../../../shared/excel.js';
 import { ApiError } from '../../api.js';
 import { errorInWords } from '../../components/error-words.js';
+import { dateTime } from '../../components/format.js';
 import { language, t } from '../../i18n.js';
 
 /** A rule for one field: valid when `schema` parses the value (an empty input counts as absent). */
@@ -22,21 +23,8 @@ export function zodRule(schema: z.ZodType): FormRule {
   };
 }
 
-const BEIJING = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hour12: false,
-});
-
-/** An instant as the centre's staff read it: Beijing time, `2026/12/01 09:30:00`; `—` for none. */
-export function beijingTime(iso: string | null | undefined): string {
-  return iso ? BEIJING.format(new Date(iso)) : '—';
-}
+/** An instant as the centre's staff read it: the console's one format (components/format.ts), Beijing time. */
+export const beijingTime = dateTime;
 
 /**
  * An error in words, with the admin pages' own words for the codes they meet (`config.error.<code>`: a file that
