@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { verifyPin } from '../common/pin-hash.js';
 import { tempDir } from '../kiosk/test-support/fixtures.js';
 import { HCP_BIN } from '../kiosk/test-support/kiosk-process.js';
@@ -130,6 +130,13 @@ describe('hcp demo (npm start)', () => {
       },
     );
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // A failed expectation must not leave the demo (and its embedded PostgreSQL) running: stop it as Ctrl-C does.
+    onTestFinished(async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGINT');
+        await exited;
+      }
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     // The first start creates the central system's embedded database: seconds here, more on a busy machine.
