@@ -205,6 +205,17 @@ export function authRoutes(options: AuthOptions) {
       return { account, csrfToken: session.csrfToken };
     };
 
+    /** A refused login (a password's or a ticket's), in the audit log: by nobody yet, of the account it named. */
+    const refusedLogin = (request: FastifyRequest, accountId: string | null, reason: string) =>
+      appendAudit(db, {
+        actor: { kind: 'anonymous', id: accountId, name: null, role: null },
+        action: 'auth.login_failed',
+        target: accountId ? `account:${accountId}` : null,
+        summary: { reason },
+        ip: request.ip,
+        result: 'refused',
+      });
+
     const r = auth.withTypeProvider<ZodTypeProvider>();
     const login = {
       tags: ['auth'],
@@ -221,14 +232,7 @@ export function authRoutes(options: AuthOptions) {
         }
         const outcome = await checkLogin(db, username, password);
         if (!outcome.ok) {
-          await appendAudit(db, {
-            actor: { kind: 'anonymous', id: outcome.accountId, name: null, role: null },
-            action: 'auth.login_failed',
-            target: outcome.accountId ? `account:${outcome.accountId}` : null,
-            summary: { reason: outcome.reason },
-            ip: request.ip,
-            result: 'refused',
-          });
+          await refusedLogin(request, outcome.accountId, outcome.reason);
           if (outcome.reason === 'locked') {
             throw new HttpError(429, 'account_locked', 'too many failed logins: the account is locked for a while', {
               lockedUntil: outcome.lockedUntil,
@@ -252,14 +256,7 @@ export function authRoutes(options: AuthOptions) {
         const accountId = options.signInTickets?.redeem(request.body.ticket) ?? null;
         const account = accountId ? await getAccount(db, accountId) : null;
         if (!account || account.disabled) {
-          await appendAudit(db, {
-            actor: { kind: 'anonymous', id: accountId, name: null, role: null },
-            action: 'auth.login_failed',
-            target: accountId ? `account:${accountId}` : null,
-            summary: { reason: 'bad_ticket' },
-            ip: request.ip,
-            result: 'refused',
-          });
+          await refusedLogin(request, accountId, 'bad_ticket');
           throw new HttpError(
             401,
             'bad_ticket',
