@@ -3,21 +3,12 @@
  * grouping counts cancelled invitations (`cancelled`, `cancelRate` over all invitations of the group) and stray
  * presses beside the ratings, and the evaluation list filters by outcome.
  */
+import type { StatsRow } from '../../shared/evaluations-api.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelRate } from '../../shared/figures.js';
 import { batch, evaluation, outcomes, startHarness, strayPress, type Harness } from '../test-support/api-harness.js';
 
-interface Group {
-  key: string | null;
-  invitations: number;
-  rated: number;
-  unrated: number;
-  cancelled: number;
-  cancelRate: number | null;
-  bad: number;
-  badRate: number | null;
-  strayPresses: number | null;
-}
+type Group = Omit<StatsRow, 'counts'>;
 
 describe('statistics count cancellations and stray presses', () => {
   let h: Harness;
