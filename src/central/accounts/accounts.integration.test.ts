@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ABILITIES, ROLES, type Role } from '../../shared/abilities.js';
+import { listRoutes } from '../../common/test-support/api-fuzz.js';
 import { ADMIN_ROUTE_ABILITIES } from '../policies/policies.js';
 import { startHarness, type Harness } from '../test-support/api-harness.js';
 import { createAccount } from './accounts.js';
@@ -217,6 +218,14 @@ describe('accounts and sessions', () => {
     const revoked = await asSession(admin, 'POST', `/api/v1/admin/api-keys/${apiKey.id}/revoke`);
     expect(typeof revoked.json<{ revokedAt: string | null }>().revokedAt).toBe('string');
     expect((await asKey(key, '/api/v1/admin/stats')).statusCode).toBe(401);
+  });
+
+  it('has an ability for every admin route the centre registers, so that the walk below misses none', async () => {
+    const admin = listRoutes(h.app, ['/api/docs'])
+      .filter((r) => r.url.startsWith('/api/v1/admin/') && r.method !== 'HEAD')
+      .map((r) => `${r.method} ${r.url}`);
+    expect(admin.length).toBeGreaterThan(20);
+    expect(admin.filter((route) => !(route in ADMIN_ROUTE_ABILITIES))).toEqual([]);
   });
 
   it('walks every admin route × every role × every API key scope × no session, as abilities.ts says', async () => {
