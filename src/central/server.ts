@@ -63,6 +63,9 @@ import {
 } from './devices.js';
 import { auditRefusals, auditWithin, catalogAudit, registerAuditRoutes } from './audit/audit.routes.js';
 import { registerImportRoutes } from './imports/imports.routes.js';
+import { createAlerts, registerAlertRoutes } from './alerts/alerts.js';
+import { CalendarCache } from './calendar/calendar.js';
+import { registerCalendarRoutes } from './calendar/calendar.routes.js';
 import { FleetStatus } from './fleet-status.js';
 import { ingestBatch } from './ingest.js';
 import { registerConsole } from './console/serve-console.js';
@@ -178,6 +181,12 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
   }) as unknown as FastifyInstance;
   installJsonErrors(app, { service: 'central system', translate: postgresInputError });
+  // The working-day calendar and the alerts (src/central/calendar/, src/central/alerts/): the alerts' job queue
+  // starts with the server and stops before the database closes.
+  const calendar = new CalendarCache(db);
+  const alerts = createAlerts({ db, logger, calendar });
+  app.addHook('onReady', () => alerts.start());
+  app.addHook('onClose', () => alerts.stop());
   void app.register(helmet);
   registerOpenApi(app);
   void app.register(cookie);
@@ -227,6 +236,8 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
       registerAuditRoutes(admin, db);
       registerOverviewRoute(admin, db);
       registerImportRoutes(admin, db, () => catalogues.invalidate());
+      registerCalendarRoutes(admin, { db, calendar });
+      registerAlertRoutes(admin, { db, alerts });
       const r = admin.withTypeProvider<ZodTypeProvider>();
       for (const entity of CATALOG) {
         const what = CATALOGUE_NAMES[entity.path] ?? entity.path;

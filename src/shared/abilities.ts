@@ -31,6 +31,16 @@ export const ABILITIES = {
   'accounts.manage': ['admin'],
   'api_keys.manage': ['admin'],
   'audit.read': ['admin', 'auditor'],
+  // The 差评 closed loop (issue 16): who may read cases, and who may act at all (which action is whose is
+  // CASE_TRANSITIONS in src/shared/cases.ts; a handler only ever on its departments' cases).
+  'cases.read': ['admin', 'supervisor', 'handler', 'leader', 'auditor'],
+  'cases.act': ['admin', 'supervisor', 'handler'],
+  'cases.reveal_phone': ['supervisor', 'handler'],
+  'cases.configure': ['admin'],
+  'calendar.read': ['admin', 'supervisor', 'handler', 'leader', 'auditor'],
+  'calendar.write': ['admin'],
+  'notifications.read': ['admin', 'supervisor', 'handler', 'leader', 'auditor'],
+  'alerts.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Ability = keyof typeof ABILITIES;

@@ -26,6 +26,16 @@ export const AUDIT_ACTIONS = [
   'settings.updated',
   'enrollment.created',
   'device.revoked',
+  // The 差评 closed loop (issue 16): each transition (also in the case's timeline), the audited reveal of a rater's
+  // phone (with its purpose, never the number), each attachment uploaded and downloaded, the deadlines and the
+  // working-day calendar changed, the alerts' receivers configured.
+  'case.transitioned',
+  'case.phone_revealed',
+  'case.attachment_uploaded',
+  'case.attachment_downloaded',
+  'case.deadlines_updated',
+  'calendar.updated',
+  'alerts.updated',
   // An Excel export of the audit log itself, with its filters.
   'audit.exported',
   // A request to the admin API refused for want of authentication (401) or permission (403).

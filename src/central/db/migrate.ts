@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { readMigrationFiles, type Migration } from '../../common/migration-files.js';
+import { seedCalendar } from '../calendar/calendar.js';
 import type { CentralDb } from './database.js';
 
 export const CENTRAL_MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/central/', import.meta.url));
@@ -17,8 +18,20 @@ export function readCentralMigrations(dir = CENTRAL_MIGRATIONS_DIR): Migration[]
   return readMigrationFiles(dir);
 }
 
-/** Applies what is pending; returns the versions applied now. */
+/** The migration that made the working-day calendar's tables. */
+const CALENDAR_MIGRATION = 90;
+
+/**
+ * Applies what is pending, then brings the working-day calendar up to the installed chinese-days package (an
+ * admin's days stay: src/central/calendar/); returns the versions applied now.
+ */
 export async function migrateCentral(db: CentralDb, migrations = readCentralMigrations()): Promise<number[]> {
+  const applied = await applyMigrations(db, migrations);
+  if (migrations.some((m) => m.version === CALENDAR_MIGRATION)) await seedCalendar(db);
+  return applied;
+}
+
+async function applyMigrations(db: CentralDb, migrations: Migration[]): Promise<number[]> {
   await db.exec(
     `CREATE TABLE IF NOT EXISTS schema_migrations (
        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,

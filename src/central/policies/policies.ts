@@ -7,6 +7,9 @@ import { HttpError } from '../../common/http.js';
 import { type Ability, isRole, roleHas } from '../../shared/abilities.js';
 import type { AuditActor } from '../../shared/audit.js';
 import { IMPORT_KINDS } from '../../shared/excel.js';
+import { ALERTS_ROUTE_ABILITIES } from '../alerts/route-abilities.js';
+import { CALENDAR_ROUTE_ABILITIES } from '../calendar/route-abilities.js';
+import { CASES_ROUTE_ABILITIES } from '../cases/route-abilities.js';
 import { CATALOG } from '../catalog.js';
 
 const A = '/api/v1/admin';
@@ -45,6 +48,9 @@ export const ADMIN_ROUTE_ABILITIES: Readonly<Record<string, Ability>> = {
   [`GET ${A}/api-keys`]: 'api_keys.manage',
   [`POST ${A}/api-keys`]: 'api_keys.manage',
   [`POST ${A}/api-keys/:id/revoke`]: 'api_keys.manage',
+  ...CASES_ROUTE_ABILITIES,
+  ...CALENDAR_ROUTE_ABILITIES,
+  ...ALERTS_ROUTE_ABILITIES,
 };
 
 /** Whether `actor` has `ability`: by its role, and nothing else. */
