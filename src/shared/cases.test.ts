@@ -131,7 +131,7 @@ describe('the case state machine', () => {
           expect(row, `${actor.role} ${action} from ${facts.state}`).toBeDefined();
           expect(d.to).toBe(row![2] === '=' ? facts.state : row![2]);
           seen.add(`${facts.state}:${action}`);
-          facts = apply(facts, action, d.to, d.input as Record<string, unknown>);
+          facts = apply(facts, action, d.to, d.input);
         }
       }),
       { numRuns: 3000 },
@@ -193,7 +193,10 @@ describe('the case state machine', () => {
         expect(d.ok, action).toBe(true);
       } else {
         expect(d.ok, action).toBe(false);
-        if (!d.ok) expect(d.refusal).toMatchObject({ code: 'invalid_input', message: expect.stringContaining('note') });
+        if (!d.ok) {
+          expect(d.refusal.code).toBe('invalid_input');
+          expect(d.refusal.message).toContain('note');
+        }
       }
     }
   });
@@ -226,10 +229,9 @@ describe('the case state machine', () => {
       refusal: { code: 'wrong_state', message: 'an extension is already pending' },
     });
     // Evidence is required for 无效评价.
-    expect(decide(facts, handler, 'request_invalid', { note: '恶意差评', attachments: [] })).toMatchObject({
-      ok: false,
-      refusal: { code: 'invalid_input', message: expect.stringContaining('evidence') },
-    });
+    const noEvidence = decide(facts, handler, 'request_invalid', { note: '恶意差评', attachments: [] });
+    expect(noEvidence.ok).toBe(false);
+    if (!noEvidence.ok) expect(noEvidence.refusal.message).toContain('evidence');
   });
 
   it('leaves a closed or invalid case only by an admin reopening it with a reason', () => {
