@@ -6,7 +6,9 @@
  * Runs in the browser.
  */
 import {
+  AlertOutlined,
   AuditOutlined,
+  CalendarOutlined,
   DashboardOutlined,
   DesktopOutlined,
   SettingOutlined,
@@ -22,6 +24,7 @@ import { NotFoundState } from './components/page-frame.js';
 import { LoginPage } from './pages/login/login-page.js';
 import { PasswordPage } from './pages/password/password-page.js';
 import './pages/config/menu-messages.js';
+import './pages/cases/menu-messages.js';
 
 /** One page of the console. */
 export interface ConsolePage {
@@ -34,6 +37,8 @@ export interface ConsolePage {
   icon: ReactNode;
   /** Loads its component (a separate chunk: charts and tables load with the page that needs them). */
   load: () => Promise<ComponentType>;
+  /** Loads the component of one of its entries, at `<path>/:id` (a case of 差评工单). */
+  loadEntry?: () => Promise<ComponentType>;
 }
 
 /** The menu, in its order. CONSOLE-ADMIN's pages (配置, 账号, 审计) are entries of this list too. */
@@ -53,6 +58,14 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     load: () => import('./pages/evaluations/evaluations-page.js').then((m) => m.EvaluationsPage),
   },
   {
+    path: 'cases',
+    labelKey: 'menu.cases',
+    ability: 'cases.read',
+    icon: <AlertOutlined />,
+    load: () => import('./pages/cases/cases-page.js').then((m) => m.CasesPage),
+    loadEntry: () => import('./pages/cases/case-view.js').then((m) => m.CasePage),
+  },
+  {
     path: 'devices',
     labelKey: 'menu.devices',
     ability: 'devices.read',
@@ -65,6 +78,13 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     ability: 'catalogue.read',
     icon: <SettingOutlined />,
     load: () => import('./pages/config/config-page.js').then((m) => m.ConfigPage),
+  },
+  {
+    path: 'calendar',
+    labelKey: 'menu.calendar',
+    ability: 'calendar.read',
+    icon: <CalendarOutlined />,
+    load: () => import('./pages/calendar/calendar-page.js').then((m) => m.CalendarPage),
   },
   {
     path: 'accounts',
@@ -102,7 +122,10 @@ export function consoleRouter() {
   const pages: RouteObject[] = CONSOLE_PAGES.map((page) => ({
     path: page.path,
     element: <RequireAbility ability={page.ability} />,
-    children: [{ index: true, lazy: async () => ({ Component: await page.load() }) }],
+    children: [
+      { index: true, lazy: async () => ({ Component: await page.load() }) },
+      ...(page.loadEntry ? [{ path: ':id', lazy: async () => ({ Component: await page.loadEntry!() }) }] : []),
+    ],
   }));
   return createBrowserRouter(
     [

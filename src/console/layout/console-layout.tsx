@@ -11,6 +11,8 @@ import { useAuth } from '../auth.js';
 import { ErrorState, ForbiddenState } from '../components/page-frame.js';
 import { setLanguage, t, useLanguage, type Language } from '../i18n.js';
 import { useAllowedPages } from '../routes.js';
+import { MissingYearBanner } from '../pages/calendar/missing-year-banner.js';
+import { NotificationsBell } from '../pages/cases/notifications-bell.js';
 
 export function ConsoleLayout() {
   const auth = useAuth();
@@ -69,6 +71,7 @@ export function ConsoleLayout() {
             {account.displayName}
             <span className="console-role">{t(`role.${account.role}`)}</span>
           </Typography.Text>
+          {forced ? null : <NotificationsBell />}
           {forced ? null : (
             <Button
               type="text"
@@ -101,6 +104,7 @@ export function ConsoleLayout() {
           </Layout.Sider>
         )}
         <Layout.Content className="console-content">
+          {forced ? null : <MissingYearBanner />}
           <Outlet />
         </Layout.Content>
       </Layout>
