@@ -61,6 +61,45 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `console-${name}.png`) });
 }
 
+/** Tries of `until`: a click that the console did not take is made again, at most this many times in all. */
+const TRIES = 3;
+
+/**
+ * Clicks `target` until `done` shows. On a loaded two-core machine a click can be lost (seen in CI: an antd option
+ * picked while its list was still opening, a button clicked in the frame it re-rendered); `done` must be something
+ * the click alone makes appear, so that a click taken is never made twice.
+ */
+export async function clickUntil(target: Locator, done: Locator): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await target.click({ timeout: 10_000 });
+      await done.waitFor({ timeout: 10_000 });
+      return;
+    } catch (error) {
+      if (attempt === TRIES) throw error;
+    }
+  }
+}
+
+/** Opens the antd Select labelled `label` and picks `option`, until `done` shows (as `clickUntil`). */
+export async function pickUntil(page: Page, label: string, option: string, done: Locator): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // A list left open by a lost pick is closed first, so that the click on the select opens it again.
+      if (attempt > 1) await page.keyboard.press('Escape');
+      await page.getByLabel(label).click({ timeout: 10_000 });
+      await page
+        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')
+        .getByTitle(option, { exact: true })
+        .click({ timeout: 10_000 });
+      await done.waitFor({ timeout: 10_000 });
+      return;
+    } catch (error) {
+      if (attempt === TRIES) throw error;
+    }
+  }
+}
+
 /** A computed CSS property of the element (the tests' tsconfig has no DOM types: the page's window, untyped). */
 export function cssOf(locator: Locator, property: string): Promise<string> {
   type Window = { getComputedStyle(element: unknown): Record<string, string> };

@@ -12,7 +12,15 @@ import { batch, evaluation } from '../src/central/test-support/api-harness.js';
 import type { AuditPage } from '../src/central/audit/audit-log.js';
 import type { EvaluationPage } from '../src/shared/evaluations-api.js';
 import type { DevicePage } from '../src/shared/fleet-api.js';
-import { shot, startConsoleCentre, TEST_PASSWORD, type ConsoleCentre, type Kiosk } from './console-harness.js';
+import {
+  clickUntil,
+  pickUntil,
+  shot,
+  startConsoleCentre,
+  TEST_PASSWORD,
+  type ConsoleCentre,
+  type Kiosk,
+} from './console-harness.js';
 
 let centre: ConsoleCentre;
 const kiosks: Record<string, Kiosk> = {};
@@ -103,6 +111,9 @@ const menuItems = async (page: Page) => {
   await page.getByRole('menu').getByRole('menuitem').first().waitFor();
   return (await page.getByRole('menu').getByRole('menuitem').allInnerTexts()).map((s) => s.trim());
 };
+/** An antd Select showing `option` as its choice. */
+const selected = (page: Page, option: string) =>
+  page.locator(`.ant-select-content[title="${option}"], .ant-select-content-value[title="${option}"]`);
 const tableRows = (page: Page, testId: string) => page.getByTestId(testId).locator('tbody tr.ant-table-row');
 
 describe('the console by role', () => {
@@ -129,23 +140,20 @@ describe('the console by role', () => {
     expect(table).not.toContain('BJ-');
     await shot(admin, 'evaluations');
     // Keyset paging: 20 a page, then the next page, then back.
-    await admin.getByLabel('每页').click();
-    await admin.getByTitle('每页 20', { exact: true }).click();
-    await admin.getByText('第 1 页 · 本页 20 条').waitFor();
-    await admin.getByRole('button', { name: '下一页' }).click();
+    await pickUntil(admin, '每页', '每页 20', admin.getByText('第 1 页 · 本页 20 条'));
+    // The page's number changes with the click itself, its rows when they arrive.
+    await clickUntil(admin.getByRole('button', { name: '下一页' }), admin.getByText('第 2 页'));
     await admin.getByText(`第 2 页 · 本页 ${delivered.SCJG + delivered.GA - 20} 条`).waitFor();
-    await admin.getByRole('button', { name: '上一页' }).click();
+    await clickUntil(admin.getByRole('button', { name: '上一页' }), admin.getByText('第 1 页'));
     await admin.getByText('第 1 页 · 本页 20 条').waitFor();
   });
 
   it('filters the evaluations by level and department', async () => {
-    await admin.getByLabel('评价等级').click();
-    await admin.getByTitle('非常不满意').click();
+    await pickUntil(admin, '评价等级', '非常不满意', selected(admin, '非常不满意'));
     await admin.getByRole('button', { name: '查询' }).click();
     await admin.getByText('第 1 页 · 本页 2 条').waitFor();
     expect(await tableRows(admin, 'evaluations-table').count()).toBe(2);
-    await admin.getByLabel('部门').click();
-    await admin.getByTitle('公安局（GA）').click();
+    await pickUntil(admin, '部门', '公安局（GA）', selected(admin, '公安局（GA）'));
     await admin.getByRole('button', { name: '查询' }).click();
     await admin.getByText('第 1 页 · 本页 1 条').waitFor();
     expect(await admin.getByTestId('evaluations-table').innerText()).toContain('李强（3001）');
