@@ -1,24 +1,291 @@
 /**
- * The alerts (issue 16): delivery of the outbox (outbox.ts) by the job queue to the console's notifications,
- * webhooks and SMS. Being built: see issue 16.
+ * The alerts (issue 16): the outbox (outbox.ts) delivered by a job queue on the centre's own database (pg-boss 10,
+ * through the centre's pool) to the console's notifications, webhooks and SMS; the deadline sweep every minute and
+ * the daily digest at 08:00 Beijing (pg-boss cron, tz Asia/Shanghai); and the calendar's warning, in the log at
+ * start and daily, when next year is missing from 1 November.
+ *
+ * Exactly once by key: the relay (relay.ts) writes notifications and inserts the jobs in the transaction that marks
+ * the outbox rows dispatched, so a kill loses nothing and relays nothing twice; a job is completed only after its
+ * delivery answered 2xx, so a kill between the two sends it again, with the same `Idempotency-Key`, which the
+ * receiver honours. The centre is one node: a job still active when it starts was cut off by a crash, and is
+ * failed (so retried) at once instead of after its expiry. Runs in Node.
  */
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { CentralDb } from '../db/database.js';
+import PgBoss from 'pg-boss';
+import type { FastifyBaseLogger } from 'fastify';
+import { missingNextYear } from '../../shared/work-calendar.js';
+import type { NotificationKind } from '../../shared/cases-api.js';
 import type { CalendarCache } from '../calendar/calendar.js';
+import type { CentralDb } from '../db/database.js';
+import { DeliveryError, HttpSmsGateway, postWebhook, smsParams, type SmsSender } from './channels.js';
+import { bossDb, relayOutbox, SMS_QUEUE, WEBHOOK_QUEUE } from './relay.js';
+import { deliverySettings } from './settings.js';
+import { sweepDeadlines, writeDailyDigest } from './sweep.js';
+
+export { registerAlertRoutes } from './alerts.routes.js';
+
+export const SWEEP_QUEUE = 'hcp-alert-sweep';
+export const DIGEST_QUEUE = 'hcp-alert-digest';
+const QUEUES = [WEBHOOK_QUEUE, SMS_QUEUE, SWEEP_QUEUE, DIGEST_QUEUE];
+
+export interface AlertsTuning {
+  /** How often the outbox is looked at. */
+  relayIntervalMs: number;
+  /** How often an idle delivery worker asks the queue for jobs. */
+  pollingIntervalSeconds: number;
+  sweepCron: string;
+  digestCron: string;
+  /** The SMS sender for a gateway URL (the HTTP adapter by default). */
+  smsSender: (gatewayUrl: string) => SmsSender;
+  /** The clock of the calendar's warning. */
+  now: () => Date;
+}
+
+export const DEFAULT_TUNING: AlertsTuning = {
+  relayIntervalMs: 1000,
+  pollingIntervalSeconds: 1,
+  sweepCron: '* * * * *',
+  digestCron: '0 8 * * *',
+  smsSender: (url) => new HttpSmsGateway(url),
+  now: () => new Date(),
+};
 
 export interface AlertsContext {
   db: CentralDb;
   logger: FastifyBaseLogger;
   calendar: CalendarCache;
+  tuning?: Partial<AlertsTuning>;
 }
 
 export interface Alerts {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Relays the pending outbox now (also done every `relayIntervalMs`); answers how many alerts. */
+  relay(): Promise<number>;
 }
 
-export function createAlerts(_context: AlertsContext): Alerts {
-  return { start: async () => {}, stop: async () => {} };
+interface OutboxAlert {
+  key: string;
+  kind: NotificationKind;
+  caseId: string | null;
+  createdAt: Date;
+  payload: Record<string, unknown>;
 }
 
-export function registerAlertRoutes(_admin: FastifyInstance, _context: { db: CentralDb; alerts: Alerts }): void {}
+type DeliveryJob<T> = PgBoss.JobWithMetadata<T>;
+
+export function createAlerts(context: AlertsContext): Alerts {
+  const { db, calendar } = context;
+  const tuning = { ...DEFAULT_TUNING, ...context.tuning };
+  const logger = context.logger.child({ module: 'alerts' });
+  let boss: PgBoss | undefined;
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  let relaying: Promise<number> = Promise.resolve(0);
+  const workers: string[] = [];
+
+  const outboxAlert = async (id: string): Promise<OutboxAlert | undefined> =>
+    (
+      await db.query<OutboxAlert>(
+        `SELECT key, kind, case_id AS "caseId", created_at AS "createdAt", payload FROM alert_outbox WHERE id = $1`,
+        [id],
+      )
+    )[0];
+
+  const logDelivery = (entry: {
+    alert: OutboxAlert;
+    channel: 'webhook' | 'sms';
+    target: string;
+    attempt: number;
+    status: 'delivered' | 'failed' | 'gave_up';
+    httpStatus: number | null;
+    error: string | null;
+    started: number;
+  }) =>
+    db.query(
+      `INSERT INTO alert_deliveries (id, alert_key, kind, channel, target, attempt, status, http_status, error, duration_ms)
+       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        entry.alert.key,
+        entry.alert.kind,
+        entry.channel,
+        entry.target,
+        entry.attempt,
+        entry.status,
+        entry.httpStatus,
+        entry.error?.slice(0, 500) ?? null,
+        Math.round(performance.now() - entry.started),
+      ],
+    );
+
+  /** Runs `send` for each job; a failed one is failed alone (retried with backoff), the others completed. */
+  const deliverEach =
+    <T>(
+      queue: string,
+      channel: 'webhook' | 'sms',
+      prepare: (
+        job: DeliveryJob<T>,
+      ) => Promise<{ alert: OutboxAlert; target: string; send: () => Promise<number | null> } | null>,
+    ) =>
+    async (jobs: DeliveryJob<T>[]) => {
+      await Promise.all(
+        jobs.map(async (job) => {
+          const what = await prepare(job);
+          // Its alert, webhook or recipient is gone (removed since, SMS turned off): nothing to deliver.
+          if (!what) return;
+          const started = performance.now();
+          const attempt = job.retryCount + 1;
+          try {
+            const httpStatus = await what.send();
+            await logDelivery({ ...what, channel, attempt, status: 'delivered', httpStatus, error: null, started });
+          } catch (error) {
+            const last = job.retryCount >= job.retryLimit;
+            const httpStatus = error instanceof DeliveryError ? error.httpStatus : null;
+            const message = (error as Error).message;
+            await logDelivery({
+              ...what,
+              channel,
+              attempt,
+              status: last ? 'gave_up' : 'failed',
+              httpStatus,
+              error: message,
+              started,
+            });
+            if (last) logger.error({ key: what.alert.key, target: what.target }, `alert not delivered: ${message}`);
+            await boss!.fail(queue, job.id, { message });
+          }
+        }),
+      );
+    };
+
+  const webhookJobs = deliverEach<{ outboxId: string; webhookId: string }>(WEBHOOK_QUEUE, 'webhook', async (job) => {
+    const [alert, [webhook]] = await Promise.all([
+      outboxAlert(job.data.outboxId),
+      db.query<{ name: string; url: string; secret: string; enabled: boolean }>(
+        'SELECT name, url, secret, enabled FROM alert_webhooks WHERE id = $1',
+        [job.data.webhookId],
+      ),
+    ]);
+    if (!alert || !webhook?.enabled) return null;
+    const body = {
+      key: alert.key,
+      kind: alert.kind,
+      caseId: alert.caseId,
+      createdAt: alert.createdAt.toISOString(),
+      payload: alert.payload,
+    };
+    return { alert, target: webhook.name, send: () => postWebhook(webhook, body) };
+  });
+
+  const smsJobs = deliverEach<{ outboxId: string; accountId: string }>(SMS_QUEUE, 'sms', async (job) => {
+    const [alert, settings, [contact]] = await Promise.all([
+      outboxAlert(job.data.outboxId),
+      deliverySettings(db),
+      db.query<{ username: string; mobile: string | null }>(
+        `SELECT a.username, c.mobile FROM accounts a JOIN alert_contacts c ON c.account_id = a.id
+          WHERE a.id = $1 AND a.disabled_at IS NULL`,
+        [job.data.accountId],
+      ),
+    ]);
+    const { sms } = settings;
+    if (!alert || !contact?.mobile || !sms.enabled || !sms.gatewayUrl || !sms.templateId) return null;
+    const message = {
+      mobile: contact.mobile,
+      templateId: sms.templateId,
+      params: smsParams(sms.params, alert.kind, alert.payload),
+      key: `${alert.key}:sms:${job.data.accountId}`,
+    };
+    const sender = tuning.smsSender(sms.gatewayUrl);
+    // The log names the account, never the mobile.
+    return { alert, target: contact.username, send: () => sender.send(message) };
+  });
+
+  const relay = (): Promise<number> => {
+    relaying = relaying
+      .catch(() => 0)
+      .then(async () => {
+        if (!boss) return 0;
+        let total = 0;
+        for (;;) {
+          const n = await relayOutbox(db, boss, () => deliverySettings(db));
+          total += n;
+          if (n < 200) break;
+        }
+        if (total > 0) for (const id of workers) boss.notifyWorker(id);
+        return total;
+      });
+    return relaying;
+  };
+
+  const tick = () => {
+    timer = setTimeout(() => {
+      relay()
+        .catch((error: unknown) => {
+          if (running) logger.error({ err: error }, 'relaying alerts failed');
+          return 0;
+        })
+        .finally(() => {
+          if (running) tick();
+        });
+    }, tuning.relayIntervalMs);
+  };
+
+  const checkCalendar = async () => {
+    const year = missingNextYear(await calendar.get(), tuning.now());
+    if (year !== null) {
+      logger.warn(
+        { year },
+        `the working-day calendar lacks ${year} (工作日历缺少 ${year} 年): deadlines counted into it skip weekends only; an admin enters it under 工作日历`,
+      );
+    }
+  };
+
+  return {
+    relay,
+    async start() {
+      const b = new PgBoss({ db: bossDb(db), migrate: true, supervise: true, schedule: true });
+      b.on('error', (error) => logger.error({ err: error }, 'the alerts’ job queue'));
+      await b.start();
+      boss = b;
+      for (const name of QUEUES) await b.createQueue(name, { name, policy: 'standard' });
+      // One central node: a job active at start was cut off by a crash of this process. Retried now.
+      const cutOff = await db.query<{ id: string; name: string }>(
+        `SELECT id, name FROM pgboss.job WHERE state = 'active' AND name = ANY($1)`,
+        [[WEBHOOK_QUEUE, SMS_QUEUE]],
+      );
+      for (const name of [WEBHOOK_QUEUE, SMS_QUEUE]) {
+        for (const job of cutOff.filter((j) => j.name === name)) {
+          await b.fail(name, job.id, { message: 'cut off: the centre stopped during the delivery' });
+        }
+      }
+      await b.schedule(SWEEP_QUEUE, tuning.sweepCron, {}, { tz: 'Asia/Shanghai' });
+      await b.schedule(DIGEST_QUEUE, tuning.digestCron, {}, { tz: 'Asia/Shanghai' });
+      const delivery = {
+        batchSize: 20,
+        pollingIntervalSeconds: tuning.pollingIntervalSeconds,
+        includeMetadata: true as const,
+      };
+      workers.push(await b.work(WEBHOOK_QUEUE, delivery, webhookJobs));
+      workers.push(await b.work(SMS_QUEUE, delivery, smsJobs));
+      await b.work(SWEEP_QUEUE, { pollingIntervalSeconds: 5 }, async () => {
+        const swept = await sweepDeadlines(db, await calendar.get());
+        if (swept.warned + swept.overdue > 0) await relay();
+      });
+      await b.work(DIGEST_QUEUE, { pollingIntervalSeconds: 5 }, async () => {
+        await writeDailyDigest(db);
+        await checkCalendar();
+        await relay();
+      });
+      running = true;
+      await checkCalendar().catch((error: unknown) => logger.error({ err: error }, 'reading the calendar failed'));
+      tick();
+    },
+    async stop() {
+      running = false;
+      clearTimeout(timer);
+      await relaying.catch(() => 0);
+      const b = boss;
+      boss = undefined;
+      await b?.stop({ graceful: true, wait: true, timeout: 5000, close: false });
+    },
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * Integration (real PostgreSQL, the calendar seeded from chinese-days): the deadline sweep warns one working day
+ * before a deadline, across the 2026 National Day holiday, and marks it overdue past it, each once per deadline with
+ * its key; the overdue case gets an `overdue` event on its timeline; the daily digest is written once a day. The
+ * centre's own queue is stopped first, so that only the sweeps of this test, at the times it gives, run.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkCalendar } from '../../shared/work-calendar.js';
+import { CalendarCache } from '../calendar/calendar.js';
+import { startHarness, type Harness } from '../test-support/api-harness.js';
+import { sweepDeadlines, writeDailyDigest } from './sweep.js';
+import { insertCase, seedEvaluations, type TestCase } from './test-support/cases-fixture.js';
+
+describe('the deadline sweep', () => {
+  let h: Harness;
+  let calendar: WorkCalendar;
+  const outbox = async (caseId: string) =>
+    h.db.query<{ key: string; kind: string; payload: Record<string, unknown> }>(
+      'SELECT key, kind, payload FROM alert_outbox WHERE case_id = $1 ORDER BY created_at, key',
+      [caseId],
+    );
+
+  let evaluations: string[];
+  beforeAll(async () => {
+    h = await startHarness();
+    evaluations = await seedEvaluations(h, 3);
+    // The centre's queue and its minute's sweep stop here; the database stays.
+    await h.app.close();
+    calendar = await new CalendarCache(h.db).get();
+  });
+  afterAll(() => h.close());
+
+  // Due at the end of Thursday 8 October 2026 (Beijing), the first working day after the National Day holiday
+  // (1–7 October off): the working day before it is Wednesday 30 September, so the warning is due at its end.
+  const dueAt = new Date('2026-10-08T16:00:00Z');
+  let c: TestCase;
+
+  it('warns nobody before the working day ahead of the deadline, even with the holiday in between', async () => {
+    c = await insertCase(h, {
+      evaluationId: evaluations[0],
+      dueAt,
+      deadlineDay: '2026-10-08',
+      createdAt: new Date('2026-09-29T02:00:00Z'),
+    });
+    expect(await sweepDeadlines(h.db, calendar, new Date('2026-09-30T15:59:00Z'))).toEqual({ warned: 0, overdue: 0 });
+    expect(await outbox(c.id)).toEqual([]);
+  });
+
+  it('warns once from the start of the last working day before it (the end of 30 September)', async () => {
+    expect(await sweepDeadlines(h.db, calendar, new Date('2026-09-30T16:01:00Z'))).toEqual({ warned: 1, overdue: 0 });
+    expect(await sweepDeadlines(h.db, calendar, new Date('2026-10-03T04:00:00Z'))).toEqual({ warned: 0, overdue: 0 });
+    const alerts = await outbox(c.id);
+    expect(alerts).toEqual([
+      {
+        key: `deadline_warning:${c.id}:${dueAt.toISOString()}`,
+        kind: 'deadline_warning',
+        payload: {
+          caseId: c.id,
+          number: c.number,
+          state: 'assigned',
+          departmentCode: 'SCJG',
+          satisfaction: 1,
+          dueAt: dueAt.toISOString(),
+          dueDay: '2026-10-08',
+        },
+      },
+    ]);
+    expect(JSON.stringify(alerts)).not.toMatch(/phone|rater|comment/);
+  });
+
+  it('marks it overdue once past the deadline, with an overdue event on its timeline', async () => {
+    expect(await sweepDeadlines(h.db, calendar, new Date('2026-10-08T15:59:00Z'))).toEqual({ warned: 0, overdue: 0 });
+    expect(await sweepDeadlines(h.db, calendar, new Date('2026-10-08T16:00:00Z'))).toEqual({ warned: 0, overdue: 1 });
+    expect(await sweepDeadlines(h.db, calendar, new Date('2026-10-09T01:00:00Z'))).toEqual({ warned: 0, overdue: 0 });
+    expect((await outbox(c.id)).map((a) => a.key)).toEqual([
+      `deadline_warning:${c.id}:${dueAt.toISOString()}`,
+      `overdue:${c.id}:${dueAt.toISOString()}`,
+    ]);
+    const events = await h.db.query<{ action: string; from_state: string; actor_name: string }>(
+      'SELECT action, from_state, actor_name FROM case_events WHERE case_id = $1',
+      [c.id],
+    );
+    expect(events).toEqual([{ action: 'overdue', from_state: 'assigned', actor_name: '系统' }]);
+    const [flags] = await h.db.query<{ warned: boolean; overdue: boolean }>(
+      'SELECT warned_at IS NOT NULL AS warned, overdue_at IS NOT NULL AS overdue FROM cases WHERE id = $1',
+      [c.id],
+    );
+    expect(flags).toEqual({ warned: true, overdue: true });
+  });
+
+  it('warns and marks overdue again for a new deadline (the flags cleared), under a new key', async () => {
+    const next = new Date('2026-10-12T16:00:00Z'); // Monday 12 October; Saturday 10 October is a 调休 working day
+    await h.db.query(
+      `UPDATE cases SET due_at = $2, deadline_day = '2026-10-12', warned_at = NULL, overdue_at = NULL WHERE id = $1`,
+      [c.id, next],
+    );
+    // The working day before Monday 12 is Saturday 10 (调休), so the warning is due at the end of that Saturday.
+    expect(await sweepDeadlines(h.db, calendar, new Date('2026-10-10T15:00:00Z'))).toEqual({ warned: 0, overdue: 0 });
+    expect(await sweepDeadlines(h.db, calendar, new Date('2026-10-10T16:30:00Z'))).toEqual({ warned: 1, overdue: 0 });
+    expect((await outbox(c.id)).map((a) => a.key)).toContain(`deadline_warning:${c.id}:${next.toISOString()}`);
+  });
+
+  it('never warns a closed case nor marks it overdue', async () => {
+    const closed = await insertCase(h, {
+      evaluationId: evaluations[1],
+      state: 'closed',
+      dueAt,
+      deadlineDay: '2026-10-08',
+    });
+    await sweepDeadlines(h.db, calendar, new Date('2026-10-20T00:00:00Z'));
+    expect(await outbox(closed.id)).toEqual([]);
+  });
+
+  it('writes the daily digest once a Beijing day, with its counts', async () => {
+    const now = new Date('2026-10-20T00:00:00Z'); // 08:00 Beijing
+    const first = await writeDailyDigest(h.db, now);
+    await writeDailyDigest(h.db, new Date('2026-10-20T09:00:00Z'));
+    const rows = await h.db.query<{ key: string; payload: Record<string, unknown> }>(
+      "SELECT key, payload FROM alert_outbox WHERE kind = 'daily_digest'",
+    );
+    expect(rows.map((r) => r.key)).toEqual(['daily_digest:2026-10-20']);
+    expect(first).toMatchObject({ day: '2026-10-20', open: 1, overdue: 1 });
+    expect(rows[0]!.payload).toMatchObject({ day: '2026-10-20', open: 1, overdue: 1 });
+  });
+});
