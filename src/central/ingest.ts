@@ -8,9 +8,21 @@
  * A rejected record is stored nowhere (the kiosk quarantines it); only its code is counted per device
  * (`device_rejections`), for the fleet list.
  * Personal data (rater identity, callback number) is sealed under the centre's data key before it is stored.
+ * Every new 差评 (rated 1 or 2) makes its case in the statement that writes its evaluation, and its `case_created`
+ * alert in the same transaction (src/central/cases/new-cases.ts): a duplicate makes neither.
  * Runs in Node.
  */
 import type { Sealer } from '../common/data-key.js';
+import { enqueueAlerts } from './alerts/outbox.js';
+import {
+  caseCreatedAlert,
+  caseStatementTail,
+  isBadRating,
+  newCases,
+  type CaseIngest,
+  type CreatedCase,
+  type NewCases,
+} from './cases/new-cases.js';
 import { recordDay, WireRecord, type RecordBatch, type RecordResult } from '../shared/wire-records.js';
 import type { CentralDb, Statement } from './db/database.js';
 import type { DeviceRow } from './device-config.js';
@@ -29,6 +41,7 @@ export async function ingestBatch(
   device: Device,
   batch: RecordBatch,
   catalogues: CatalogueCache,
+  cases: CaseIngest,
 ): Promise<RecordResult[]> {
   const results: RecordResult[] = new Array<RecordResult>(batch.records.length);
   const parsed: { index: number; record: Wire }[] = [];
@@ -72,7 +85,23 @@ export async function ingestBatch(
   });
 
   if (valid.length > 0) {
-    const write = (some: typeof valid) => writeBatch(db, sealer, device, catalogue, batch.clockOffsetMs, some, results);
+    // The calendar and the deadlines are read (from memory, mostly) only for a batch that has a 差评.
+    const bad = valid.some(({ record }) => isBadRating(record));
+    const [calendar, deadlines] = bad ? await Promise.all([cases.calendar.get(), cases.deadlines.get()]) : [null, null];
+    const write = (some: typeof valid) => {
+      const opened =
+        calendar && deadlines
+          ? newCases(
+              some.map((v) => v.record),
+              catalogue,
+              batch.clockOffsetMs,
+              calendar,
+              deadlines,
+              cases.clock(),
+            )
+          : null;
+      return writeBatch(db, sealer, device, catalogue, batch.clockOffsetMs, some, results, opened);
+    };
     try {
       await write(valid);
     } catch (error) {
@@ -139,6 +168,7 @@ async function writeBatch(
   clockOffsetMs: number | null,
   valid: { index: number; record: Wire }[],
   results: RecordResult[],
+  cases: NewCases | null,
 ): Promise<void> {
   // A record whose id appears twice in one batch is new at most once: the first is written, the others are duplicates.
   const seen = new Set<string>();
@@ -151,14 +181,23 @@ async function writeBatch(
   const records = unique.map((v) => v.record);
   // The device row is not touched: its clock offset goes with its heartbeats (fleet-status.ts), so that a batch
   // holds no lock a heartbeat's write would wait for.
-  const statements = recordStatements(sealer, device, catalogue, clockOffsetMs, records);
+  const statements = recordStatements(sealer, device, catalogue, clockOffsetMs, records, cases);
   // One statement is atomic by itself (its ledger insert and its kind's insert together): a batch of one kind, the
-  // usual one, costs one round trip instead of three (BEGIN, it, COMMIT).
+  // usual one, costs one round trip instead of three (BEGIN, it, COMMIT). A batch with a 差评 takes a transaction:
+  // its cases' alerts are written in it, after the statement that made the cases.
   const [only] = statements;
-  const written =
-    statements.length === 1 && only
-      ? [await db.query<{ id: string }>(only.sql, only.params)]
-      : await db.batch<{ id: string }>(statements);
+  type Written = { id: string } & Partial<CreatedCase>;
+  const written = cases
+    ? await db.transaction(async (tx) => {
+        const all: Written[][] = [];
+        for (const s of statements) all.push(await tx.query<Written>(s.sql, s.params));
+        const created = all.flat().filter((row): row is Written & CreatedCase => Boolean(row.caseId));
+        await enqueueAlerts(tx, created.map(caseCreatedAlert));
+        return all;
+      })
+    : statements.length === 1 && only
+      ? [await db.query<Written>(only.sql, only.params)]
+      : await db.batch<Written>(statements);
   const fresh = new Set(written.flat().map((row) => row.id));
   for (const { index, record } of unique) {
     results[index] = { id: record.id, status: fresh.has(record.id) ? 'accepted' : 'duplicate' };
@@ -176,6 +215,7 @@ function recordStatements(
   catalogue: Catalogue,
   offset: number | null,
   records: Wire[],
+  cases: NewCases | null,
 ): Statement[] {
   const deviceId = device.id;
   // The department of the device's window when the press was made (a window may have moved since).
@@ -189,20 +229,28 @@ function recordStatements(
     kind: K,
     insert: string,
     columns: ((r: Of<K>) => unknown)[],
-    ...scalars: unknown[]
+    scalars: unknown[] = [],
+    /** More of the statement after `insert` (as the CTE `ev`), its parameters numbered from the one it is given. */
+    tail?: (first: number) => { sql: string; params: unknown[] },
   ) => {
     const rows = of(kind);
     if (rows.length === 0) return;
     const arrays = columns.map((column) => rows.map(column));
-    statements.push({
-      sql: `WITH fresh AS (
+    const params = [deviceId, rows.map((r) => r.id), rows.map((r) => recordDay(r.id)), ...arrays, ...scalars];
+    const fresh = `WITH fresh AS (
               INSERT INTO records (id, device_id, kind, day)
               SELECT id, $1, '${kind}', day FROM unnest($2::uuid[], $3::date[]) AS r (id, day)
-              ON CONFLICT (id) DO NOTHING RETURNING id)
-            ${insert}
-            RETURNING id::text AS id`,
-      params: [deviceId, rows.map((r) => r.id), rows.map((r) => recordDay(r.id)), ...arrays, ...scalars],
-    });
+              ON CONFLICT (id) DO NOTHING RETURNING id)`;
+    if (tail) {
+      const more = tail(params.length + 1);
+      statements.push({
+        sql: `${fresh}, ev AS (${insert} RETURNING id, service_item_code, satisfaction, channel, window_code, staff_no)
+            ${more.sql}`,
+        params: [...params, ...more.params],
+      });
+      return;
+    }
+    statements.push({ sql: `${fresh} ${insert} RETURNING id::text AS id`, params });
   };
 
   write(
@@ -240,7 +288,8 @@ function recordStatements(
       (r) => isStaffUnknown(r.staffNo, r.departmentCode, catalogue),
       (r) => keyMap(r.localKeyMap),
     ],
-    offset,
+    [offset],
+    cases ? (first) => caseStatementTail(cases, first) : undefined,
   );
 
   // text[][] cannot hold ragged rows: reason tags travel as JSON and are unpacked in SQL.
@@ -294,7 +343,7 @@ function recordStatements(
       (r) => keyMap(r.localKeyMap),
       (r) => departmentAt(r.at),
     ],
-    device.windowCode,
+    [device.windowCode],
   );
 
   write(

@@ -95,6 +95,7 @@ export async function runCentral(options: RunCentralOptions): Promise<RunningCen
       signInTickets,
       db,
       statusDb,
+      dataDir: options.dataDir,
       adminToken: token,
       sealer,
       signingKey,

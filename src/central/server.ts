@@ -66,6 +66,8 @@ import { registerImportRoutes } from './imports/imports.routes.js';
 import { createAlerts, registerAlertRoutes } from './alerts/alerts.js';
 import { CalendarCache } from './calendar/calendar.js';
 import { registerCalendarRoutes } from './calendar/calendar.routes.js';
+import { registerCaseRoutes } from './cases/cases.routes.js';
+import { DeadlinesCache } from './cases/deadlines.js';
 import { FleetStatus } from './fleet-status.js';
 import { ingestBatch } from './ingest.js';
 import { registerConsole } from './console/serve-console.js';
@@ -125,6 +127,13 @@ export interface CentralApiOptions {
    * one record batches use: `db` when absent.
    */
   statusDb?: Queryable;
+  /** The centre's data folder: case attachments are stored under it (attachments/); without it they are refused. */
+  dataDir?: string;
+  /**
+   * The centre's clock for the cases (their creation, deadlines, overdue): the wall clock unless a test says
+   * otherwise. Sessions, signatures and rate limits keep the wall clock.
+   */
+  clock?: () => Date;
 }
 
 /** A full batch (MAX_RECORDS_PER_BATCH) of records of ~1 KiB each, with room to spare. */
@@ -184,6 +193,8 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
   // The working-day calendar and the alerts (src/central/calendar/, src/central/alerts/): the alerts' job queue
   // starts with the server and stops before the database closes.
   const calendar = new CalendarCache(db);
+  const deadlines = new DeadlinesCache(db);
+  const clock = options.clock ?? (() => new Date());
   const alerts = createAlerts({ db, logger, calendar });
   app.addHook('onReady', () => alerts.start());
   app.addHook('onClose', () => alerts.stop());
@@ -238,6 +249,7 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
       registerImportRoutes(admin, db, () => catalogues.invalidate());
       registerCalendarRoutes(admin, { db, calendar });
       registerAlertRoutes(admin, { db, alerts });
+      registerCaseRoutes(admin, { db, sealer, calendar, deadlines, dataDir: options.dataDir ?? null, clock });
       const r = admin.withTypeProvider<ZodTypeProvider>();
       for (const entity of CATALOG) {
         const what = CATALOGUE_NAMES[entity.path] ?? entity.path;
@@ -476,7 +488,11 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
         '/records',
         { schema: records, bodyLimit: DEVICE_BODY_LIMIT, config: { rateLimit } },
         async (request) => {
-          const results = await ingestBatch(db, sealer, request.device!, request.body, catalogues);
+          const results = await ingestBatch(db, sealer, request.device!, request.body, catalogues, {
+            calendar,
+            deadlines,
+            clock,
+          });
           if (request.body.clockOffsetMs !== null)
             fleetStatus.clockOffset(request.device!.id, request.body.clockOffsetMs);
           return { results };

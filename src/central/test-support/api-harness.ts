@@ -24,6 +24,8 @@ export interface Kiosk {
 
 export interface Harness {
   db: CentralDb;
+  /** The centre's data folder (the data key, case attachments). */
+  dataDir: string;
   app: FastifyInstance;
   signingKey: CentralSigningKey;
   /** A W01 kiosk (window mode, 市场监督管理局 SCJG). */
@@ -42,7 +44,7 @@ export interface Harness {
  */
 export async function startHarness(
   rateLimits?: Partial<RateLimits>,
-  options: Pick<CentralApiOptions, 'signInTickets'> = {},
+  options: Pick<CentralApiOptions, 'signInTickets' | 'clock'> = {},
 ): Promise<Harness> {
   const dir = tempDir('hcp-central-');
   const db = await openPostgres(await createTestDatabase(inject('pgUrl'), 'central_h'));
@@ -53,6 +55,8 @@ export async function startHarness(
     adminToken: ADMIN_TOKEN,
     sealer: Sealer.fromFile(join(dir.path, 'data.key')),
     signingKey,
+    // Case attachments (attachments/) go beside the data key, removed with it.
+    dataDir: dir.path,
     ...options,
     rateLimits: rateLimits ?? {
       enrollPerMinute: 10_000,
@@ -106,6 +110,7 @@ export async function startHarness(
   };
   return {
     db,
+    dataDir: dir.path,
     app,
     signingKey,
     kiosk,
