@@ -30,6 +30,8 @@ export class WebhookReceiver {
   secret = '';
   /** Answer 503 to this many requests before accepting again. */
   failNext = 0;
+  /** How long a processed request waits before its answer (a slow receiver: deliveries in flight). */
+  delayMs = 0;
   private server: Server | undefined;
   private portNumber = 0;
 
@@ -65,7 +67,9 @@ export class WebhookReceiver {
         const first = !this.processed.has(key);
         if (first) this.processed.set(key, 1);
         this.requests.push({ key, body, headers: req.headers, signatureOk, processed: first });
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+        const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+        if (this.delayMs > 0) setTimeout(answer, this.delayMs);
+        else answer();
       });
     });
     await new Promise<void>((resolve, reject) => {
