@@ -232,8 +232,11 @@ export const CONFIG_VERSION_CACHE_MS = 1_000;
 
 /**
  * The configuration version heartbeats answer with, read at most once per CONFIG_VERSION_CACHE_MS for all of them.
- * A change made through this centre calls `changed()` once committed: the next heartbeat reads afresh, so a kiosk
- * is never told an older version than one this centre has already answered a change with.
+ * Past that age the version held is answered at once and read again behind it: a heartbeat never waits for the
+ * database (whose small pool the fleet status writes share), so a change through another central process is seen
+ * within CONFIG_VERSION_CACHE_MS and one read. A change made through this centre calls `changed()` once committed:
+ * what is held is dropped and the next heartbeat waits for a fresh read, so a kiosk is never told an older version
+ * than one this centre has already answered a change with.
  */
 export class ConfigVersions {
   private cached: { version: number; readAt: number } | undefined;
@@ -243,7 +246,23 @@ export class ConfigVersions {
   constructor(private readonly db: Queryable) {}
 
   get(now = Date.now()): Promise<number> {
-    if (this.cached && this.cached.readAt + CONFIG_VERSION_CACHE_MS > now) return Promise.resolve(this.cached.version);
+    const cached = this.cached;
+    if (cached && cached.readAt + CONFIG_VERSION_CACHE_MS > now) return Promise.resolve(cached.version);
+    const read = this.read(now);
+    if (!cached) return read;
+    // Stale: answered now; a failed read behind it leaves the version held, to be read again by the next one.
+    read.catch(() => undefined);
+    return Promise.resolve(cached.version);
+  }
+
+  /** A change to what kiosks are configured with has been committed here. */
+  changed(): void {
+    this.cached = undefined;
+    this.generation += 1;
+  }
+
+  /** One read at a time per generation, shared by everyone asking meanwhile. */
+  private read(now: number): Promise<number> {
     if (this.reading && this.reading.generation === this.generation) return this.reading.done;
     const generation = this.generation;
     const done = currentConfigVersion(this.db).then(
@@ -259,12 +278,6 @@ export class ConfigVersions {
     );
     this.reading = { generation, done };
     return done;
-  }
-
-  /** A change to what kiosks are configured with has been committed here. */
-  changed(): void {
-    this.cached = undefined;
-    this.generation += 1;
   }
 }
 
