@@ -69,9 +69,16 @@ export async function seedFleet(db: CentralDb, count: number, departments: numbe
   return kiosks;
 }
 
+/**
+ * The level of the fleet's `n`-th rating: one in a hundred a 差评 (each then makes a case and its alert, issue 16),
+ * the rest 非常满意, 满意 or 基本满意, about what halls see. bench/case-ingest.ts measures a tenth of 差评.
+ */
+export const fleetLevel = (n: number): WireEvaluation['satisfaction'] =>
+  n % 100 === 0 ? 2 : ((5 - (n % 3)) as 3 | 4 | 5);
+
 /** A rated evaluation from `kiosk`, by its department's staff member, as its sync agent sends one. */
-const rating = (kiosk: SimulatedKiosk, n: number, now: number): WireEvaluation =>
-  ratingRecord(
+const rating = (kiosk: SimulatedKiosk, n: number, now: number): WireEvaluation => ({
+  ...ratingRecord(
     n,
     {
       staffNo: `S${kiosk.departmentCode}`,
@@ -80,7 +87,9 @@ const rating = (kiosk: SimulatedKiosk, n: number, now: number): WireEvaluation =
       serviceItemCode: `I${kiosk.departmentCode}`,
     },
     now,
-  );
+  ),
+  satisfaction: fleetLevel(n),
+});
 
 const heartbeatBody = (kiosk: SimulatedKiosk): HeartbeatRequest => ({
   version: APP_VERSION,
