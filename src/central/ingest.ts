@@ -8,21 +8,12 @@
  * A rejected record is stored nowhere (the kiosk quarantines it); only its code is counted per device
  * (`device_rejections`), for the fleet list.
  * Personal data (rater identity, callback number) is sealed under the centre's data key before it is stored.
- * Every new 差评 (rated 1 or 2) makes its case in the statement that writes its evaluation, and its `case_created`
- * alert in the same transaction (src/central/cases/new-cases.ts): a duplicate makes neither.
+ * Every new 差评 (rated 1 or 2) makes its case and its `case_created` alert in the statement that writes its
+ * evaluation (src/central/cases/new-cases.ts): a duplicate makes neither.
  * Runs in Node.
  */
 import type { Sealer } from '../common/data-key.js';
-import { enqueueAlerts } from './alerts/outbox.js';
-import {
-  caseCreatedAlert,
-  caseStatementTail,
-  isBadRating,
-  newCases,
-  type CaseIngest,
-  type CreatedCase,
-  type NewCases,
-} from './cases/new-cases.js';
+import { caseStatementTail, isBadRating, newCases, type CaseIngest, type NewCases } from './cases/new-cases.js';
 import { recordDay, WireRecord, type RecordBatch, type RecordResult } from '../shared/wire-records.js';
 import type { CentralDb, Statement } from './db/database.js';
 import type { DeviceRow } from './device-config.js';
@@ -183,21 +174,13 @@ async function writeBatch(
   // holds no lock a heartbeat's write would wait for.
   const statements = recordStatements(sealer, device, catalogue, clockOffsetMs, records, cases);
   // One statement is atomic by itself (its ledger insert and its kind's insert together): a batch of one kind, the
-  // usual one, costs one round trip instead of three (BEGIN, it, COMMIT). A batch with a 差评 takes a transaction:
-  // its cases' alerts are written in it, after the statement that made the cases.
+  // usual one, costs one round trip instead of three (BEGIN, it, COMMIT). The cases of its 差评, their events and
+  // their alerts are written by the evaluations' statement itself (cases/new-cases.ts).
   const [only] = statements;
-  type Written = { id: string } & Partial<CreatedCase>;
-  const written = cases
-    ? await db.transaction(async (tx) => {
-        const all: Written[][] = [];
-        for (const s of statements) all.push(await tx.query<Written>(s.sql, s.params));
-        const created = all.flat().filter((row): row is Written & CreatedCase => Boolean(row.caseId));
-        await enqueueAlerts(tx, created.map(caseCreatedAlert));
-        return all;
-      })
-    : statements.length === 1 && only
-      ? [await db.query<Written>(only.sql, only.params)]
-      : await db.batch<Written>(statements);
+  const written =
+    statements.length === 1 && only
+      ? [await db.query<{ id: string }>(only.sql, only.params)]
+      : await db.batch<{ id: string }>(statements);
   const fresh = new Set(written.flat().map((row) => row.id));
   for (const { index, record } of unique) {
     results[index] = { id: record.id, status: fresh.has(record.id) ? 'accepted' : 'duplicate' };

@@ -64,13 +64,17 @@ describe('the 差评 cases through the admin API', () => {
       expect(outcomes(first)).toEqual(['accepted']);
       const again = await h.device('POST', '/api/v1/device/records', batch([e]));
       expect(outcomes(again)).toEqual(['duplicate']);
-      const cases = await h.db.query<{ id: string; state: string; department_code: string; number: string }>(
-        'SELECT id::text AS id, state, department_code, number FROM cases WHERE evaluation_id = $1',
-        [e.id],
-      );
+      const cases = await h.db.query<{
+        id: string;
+        state: string;
+        department_code: string;
+        number: string;
+        due_at: Date;
+      }>('SELECT id::text AS id, state, department_code, number, due_at FROM cases WHERE evaluation_id = $1', [e.id]);
       expect(cases).toHaveLength(1);
       const [c] = cases;
       expect(c).toMatchObject({ state: 'assigned', department_code: 'SCJG' });
+      expect(c!.due_at).toBeInstanceOf(Date);
       expect(c!.number).toMatch(/^CP\d{8}-\d{4,}$/);
       const alerts = await h.db.query<{ key: string; kind: string; payload: Record<string, unknown> }>(
         'SELECT key, kind, payload FROM alert_outbox WHERE case_id = $1',
@@ -86,7 +90,8 @@ describe('the 差评 cases through the admin API', () => {
             state: 'assigned',
             departmentCode: 'SCJG',
             satisfaction: 2,
-            dueAt: expect.any(String) as string,
+            // As JSON gives a Date: the receivers parse one format.
+            dueAt: c!.due_at.toISOString(),
           },
         },
       ]);

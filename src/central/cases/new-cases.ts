@@ -1,9 +1,12 @@
 /**
  * The case of a 差评, made by ingest (src/central/ingest.ts) in the statement that writes its evaluation (issue 16):
- * every new evaluation rated 1 or 2 makes exactly one case, its `created` event and, in the same transaction, its
- * `case_created` alert (enqueueAlerts). Exactly once rests on the database: the case is written only for an
- * evaluation new in the `records` ledger of that very statement, and `cases.evaluation_id` is unique, so a record
- * delivered twice, or reconciled again, makes no second case.
+ * every new evaluation rated 1 or 2 makes exactly one case, its `created` event and its `case_created` alert in
+ * the outbox — all in that one statement, so atomic with the evaluation without a transaction of its own. The
+ * outbox row is the one enqueueAlerts (src/central/alerts/outbox.ts) would write (key `case_created:<caseId>`,
+ * the payload contract of docs/alerts.md, ON CONFLICT (key) DO NOTHING), written in SQL because a batch's
+ * transaction and a second statement cost 10 % of the ingest's throughput (bench/case-ingest.ts). Exactly once rests
+ * on the database: the case is written only for an evaluation new in the `records` ledger of that very statement,
+ * and `cases.evaluation_id` is unique, so a record delivered twice, or reconciled again, makes no second case.
  *
  * Routing: the responsible department is the service item's (looked up in SQL, so no query of its own), else the
  * department of the evaluation's window at the time it was made; with neither, the case waits in 待分派 (triage).
@@ -13,7 +16,6 @@
 import { uuidv7 } from '../../common/ids.js';
 import type { WireRecord } from '../../shared/wire-records.js';
 import { beijingDay, type WorkCalendar } from '../../shared/work-calendar.js';
-import type { Alert } from '../alerts/outbox.js';
 import type { CalendarCache } from '../calendar/calendar.js';
 import { windowDepartmentAt, type Catalogue } from '../scope.js';
 import { stateDeadline, type DeadlinesCache, type DeadlineTable } from './deadlines.js';
@@ -24,16 +26,6 @@ export interface CaseIngest {
   deadlines: DeadlinesCache;
   /** When a case is created (the centre's clock). */
   clock: () => Date;
-}
-
-/** A case as the ingest statement returns it, for its alert. */
-export interface CreatedCase {
-  caseId: string;
-  number: string;
-  state: string;
-  departmentCode: string | null;
-  satisfaction: number;
-  dueAt: Date | null;
 }
 
 type Evaluation = Extract<WireRecord, { kind: 'evaluation' }>;
@@ -48,6 +40,7 @@ export interface NewCases {
   evaluationIds: string[];
   caseIds: string[];
   eventIds: string[];
+  alertIds: string[];
   windowDepartments: (string | null)[];
   triage: DeadlineColumns;
   assigned: DeadlineColumns;
@@ -75,6 +68,7 @@ export function newCases(
     evaluationIds: [],
     caseIds: [],
     eventIds: [],
+    alertIds: [],
     windowDepartments: [],
     triage: columns(),
     assigned: columns(),
@@ -87,6 +81,7 @@ export function newCases(
     out.evaluationIds.push(r.id);
     out.caseIds.push(uuidv7());
     out.eventIds.push(uuidv7());
+    out.alertIds.push(uuidv7());
     out.windowDepartments.push(
       windowDepartmentAt(catalogue, r.windowCode, Date.parse(r.invitedAt) + (clockOffsetMs ?? 0)),
     );
@@ -111,7 +106,7 @@ export function caseStatementTail(cases: NewCases, first: number): { sql: string
   const p = (i: number) => `$${first + i}`;
   const sql = `,
     nc AS MATERIALIZED (
-      SELECT c.case_id, c.event_id, ev.id AS evaluation_id, ev.satisfaction, ev.channel, ev.window_code, ev.staff_no,
+      SELECT c.case_id, c.event_id, c.alert_id, ev.id AS evaluation_id, ev.satisfaction, ev.channel, ev.window_code, ev.staff_no,
              ev.service_item_code, d.department_code,
              CASE WHEN d.department_code IS NULL THEN 'triage' ELSE 'assigned' END AS state,
              CASE WHEN d.department_code IS NULL THEN c.triage_due ELSE c.assigned_due END AS due_at,
@@ -120,9 +115,10 @@ export function caseStatementTail(cases: NewCases, first: number): { sql: string
              nextval('case_number_seq') AS n
         FROM ev
         JOIN unnest(${p(0)}::uuid[], ${p(1)}::uuid[], ${p(2)}::uuid[], ${p(3)}::text[], ${p(4)}::timestamptz[],
-                    ${p(5)}::date[], ${p(6)}::boolean[], ${p(7)}::timestamptz[], ${p(8)}::date[], ${p(9)}::boolean[])
+                    ${p(5)}::date[], ${p(6)}::boolean[], ${p(7)}::timestamptz[], ${p(8)}::date[], ${p(9)}::boolean[],
+                    ${p(12)}::uuid[])
           AS c (evaluation_id, case_id, event_id, window_department, triage_due, triage_day, triage_uncovered,
-                assigned_due, assigned_day, assigned_uncovered)
+                assigned_due, assigned_day, assigned_uncovered, alert_id)
           ON c.evaluation_id = ev.id
         LEFT JOIN service_items si ON si.code = ev.service_item_code
         CROSS JOIN LATERAL (SELECT coalesce(si.department_code, c.window_department) AS department_code) d),
@@ -139,10 +135,16 @@ export function caseStatementTail(cases: NewCases, first: number): { sql: string
       INSERT INTO case_events (id, case_id, action, from_state, to_state, actor_id, actor_name, actor_role, at, detail)
       SELECT nc.event_id, cs.id, 'created', NULL, cs.state, NULL, 'system', NULL, ${p(10)}::timestamptz,
              jsonb_build_object('channel', nc.channel, 'satisfaction', nc.satisfaction)
-        FROM cs JOIN nc ON nc.case_id = cs.id)
-    SELECT ev.id::text AS id, cs.id::text AS "caseId", cs.number, cs.state, cs.department_code AS "departmentCode",
-           cs.satisfaction, cs.due_at AS "dueAt"
-      FROM ev LEFT JOIN cs ON cs.evaluation_id = ev.id`;
+        FROM cs JOIN nc ON nc.case_id = cs.id),
+    al AS (
+      INSERT INTO alert_outbox (id, key, kind, case_id, payload)
+      SELECT nc.alert_id, 'case_created:' || cs.id::text, 'case_created', cs.id,
+             jsonb_build_object('caseId', cs.id, 'number', cs.number, 'state', cs.state,
+                                'departmentCode', cs.department_code, 'satisfaction', cs.satisfaction,
+                                'dueAt', to_char(cs.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+        FROM cs JOIN nc ON nc.case_id = cs.id
+      ON CONFLICT (key) DO NOTHING)
+    SELECT id::text AS id FROM ev`;
   return {
     sql,
     params: [
@@ -158,23 +160,7 @@ export function caseStatementTail(cases: NewCases, first: number): { sql: string
       cases.assigned.uncovered,
       cases.createdAt,
       `CP${beijingDay(cases.createdAt).replaceAll('-', '')}`,
+      cases.alertIds,
     ],
-  };
-}
-
-/** The `case_created` alert of a case ingest made: codes only (the payload contract of docs/alerts.md). */
-export function caseCreatedAlert(c: CreatedCase): Alert {
-  return {
-    kind: 'case_created',
-    caseId: c.caseId,
-    key: `case_created:${c.caseId}`,
-    payload: {
-      caseId: c.caseId,
-      number: c.number,
-      state: c.state,
-      departmentCode: c.departmentCode,
-      satisfaction: c.satisfaction,
-      dueAt: c.dueAt ? new Date(c.dueAt).toISOString() : null,
-    },
   };
 }
