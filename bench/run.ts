@@ -2,11 +2,12 @@
  * `npm run bench [-- NAME …]`: runs issue 6's benchmarks, prints each one's table and then one summary table.
  * Figures, never assertions (a benchmark throws only when the system lost or refused data it should hold).
  * With no names it runs them all and also writes docs/performance.md; a run of some leaves that file alone.
- * Names, in the issue's order: write, press, backlog, queue, fleet, startup, evaluations.
+ * Names, in the issue's order: write, press, backlog, queue, fleet, startup, evaluations, cases.
  */
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { backlogSummary, benchBacklog, formatBacklog } from './backlog.js';
+import { benchCaseIngest, caseIngestSummary, formatCaseIngest } from './case-ingest.js';
 import { benchDurableWrite, durableWriteSummary, formatDurableWrite } from './durable-write.js';
 import { benchEvaluationsPage, evaluationsPageSummary, formatEvaluationsPage } from './evaluations-page.js';
 import { benchFleetIngest, fleetIngestSummary, formatFleetIngest } from './fleet-ingest.js';
@@ -112,6 +113,18 @@ const BENCHES: Record<string, () => Promise<Section>> = {
     run: () => benchEvaluationsPage(),
     format: formatEvaluationsPage,
     summary: evaluationsPageSummary,
+  }),
+  cases: bench({
+    title: '8. Ingest with 差评: a case and an alert each',
+    note:
+      'Record batches of 100 through the signed device API of a real `hcp central` on PostgreSQL, 8 in flight, ' +
+      'with no 差评 and with one record in ten rated 1 or 2 — each of which makes its case, its created event and ' +
+      'its `case_created` alert in the ingest’s statement; 20,000 records a round, the two mixes taking turns for ' +
+      'five rounds after a warm-up, the centre’s alert relay running as in service. The centre must then hold ' +
+      'exactly one case and one alert per 差评.',
+    run: () => benchCaseIngest(),
+    format: formatCaseIngest,
+    summary: caseIngestSummary,
   }),
 };
 
