@@ -111,6 +111,13 @@ describe('the deadline sweep', () => {
     expect(await outbox(closed.id)).toEqual([]);
   });
 
+  it('writes no digest on a day with nothing open and nothing new', async () => {
+    await h.db.query("UPDATE cases SET state = 'closed' WHERE id = $1", [c.id]);
+    expect(await writeDailyDigest(h.db, new Date('2026-10-19T00:00:00Z'))).toBeNull();
+    await h.db.query("UPDATE cases SET state = 'assigned' WHERE id = $1", [c.id]);
+    expect(await h.db.query("SELECT key FROM alert_outbox WHERE kind = 'daily_digest'")).toEqual([]);
+  });
+
   it('writes the daily digest once a Beijing day, with its counts', async () => {
     const now = new Date('2026-10-20T00:00:00Z'); // 08:00 Beijing
     const first = await writeDailyDigest(h.db, now);

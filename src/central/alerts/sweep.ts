@@ -88,8 +88,11 @@ export async function sweepDeadlines(
   });
 }
 
-/** The day's digest (每日汇总) for the centre: open, overdue, due today, made the day before. Once a Beijing day. */
-export async function writeDailyDigest(db: CentralDb, now = new Date()): Promise<Record<string, unknown>> {
+/**
+ * The day's digest (每日汇总) for the centre: open, overdue, due today, made the day before. Once a Beijing day; none
+ * on a day with nothing open and nothing new (null).
+ */
+export async function writeDailyDigest(db: CentralDb, now = new Date()): Promise<Record<string, unknown> | null> {
   const day = beijingDay(now);
   return db.transaction(async (tx) => {
     const [counts] = await tx.query<{ open: number; overdue: number; dueToday: number; created: number }>(
@@ -101,6 +104,7 @@ export async function writeDailyDigest(db: CentralDb, now = new Date()): Promise
          FROM cases`,
       [now, day],
     );
+    if (counts!.open === 0 && counts!.created === 0) return null;
     const byDepartment = await tx.query<{ departmentCode: string | null; open: number; overdue: number }>(
       `SELECT department_code AS "departmentCode", count(*) AS open, count(*) FILTER (WHERE due_at <= $1) AS overdue
          FROM cases WHERE state NOT IN ('closed', 'invalid') GROUP BY department_code ORDER BY department_code`,
