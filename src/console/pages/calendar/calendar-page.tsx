@@ -52,7 +52,6 @@ function DayDialog({ initial, onClose }: { initial: Partial<CalendarDay> | null;
         layout="vertical"
         initialValues={{ kind: 'holiday', ...initial }}
         onFinish={(v) => save.mutate(v)}
-        aria-label={t('calendar.addDay')}
       >
         <Form.Item
           name="day"

@@ -52,6 +52,7 @@ const ZH: Record<string, string> = {
   'a note is required': '请填写说明',
   'evidence is required': '请上传证据材料',
   'an attachment id (SHA-256)': '附件标识不对',
+  'a purpose is required': '请说明用途',
 };
 
 /** One zod issue for the person at the screen. */
@@ -60,13 +61,22 @@ export function issueInWords(issue: z.core.$ZodIssue): string {
   return ZH[issue.message] ?? issueInChinese(issue);
 }
 
-/** A field's rule: valid when the action's own schema parses it (an empty input counts as absent). */
-function fieldRule(schema: z.ZodType): FormRule {
+/**
+ * A field's rule: valid when the action's own schema parses it (an empty input counts as absent). An absent
+ * required field says what to give (请填写说明, 请上传证据材料), rather than the schema's type words.
+ */
+function fieldRule(name: string, schema: z.ZodType): FormRule {
   return {
     validator: async (_rule, value: unknown) => {
-      const empty = value === '' || value === null || (Array.isArray(value) && value.length === 0);
-      const result = schema.safeParse(empty && !Array.isArray(value) ? undefined : value);
+      const empty =
+        value === undefined || value === '' || value === null || (Array.isArray(value) && value.length === 0);
+      const result = schema.safeParse(empty ? undefined : value);
       if (result.success) return;
+      if (empty) {
+        const key = `case.required.${name}`;
+        const words = t(key);
+        throw new Error(words === key ? t('case.required', { label: t(`case.field.${name}`) }) : words);
+      }
       throw new Error(issueInWords(result.error.issues[0]!));
     },
   };
@@ -277,7 +287,7 @@ export function ActionDialog({
             name={f.name}
             label={t(`case.field.${f.name}`)}
             required={f.required}
-            rules={[fieldRule(f.schema)]}
+            rules={[fieldRule(f.name, f.schema)]}
           >
             <Field name={f.name} caseId={detail.id} departmentCode={departmentCode} />
           </Form.Item>
