@@ -17,7 +17,6 @@ export const OPENAPI_TAGS = [
   { name: 'devices', description: 'The fleet of kiosks and their enrolment (设备)' },
   { name: 'evaluations', description: 'Evaluation records and statistics (评价记录)' },
   { name: 'cases', description: 'The 差评 cases: routed, handled by a deadline, revisited and re-checked (差评工单)' },
-  { name: 'cases', description: 'The 差评 cases: routed, handled by a deadline, revisited and re-checked (差评工单)' },
   { name: 'calendar', description: 'The working-day calendar: holidays and 调休 (工作日历)' },
   { name: 'alerts', description: 'Notifications, webhooks and SMS of the 差评 cases (通知与告警)' },
   { name: 'device API', description: 'What a kiosk calls, signed with its Ed25519 key (终端接口)' },
