@@ -10,7 +10,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASE_ACTIONS, type CaseAction } from '../../shared/cases.js';
-import type { CaseAttachment, CaseCounts, CaseDetail, CaseListItem, CasePage } from '../../shared/cases-api.js';
+import {
+  ATTACHMENT_MAX_BYTES,
+  type CaseAttachment,
+  type CaseCounts,
+  type CaseDetail,
+  type CaseListItem,
+  type CasePage,
+} from '../../shared/cases-api.js';
 import { batch, evaluation, outcomes, startHarness, type Harness, type Kiosk } from '../test-support/api-harness.js';
 import { deliverBadRating, JPEG, PHONE, signInPeople, type People, type Person } from './case-test-support.js';
 
@@ -507,6 +514,16 @@ describe('the 差评 cases through the admin API', () => {
       expect(await h.count(`case_attachments WHERE case_id = '${c.id}'`)).toBe(0);
       const json = await p.request('scjg', 'POST', `/cases/${c.id}/attachments`, { not: 'bytes' });
       expect(json.statusCode).toBe(415);
+    });
+
+    it('refuses a file over 20 MiB (413) and stores nothing of it', async () => {
+      const { item: c } = await deliverBadRating(h);
+      const big = Buffer.concat([JPEG, Buffer.alloc(ATTACHMENT_MAX_BYTES + 1 - JPEG.length)]);
+      const res = await upload('scjg', c.id, big);
+      expect([res.statusCode, res.json<{ error: string }>().error]).toEqual([413, 'payload_too_large']);
+      expect(await h.count(`case_attachments WHERE case_id = '${c.id}'`)).toBe(0);
+      const exact = Buffer.concat([JPEG, Buffer.alloc(ATTACHMENT_MAX_BYTES - JPEG.length)]);
+      expect((await upload('scjg', c.id, exact)).statusCode).toBe(201);
     });
   });
 
