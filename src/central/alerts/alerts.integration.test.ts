@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../common/test-support/wait-for.js';
 import type { AlertDelivery, AlertSettings, AlertSettingsSaved } from '../../shared/alerts-api.js';
 import type { Notification } from '../../shared/cases-api.js';
-import { ADMIN_TOKEN, startHarness, type Harness } from '../test-support/api-harness.js';
+import { ADMIN_TOKEN, batch, evaluation, outcomes, startHarness, type Harness } from '../test-support/api-harness.js';
 import { accountWithSession, alertCreated, insertCase, type Session } from './test-support/cases-fixture.js';
 import { WebhookReceiver } from './test-support/webhook-receiver.js';
 
@@ -135,6 +135,34 @@ describe('alerts delivery', () => {
     expect(told).toEqual([handlerScjg2.id]);
   });
 
+  it('tells a 差评 from a kiosk to the department in the console, and its reassignment to the named handler only', async () => {
+    const ev = evaluation({ satisfaction: 2 });
+    expect(outcomes(await h.device('POST', '/api/v1/device/records', batch([ev])))).toEqual(['accepted']);
+    const [made] = await h.db.query<{ id: string; number: string }>(
+      'SELECT id, number FROM cases WHERE evaluation_id = $1',
+      [ev.id],
+    );
+    const told = await waitFor('the handlers to be told of the new case', async () => {
+      const mine = (await notificationsOf(handlerScjg2)).items.find((n) => n.caseId === made!.id);
+      return mine?.kind === 'case_created' && mine;
+    });
+    expect(told.text).toContain(made!.number);
+    expect(told.text).toContain('不满意');
+    const reassigned = await dutySupervisor.request('POST', `/cases/${made!.id}/actions`, {
+      action: 'reassign',
+      input: { departmentCode: 'SCJG', handlerId: handlerScjg.id, note: '指定经办人' },
+    });
+    expect(reassigned.statusCode, reassigned.body).toBe(200);
+    const assigned = await waitFor('the assignment to be told', async () => {
+      const rows = await h.db.query<{ account_id: string }>(
+        "SELECT account_id FROM notifications WHERE case_id = $1 AND kind = 'case_assigned'",
+        [made!.id],
+      );
+      return rows.length > 0 && rows.map((r) => r.account_id);
+    });
+    expect(assigned).toEqual([handlerScjg.id]);
+  });
+
   it('posts each alert to the webhook once, signed over its exact body, keyed by the alert, with no personal data', async () => {
     const c = await insertCase(h);
     const key = await alertCreated(h, c);
@@ -170,8 +198,8 @@ describe('alerts delivery', () => {
   });
 
   it('retries a webhook answering 503 with backoff, logging every attempt, until it takes the alert', async () => {
-    hook.failNext = 2;
     const c = await insertCase(h);
+    hook.failuresFor.set(`case_created:${c.id}`, 2);
     const key = await alertCreated(h, c);
     await waitFor('the webhook to take it after two 503s', () => hook.processed.get(key) === 1, 30_000);
     const attempts = hook.requests.filter((r) => r.key === key);
@@ -206,8 +234,8 @@ describe('alerts delivery', () => {
   });
 
   it('gives up after the retry limit, and says so in the log', async () => {
-    hook.failNext = 100;
     const c = await insertCase(h);
+    hook.failuresFor.set(`case_created:${c.id}`, 100);
     const key = await alertCreated(h, c);
     const log = await waitFor(
       'the last attempt to be logged',
@@ -217,7 +245,6 @@ describe('alerts delivery', () => {
       },
       40_000,
     );
-    hook.failNext = 0;
     expect(log.map((d) => d.status)).toEqual(['gave_up', 'failed', 'failed', 'failed']);
     expect(log[0]!.attempt).toBe(4);
   });

@@ -30,6 +30,8 @@ export class WebhookReceiver {
   secret = '';
   /** Answer 503 to this many requests before accepting again. */
   failNext = 0;
+  /** Answer 503 to this many requests with a key before accepting it. */
+  readonly failuresFor = new Map<string, number>();
   /** How long a processed request waits before its answer (a slow receiver: deliveries in flight). */
   delayMs = 0;
   private server: Server | undefined;
@@ -58,8 +60,10 @@ export class WebhookReceiver {
         const signature = String(req.headers[WEBHOOK_SIGNATURE_HEADER] ?? '');
         const timestamp = String(req.headers[WEBHOOK_TIMESTAMP_HEADER] ?? '');
         const signatureOk = this.secret !== '' && verifyWebhookSignature(this.secret, timestamp, body, signature);
-        if (this.failNext > 0) {
-          this.failNext--;
+        const failures = this.failuresFor.get(key) ?? 0;
+        if (this.failNext > 0 || failures > 0) {
+          if (failures > 0) this.failuresFor.set(key, failures - 1);
+          else this.failNext--;
           this.requests.push({ key, body, headers: req.headers, signatureOk, processed: false });
           res.writeHead(503).end();
           return;
