@@ -38,6 +38,8 @@ export interface AlertsTuning {
   smsSender: (gatewayUrl: string) => SmsSender;
   /** The clock of the calendar's warning. */
   now: () => Date;
+  /** How long after a failed start the queue is started again. */
+  restartDelayMs: number;
 }
 
 export const DEFAULT_TUNING: AlertsTuning = {
@@ -47,6 +49,7 @@ export const DEFAULT_TUNING: AlertsTuning = {
   digestCron: '0 8 * * *',
   smsSender: (url) => new HttpSmsGateway(url),
   now: () => new Date(),
+  restartDelayMs: 30_000,
 };
 
 export interface AlertsContext {
@@ -80,6 +83,8 @@ export function createAlerts(context: AlertsContext): Alerts {
   let boss: PgBoss | undefined;
   let running = false;
   let timer: NodeJS.Timeout | undefined;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
   let relaying: Promise<number> = Promise.resolve(0);
   const workers: string[] = [];
 
@@ -239,48 +244,73 @@ export function createAlerts(context: AlertsContext): Alerts {
     }
   };
 
+  const startQueue = async () => {
+    const b = new PgBoss({ db: bossDb(db), migrate: true, supervise: true, schedule: true });
+    b.on('error', (error) => logger.error({ err: error }, 'the alerts’ job queue'));
+    await b.start();
+    boss = b;
+    for (const name of QUEUES) await b.createQueue(name, { name, policy: 'standard' });
+    // One central node: a job active at start was cut off by a crash of this process. Retried now.
+    const cutOff = await db.query<{ id: string; name: string }>(
+      `SELECT id, name FROM pgboss.job WHERE state = 'active' AND name = ANY($1)`,
+      [[WEBHOOK_QUEUE, SMS_QUEUE]],
+    );
+    for (const name of [WEBHOOK_QUEUE, SMS_QUEUE]) {
+      for (const job of cutOff.filter((j) => j.name === name)) {
+        await b.fail(name, job.id, { message: 'cut off: the centre stopped during the delivery' });
+      }
+    }
+    await b.schedule(SWEEP_QUEUE, tuning.sweepCron, {}, { tz: 'Asia/Shanghai' });
+    await b.schedule(DIGEST_QUEUE, tuning.digestCron, {}, { tz: 'Asia/Shanghai' });
+    const delivery = {
+      batchSize: 20,
+      pollingIntervalSeconds: tuning.pollingIntervalSeconds,
+      includeMetadata: true as const,
+    };
+    workers.push(await b.work(WEBHOOK_QUEUE, delivery, webhookJobs));
+    workers.push(await b.work(SMS_QUEUE, delivery, smsJobs));
+    await b.work(SWEEP_QUEUE, { pollingIntervalSeconds: 5 }, async () => {
+      const swept = await sweepDeadlines(db, await calendar.get());
+      if (swept.warned + swept.overdue > 0) await relay();
+    });
+    await b.work(DIGEST_QUEUE, { pollingIntervalSeconds: 5 }, async () => {
+      await writeDailyDigest(db);
+      await checkCalendar();
+      await relay();
+    });
+    running = true;
+    await checkCalendar().catch((error: unknown) => logger.error({ err: error }, 'reading the calendar failed'));
+    tick();
+  };
+
+  /**
+   * Starts the queue; a failure is logged and the start tried again later, so that the centre still takes ratings
+   * (their alerts wait in the outbox, lost by nobody) while its job queue cannot run.
+   */
+  const start = async (): Promise<void> => {
+    if (stopped) return;
+    try {
+      await startQueue();
+    } catch (error) {
+      logger.error(
+        { err: error },
+        `the alerts' job queue did not start: alerts wait in the outbox; starting it again in ${tuning.restartDelayMs / 1000} s`,
+      );
+      const b = boss;
+      boss = undefined;
+      workers.length = 0;
+      await b?.stop({ graceful: false, close: false }).catch(() => undefined);
+      if (!stopped) restartTimer = setTimeout(() => void start(), tuning.restartDelayMs);
+    }
+  };
+
   return {
     relay,
-    async start() {
-      const b = new PgBoss({ db: bossDb(db), migrate: true, supervise: true, schedule: true });
-      b.on('error', (error) => logger.error({ err: error }, 'the alerts’ job queue'));
-      await b.start();
-      boss = b;
-      for (const name of QUEUES) await b.createQueue(name, { name, policy: 'standard' });
-      // One central node: a job active at start was cut off by a crash of this process. Retried now.
-      const cutOff = await db.query<{ id: string; name: string }>(
-        `SELECT id, name FROM pgboss.job WHERE state = 'active' AND name = ANY($1)`,
-        [[WEBHOOK_QUEUE, SMS_QUEUE]],
-      );
-      for (const name of [WEBHOOK_QUEUE, SMS_QUEUE]) {
-        for (const job of cutOff.filter((j) => j.name === name)) {
-          await b.fail(name, job.id, { message: 'cut off: the centre stopped during the delivery' });
-        }
-      }
-      await b.schedule(SWEEP_QUEUE, tuning.sweepCron, {}, { tz: 'Asia/Shanghai' });
-      await b.schedule(DIGEST_QUEUE, tuning.digestCron, {}, { tz: 'Asia/Shanghai' });
-      const delivery = {
-        batchSize: 20,
-        pollingIntervalSeconds: tuning.pollingIntervalSeconds,
-        includeMetadata: true as const,
-      };
-      workers.push(await b.work(WEBHOOK_QUEUE, delivery, webhookJobs));
-      workers.push(await b.work(SMS_QUEUE, delivery, smsJobs));
-      await b.work(SWEEP_QUEUE, { pollingIntervalSeconds: 5 }, async () => {
-        const swept = await sweepDeadlines(db, await calendar.get());
-        if (swept.warned + swept.overdue > 0) await relay();
-      });
-      await b.work(DIGEST_QUEUE, { pollingIntervalSeconds: 5 }, async () => {
-        await writeDailyDigest(db);
-        await checkCalendar();
-        await relay();
-      });
-      running = true;
-      await checkCalendar().catch((error: unknown) => logger.error({ err: error }, 'reading the calendar failed'));
-      tick();
-    },
+    start,
     async stop() {
+      stopped = true;
       running = false;
+      clearTimeout(restartTimer);
       clearTimeout(timer);
       await relaying.catch(() => 0);
       const b = boss;

@@ -1,0 +1,65 @@
+/**
+ * Integration (real PostgreSQL): a job queue that cannot start (its schema refused) does not stop the centre: the
+ * start is logged as failed and tried again, and once it starts, the alerts that waited in the outbox are relayed.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../common/test-support/wait-for.js';
+import { CalendarCache } from '../calendar/calendar.js';
+import type { CentralDb } from '../db/database.js';
+import { startHarness, type Harness } from '../test-support/api-harness.js';
+import { createAlerts } from './alerts.js';
+import { alertCreated, insertCase, seedEvaluations } from './test-support/cases-fixture.js';
+
+describe('the alerts’ start', () => {
+  let h: Harness;
+  let evaluationId: string;
+  beforeAll(async () => {
+    h = await startHarness();
+    [evaluationId] = (await seedEvaluations(h, 1)) as [string];
+    await h.app.close();
+  });
+  afterAll(() => h.close());
+
+  it('logs a queue that cannot start, starts it again later, and then relays what waited in the outbox', async () => {
+    let refuse = true;
+    // The database refuses the queue's own statements until told otherwise.
+    const db: CentralDb = {
+      ...h.db,
+      query: (sql, params) =>
+        refuse && sql.includes('pgboss')
+          ? Promise.reject(new Error('permission denied for schema pgboss'))
+          : h.db.query(sql, params),
+    };
+    const errors: string[] = [];
+    const logger = {
+      child: () => logger,
+      warn: () => undefined,
+      error: (_obj: unknown, msg: string) => errors.push(msg),
+      info: () => undefined,
+    } as unknown as FastifyBaseLogger;
+    const alerts = createAlerts({ db, logger, calendar: new CalendarCache(h.db), tuning: { restartDelayMs: 200 } });
+    try {
+      await alerts.start();
+      expect(errors.some((m) => m.includes('did not start'))).toBe(true);
+      const c = await insertCase(h, { evaluationId });
+      const key = await alertCreated(h, c);
+      await waitFor('a second failed start', () => errors.filter((m) => m.includes('did not start')).length >= 2);
+      const [waiting] = await h.db.query<{ dispatched: boolean }>(
+        'SELECT dispatched_at IS NOT NULL AS dispatched FROM alert_outbox WHERE key = $1',
+        [key],
+      );
+      expect(waiting).toEqual({ dispatched: false });
+      refuse = false;
+      await waitFor('the waiting alert to be relayed', async () => {
+        const [row] = await h.db.query<{ dispatched: boolean }>(
+          'SELECT dispatched_at IS NOT NULL AS dispatched FROM alert_outbox WHERE key = $1',
+          [key],
+        );
+        return row!.dispatched;
+      });
+    } finally {
+      await alerts.stop();
+    }
+  });
+});
