@@ -163,6 +163,47 @@ describe('alerts delivery', () => {
     expect(assigned).toEqual([handlerScjg.id]);
   });
 
+  it('tells a triage case to the duty supervisor only, and a warning to whoever acts next', async () => {
+    const { enqueueAlerts } = await import('./outbox.js');
+    const triage = await insertCase(h, { departmentCode: null });
+    const inReview = await insertCase(h, { state: 'review', handlerId: handlerScjg.id });
+    const rectifying = await insertCase(h, { state: 'rectifying', handlerId: handlerScjg.id });
+    const keys = {
+      triage: await alertCreated(h, triage, null),
+      review: `deadline_warning:${inReview.id}:x`,
+      rectifying: `deadline_warning:${rectifying.id}:x`,
+    };
+    await h.db.transaction((tx) =>
+      enqueueAlerts(
+        tx,
+        [inReview, rectifying].map((c, i) => ({
+          kind: 'deadline_warning' as const,
+          caseId: c.id,
+          key: i === 0 ? keys.review : keys.rectifying,
+          payload: { caseId: c.id, number: c.number, state: i === 0 ? 'review' : 'rectifying', departmentCode: 'SCJG' },
+        })),
+      ),
+    );
+    const toldOf = async (key: string) =>
+      (
+        await h.db.query<{ username: string }>(
+          `SELECT a.username FROM notifications n JOIN accounts a ON a.id = n.account_id WHERE n.alert_key = $1
+            ORDER BY a.username`,
+          [key],
+        )
+      ).map((r) => r.username);
+    await waitFor('the three to be relayed', async () => {
+      const [row] = await h.db.query<{ n: number }>(
+        'SELECT count(*) AS n FROM alert_outbox WHERE key = ANY($1) AND dispatched_at IS NOT NULL',
+        [Object.values(keys)],
+      );
+      return row!.n === 3;
+    });
+    expect(await toldOf(keys.triage)).toEqual(['supervisor-duty']);
+    expect(await toldOf(keys.review)).toEqual(['supervisor-duty']);
+    expect(await toldOf(keys.rectifying)).toEqual(['handler-scjg']);
+  });
+
   it('posts each alert to the webhook once, signed over its exact body, keyed by the alert, with no personal data', async () => {
     const c = await insertCase(h);
     const key = await alertCreated(h, c);
