@@ -36,12 +36,14 @@ CREATE TABLE alert_deliveries (
 CREATE INDEX alert_deliveries_by_at ON alert_deliveries (at DESC, id DESC);
 CREATE INDEX alert_deliveries_by_key ON alert_deliveries (alert_key);
 
--- The receivers of every alert: a webhook's secret signs its bodies (HMAC-SHA256) and is shown once, when set.
+-- The receivers of every alert: a webhook's secret signs its bodies (HMAC-SHA256), is shown once, when set, and
+-- is kept sealed under the centre's data key (AES-256-GCM, bound to the webhook's id), with its last 4 characters.
 CREATE TABLE alert_webhooks (
-  id         uuid PRIMARY KEY,
-  name       text NOT NULL,
-  url        text NOT NULL,
-  secret     text NOT NULL,
+  id            uuid PRIMARY KEY,
+  name          text NOT NULL,
+  url           text NOT NULL,
+  secret_sealed bytea NOT NULL,
+  secret_hint   text NOT NULL,
   kinds      text[] NOT NULL,
   enabled    boolean NOT NULL DEFAULT true,
   created_at timestamptz NOT NULL DEFAULT now()
@@ -62,9 +64,11 @@ CREATE TABLE alert_settings (
 INSERT INTO alert_settings (id) VALUES (1);
 
 -- Who among the centre's staff is on duty (值班: the supervisors told of every new case and overdue one) and the
--- mobile an SMS alert goes to (the staff's own, never a rater's).
+-- mobile an SMS alert goes to (the staff's own, never a rater's): sealed like a rater's phone, and kept masked
+-- (138****1111) for the settings page.
 CREATE TABLE alert_contacts (
-  account_id uuid PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
-  mobile     text CHECK (mobile ~ '^1[0-9]{10}$'),
-  on_duty    boolean NOT NULL DEFAULT false
+  account_id    uuid PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+  mobile_sealed bytea,
+  mobile_masked text,
+  on_duty       boolean NOT NULL DEFAULT false
 );

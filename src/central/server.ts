@@ -195,7 +195,7 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
   const calendar = new CalendarCache(db);
   const deadlines = new DeadlinesCache(db);
   const clock = options.clock ?? (() => new Date());
-  const alerts = createAlerts({ db, logger, calendar });
+  const alerts = createAlerts({ db, logger, calendar, sealer });
   app.addHook('onReady', () => alerts.start());
   app.addHook('onClose', () => alerts.stop());
   void app.register(helmet);

@@ -2,7 +2,9 @@
  * Integration (real PostgreSQL): a job queue that cannot start (its schema refused) does not stop the centre: the
  * start is logged as failed and tried again, and once it starts, the alerts that waited in the outbox are relayed.
  */
+import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import { Sealer } from '../../common/data-key.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../common/test-support/wait-for.js';
 import { CalendarCache } from '../calendar/calendar.js';
@@ -38,7 +40,13 @@ describe('the alerts’ start', () => {
       error: (_obj: unknown, msg: string) => errors.push(msg),
       info: () => undefined,
     } as unknown as FastifyBaseLogger;
-    const alerts = createAlerts({ db, logger, calendar: new CalendarCache(h.db), tuning: { restartDelayMs: 200 } });
+    const alerts = createAlerts({
+      db,
+      logger,
+      calendar: new CalendarCache(h.db),
+      sealer: Sealer.fromBase64(randomBytes(32).toString('base64')),
+      tuning: { restartDelayMs: 200 },
+    });
     try {
       await alerts.start();
       expect(errors.some((m) => m.includes('did not start'))).toBe(true);

@@ -330,8 +330,23 @@ describe('alerts delivery', () => {
     const again = await put('/alerts/settings', settings());
     expect(again.statusCode, again.body).toBe(200);
     expect(again.json<AlertSettingsSaved>().secrets).toEqual({});
-    const [row] = await h.db.query<{ secret: string }>('SELECT secret FROM alert_webhooks WHERE id = $1', [webhookId]);
-    expect(row!.secret).toBe(hook.secret);
+    // Kept sealed: neither the secret nor a mobile is in the tables' bytes.
+    const [row] = await h.db.query<{ sealed: Buffer }>(
+      'SELECT secret_sealed AS sealed FROM alert_webhooks WHERE id = $1',
+      [webhookId],
+    );
+    expect(row!.sealed.includes(Buffer.from(hook.secret))).toBe(false);
+    const tables = await h.db.query<{ t: string }>(
+      `SELECT (SELECT string_agg(x::text, '|') FROM alert_webhooks x) || (SELECT string_agg(y::text, '|') FROM alert_contacts y) AS t`,
+    );
+    expect(tables[0]!.t).not.toContain(hook.secret);
+    expect(tables[0]!.t).not.toMatch(/13800001111|13900002222/);
+    // And yet it still signs: the next delivery verifies with it.
+    const c = await insertCase(h);
+    const key = await alertCreated(h, c);
+    expect(
+      (await waitFor('the delivery after the change', () => hook.requests.find((r) => r.key === key))).signatureOk,
+    ).toBe(true);
     const audit = await h.db.query<{ summary: unknown }>(
       "SELECT summary FROM audit_log WHERE action = 'alerts.updated'",
     );

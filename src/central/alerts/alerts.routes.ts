@@ -113,7 +113,7 @@ export function registerAlertRoutes(scope: FastifyInstance, context: { db: Centr
     async (request): Promise<AlertSettingsSaved> =>
       db.transaction(async (tx) => {
         const before = await alertSettings(tx);
-        const secrets = await putAlertSettings(tx, request.body);
+        const secrets = await putAlertSettings(tx, request.body, context.alerts.sealer);
         const after = await alertSettings(tx);
         // Masked secrets and mobiles only: the audit log holds neither.
         await auditWithin(tx, request, 'alerts.updated', 'alerts', {

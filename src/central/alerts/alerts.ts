@@ -12,13 +12,14 @@
  */
 import PgBoss from 'pg-boss';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Sealer } from '../../common/data-key.js';
 import { missingNextYear } from '../../shared/work-calendar.js';
 import type { NotificationKind } from '../../shared/cases-api.js';
 import type { CalendarCache } from '../calendar/calendar.js';
 import type { CentralDb } from '../db/database.js';
 import { DeliveryError, HttpSmsGateway, postWebhook, smsParams, type SmsSender } from './channels.js';
 import { bossDb, relayOutbox, SMS_QUEUE, WEBHOOK_QUEUE } from './relay.js';
-import { deliverySettings } from './settings.js';
+import { deliverySettings, mobileContext, secretContext } from './settings.js';
 import { sweepDeadlines, writeDailyDigest } from './sweep.js';
 
 export { registerAlertRoutes } from './alerts.routes.js';
@@ -56,6 +57,8 @@ export interface AlertsContext {
   db: CentralDb;
   logger: FastifyBaseLogger;
   calendar: CalendarCache;
+  /** Seals the webhooks' secrets and the staff's mobiles (the centre's data key). */
+  sealer: Sealer;
   tuning?: Partial<AlertsTuning>;
 }
 
@@ -64,6 +67,8 @@ export interface Alerts {
   stop(): Promise<void>;
   /** Relays the pending outbox now (also done every `relayIntervalMs`); answers how many alerts. */
   relay(): Promise<number>;
+  /** What the settings' secrets and mobiles are sealed with. */
+  readonly sealer: Sealer;
 }
 
 interface OutboxAlert {
@@ -77,7 +82,7 @@ interface OutboxAlert {
 type DeliveryJob<T> = PgBoss.JobWithMetadata<T>;
 
 export function createAlerts(context: AlertsContext): Alerts {
-  const { db, calendar } = context;
+  const { db, calendar, sealer } = context;
   const tuning = { ...DEFAULT_TUNING, ...context.tuning };
   const logger = context.logger.child({ module: 'alerts' });
   let boss: PgBoss | undefined;
@@ -165,12 +170,13 @@ export function createAlerts(context: AlertsContext): Alerts {
   const webhookJobs = deliverEach<{ outboxId: string; webhookId: string }>(WEBHOOK_QUEUE, 'webhook', async (job) => {
     const [alert, [webhook]] = await Promise.all([
       outboxAlert(job.data.outboxId),
-      db.query<{ name: string; url: string; secret: string; enabled: boolean }>(
-        'SELECT name, url, secret, enabled FROM alert_webhooks WHERE id = $1',
+      db.query<{ name: string; url: string; sealed: Buffer; enabled: boolean }>(
+        'SELECT name, url, secret_sealed AS sealed, enabled FROM alert_webhooks WHERE id = $1',
         [job.data.webhookId],
       ),
     ]);
     if (!alert || !webhook?.enabled) return null;
+    const secret = sealer.open<string>(webhook.sealed, secretContext(job.data.webhookId));
     const body = {
       key: alert.key,
       kind: alert.kind,
@@ -178,23 +184,23 @@ export function createAlerts(context: AlertsContext): Alerts {
       createdAt: alert.createdAt.toISOString(),
       payload: alert.payload,
     };
-    return { alert, target: webhook.name, send: () => postWebhook(webhook, body) };
+    return { alert, target: webhook.name, send: () => postWebhook({ url: webhook.url, secret }, body) };
   });
 
   const smsJobs = deliverEach<{ outboxId: string; accountId: string }>(SMS_QUEUE, 'sms', async (job) => {
     const [alert, settings, [contact]] = await Promise.all([
       outboxAlert(job.data.outboxId),
       deliverySettings(db),
-      db.query<{ username: string; mobile: string | null }>(
-        `SELECT a.username, c.mobile FROM accounts a JOIN alert_contacts c ON c.account_id = a.id
+      db.query<{ username: string; sealed: Buffer | null }>(
+        `SELECT a.username, c.mobile_sealed AS sealed FROM accounts a JOIN alert_contacts c ON c.account_id = a.id
           WHERE a.id = $1 AND a.disabled_at IS NULL`,
         [job.data.accountId],
       ),
     ]);
     const { sms } = settings;
-    if (!alert || !contact?.mobile || !sms.enabled || !sms.gatewayUrl || !sms.templateId) return null;
+    if (!alert || !contact?.sealed || !sms.enabled || !sms.gatewayUrl || !sms.templateId) return null;
     const message = {
-      mobile: contact.mobile,
+      mobile: sealer.open<string>(contact.sealed, mobileContext(job.data.accountId)),
       templateId: sms.templateId,
       params: smsParams(sms.params, alert.kind, alert.payload),
       key: `${alert.key}:sms:${job.data.accountId}`,
@@ -306,6 +312,7 @@ export function createAlerts(context: AlertsContext): Alerts {
 
   return {
     relay,
+    sealer,
     start,
     async stop() {
       stopped = true;

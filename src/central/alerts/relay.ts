@@ -31,7 +31,8 @@ export interface OutboxRow {
 export interface Recipient {
   id: string;
   username: string;
-  mobile: string | null;
+  /** Whether an SMS can reach them (their mobile, sealed, is read by the SMS job alone). */
+  hasMobile: boolean;
 }
 
 /** pg-boss's connection interface over one of ours (a pool or a transaction). */
@@ -66,7 +67,7 @@ export async function relayOutbox(
       }
       if (config.sms.enabled && config.sms.kinds.includes(row.kind)) {
         for (const r of recipients) {
-          if (r.mobile) jobs.push(job(SMS_QUEUE, { outboxId: row.id, accountId: r.id }, config));
+          if (r.hasMobile) jobs.push(job(SMS_QUEUE, { outboxId: row.id, accountId: r.id }, config));
         }
       }
     }
@@ -128,7 +129,7 @@ export async function recipientsOf(q: Queryable, alert: Pick<OutboxRow, 'kind' |
     department === null
       ? Promise.resolve([])
       : q.query<Recipient>(
-          `SELECT a.id, a.username, c.mobile FROM accounts a
+          `SELECT a.id, a.username, c.mobile_sealed IS NOT NULL AS "hasMobile" FROM accounts a
              JOIN account_departments d ON d.account_id = a.id AND d.department_code = $1
              LEFT JOIN alert_contacts c ON c.account_id = a.id
             WHERE a.role = 'handler' AND ${ACTIVE} AND ($2::uuid IS NULL OR a.id = $2)
@@ -137,7 +138,8 @@ export async function recipientsOf(q: Queryable, alert: Pick<OutboxRow, 'kind' |
         );
   const supervisors = (): Promise<Recipient[]> =>
     q.query<Recipient>(
-      `SELECT a.id, a.username, c.mobile FROM accounts a LEFT JOIN alert_contacts c ON c.account_id = a.id
+      `SELECT a.id, a.username, c.mobile_sealed IS NOT NULL AS "hasMobile"
+         FROM accounts a LEFT JOIN alert_contacts c ON c.account_id = a.id
         WHERE a.role = 'supervisor' AND ${ACTIVE}
           AND (c.on_duty OR NOT EXISTS (
                 SELECT 1 FROM alert_contacts x JOIN accounts y ON y.id = x.account_id

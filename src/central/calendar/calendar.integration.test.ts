@@ -4,7 +4,9 @@
  * to it, a missing year entered (then covered, read again by the deadlines' cache), each change audited, and only
  * an admin may change it; and the log's warning at start from 1 November.
  */
+import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import { Sealer } from '../../common/data-key.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CalendarStatus } from '../../shared/cases-api.js';
 import { createAlerts } from '../alerts/alerts.js';
@@ -155,6 +157,7 @@ describe('the calendar’s warning in the log', () => {
       db: h.db,
       logger,
       calendar: new CalendarCache(h.db),
+      sealer: Sealer.fromBase64(randomBytes(32).toString('base64')),
       tuning: { now: () => new Date(now) },
     });
     await alerts.start();
