@@ -20,7 +20,7 @@ import type { CentralDb } from '../db/database.js';
 import { DeliveryError, HttpSmsGateway, postWebhook, smsParams, type SmsSender } from './channels.js';
 import { bossDb, relayOutbox, SMS_QUEUE, WEBHOOK_QUEUE } from './relay.js';
 import { deliverySettings, mobileContext, secretContext } from './settings.js';
-import { sweepDeadlines, writeDailyDigest } from './sweep.js';
+import { pruneAlerts, sweepDeadlines, writeDailyDigest } from './sweep.js';
 
 export { registerAlertRoutes } from './alerts.routes.js';
 
@@ -281,6 +281,7 @@ export function createAlerts(context: AlertsContext): Alerts {
     });
     await b.work(DIGEST_QUEUE, { pollingIntervalSeconds: 5 }, async () => {
       await writeDailyDigest(db);
+      await pruneAlerts(db);
       await checkCalendar();
       await relay();
     });

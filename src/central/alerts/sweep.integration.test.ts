@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkCalendar } from '../../shared/work-calendar.js';
 import { CalendarCache } from '../calendar/calendar.js';
 import { startHarness, type Harness } from '../test-support/api-harness.js';
-import { sweepDeadlines, writeDailyDigest } from './sweep.js';
+import { pruneAlerts, sweepDeadlines, writeDailyDigest } from './sweep.js';
 import { insertCase, seedEvaluations, type TestCase } from './test-support/cases-fixture.js';
 
 describe('the deadline sweep', () => {
@@ -128,5 +128,46 @@ describe('the deadline sweep', () => {
     expect(rows.map((r) => r.key)).toEqual(['daily_digest:2026-10-20']);
     expect(first).toMatchObject({ day: '2026-10-20', open: 1, overdue: 1 });
     expect(rows[0]!.payload).toMatchObject({ day: '2026-10-20', open: 1, overdue: 1 });
+  });
+
+  it('keeps the delivery log 180 days and read notifications 90 days, and unread ones until read', async () => {
+    const now = new Date('2026-12-01T00:00:00Z');
+    const [account] = await h.db.query<{ id: string }>(
+      `INSERT INTO accounts (id, username, display_name, role, password_hash)
+       VALUES (gen_random_uuid(), 'prune-me', 'prune-me', 'handler', 'x') RETURNING id`,
+    );
+    const days = (n: number) => new Date(now.getTime() - n * 86_400_000);
+    for (const [key, at] of [
+      ['old', days(181)],
+      ['kept', days(179)],
+    ] as const) {
+      await h.db.query(
+        `INSERT INTO alert_deliveries (id, alert_key, kind, channel, target, attempt, status, duration_ms, at)
+         VALUES (gen_random_uuid(), $1, 'overdue', 'webhook', 'hook', 1, 'delivered', 1, $2)`,
+        [key, at],
+      );
+    }
+    for (const [key, readAt] of [
+      ['read-long-ago', days(91)],
+      ['read-lately', days(89)],
+      ['unread', null],
+    ] as const) {
+      await h.db.query(
+        `INSERT INTO notifications (id, account_id, alert_key, kind, text, created_at, read_at)
+         VALUES (gen_random_uuid(), $1, $2, 'overdue', 't', $3, $4)`,
+        [account!.id, key, days(400), readAt],
+      );
+    }
+    expect(await pruneAlerts(h.db, now)).toEqual({ deliveries: 1, notifications: 1 });
+    expect(
+      (await h.db.query<{ k: string }>('SELECT alert_key AS k FROM alert_deliveries ORDER BY 1')).map((r) => r.k),
+    ).toEqual(['kept']);
+    expect(
+      (
+        await h.db.query<{ k: string }>('SELECT alert_key AS k FROM notifications WHERE account_id = $1 ORDER BY 1', [
+          account!.id,
+        ])
+      ).map((r) => r.k),
+    ).toEqual(['read-lately', 'unread']);
   });
 });

@@ -115,3 +115,23 @@ export async function writeDailyDigest(db: CentralDb, now = new Date()): Promise
     return payload;
   });
 }
+
+/** How long the delivery log and read notifications are kept: 等保 2.0 asks six months of logs at least. */
+export const DELIVERY_LOG_DAYS = 180;
+export const READ_NOTIFICATION_DAYS = 90;
+
+/** Drops delivery attempts and read notifications past their keeping (run with the daily digest). */
+export async function pruneAlerts(
+  db: CentralDb,
+  now = new Date(),
+): Promise<{ deliveries: number; notifications: number }> {
+  const deliveries = await db.query(
+    `DELETE FROM alert_deliveries WHERE at < $1::timestamptz - make_interval(days => $2) RETURNING id`,
+    [now, DELIVERY_LOG_DAYS],
+  );
+  const notifications = await db.query(
+    `DELETE FROM notifications WHERE read_at < $1::timestamptz - make_interval(days => $2) RETURNING id`,
+    [now, READ_NOTIFICATION_DAYS],
+  );
+  return { deliveries: deliveries.length, notifications: notifications.length };
+}
