@@ -127,7 +127,7 @@ export interface CentralApiOptions {
    * one record batches use: `db` when absent.
    */
   statusDb?: Queryable;
-  /** The centre's data folder: case attachments are stored under it (attachments/); without it they are refused. */
+  /** The centre's data folder: case attachments are stored under it (attachments/); without it there are no attachment routes. */
   dataDir?: string;
   /**
    * The centre's clock for the cases (their creation, deadlines, overdue): the wall clock unless a test says

@@ -38,7 +38,7 @@ export interface CaseRoutesContext {
   sealer: Sealer;
   calendar: CalendarCache;
   deadlines: DeadlinesCache;
-  /** The centre's data folder (attachments/ under it); null: attachments are refused (503). */
+  /** The centre's data folder (attachments/ under it); null: no attachment routes. */
   dataDir: string | null;
   /** Now, for deadlines and overdue (server.ts CentralApiOptions.clock). */
   clock: () => Date;
@@ -146,6 +146,52 @@ function caseRoutes(
     },
   );
 
+  // A centre built without a data folder (some tests) takes no attachments: the routes are not there (404).
+  if (dataDir !== null) attachmentRoutes(admin, db, dataDir);
+
+  const deadlineDocs = { tags: ['cases'], security: ADMIN_SECURITY };
+  r.get(
+    '/case-deadlines',
+    { schema: { ...deadlineDocs, summary: 'Working days per state (defaults merged)' } },
+    async () => loadDeadlines(db),
+  );
+  r.patch(
+    '/case-deadlines',
+    {
+      schema: {
+        ...deadlineDocs,
+        summary: 'Change the working days of some states (new deadlines only)',
+        body: CaseDeadlinesPatch,
+      },
+    },
+    async (request) => {
+      const patch = request.body as Record<string, number>;
+      const after = await db.transaction(async (tx) => {
+        const before = await loadDeadlines(tx);
+        for (const [state, workingDays] of Object.entries(patch)) {
+          await tx.query(
+            `INSERT INTO case_deadlines (state, working_days) VALUES ($1, $2)
+             ON CONFLICT (state) DO UPDATE SET working_days = excluded.working_days`,
+            [state, workingDays],
+          );
+        }
+        const changed = Object.fromEntries(
+          Object.keys(patch).map((state) => [state, before[state as keyof typeof before] ?? null]),
+        );
+        await auditWithin(tx, request, 'case.deadlines_updated', 'case-deadlines', { before: changed, after: patch });
+        return loadDeadlines(tx);
+      });
+      deadlines.invalidate();
+      return after;
+    },
+  );
+}
+
+/** Upload and download of a case's attachments, stored under `dataDir` (attachments.ts). */
+function attachmentRoutes(admin: FastifyInstance, db: CentralDb, dataDir: string): void {
+  const r = admin.withTypeProvider<ZodTypeProvider>();
+  const docs = { tags: ['cases'], security: ADMIN_SECURITY };
+  const actorOf = (request: FastifyRequest) => caseActorOf(db, request.actor);
   r.post(
     '/cases/:id/attachments',
     {
@@ -160,8 +206,6 @@ function caseRoutes(
       },
     },
     async (request, reply) => {
-      if (!dataDir)
-        throw new HttpError(503, 'attachments_unavailable', 'this centre has no data folder for attachments');
       const actor = await actorOf(request);
       const row = await caseRow(db, request.params.id, actor);
       if (!row) throw notFound();
@@ -220,8 +264,8 @@ function caseRoutes(
         'SELECT name, type, bytes FROM case_attachments WHERE case_id = $1 AND sha256 = $2',
         [row.id, request.params.sha256],
       );
-      const path = dataDir ? attachmentPath(dataDir, request.params.sha256) : null;
-      if (!attachment || !path || !existsSync(path)) throw new HttpError(404, 'not_found', 'no such attachment');
+      const path = attachmentPath(dataDir, request.params.sha256);
+      if (!attachment || !existsSync(path)) throw new HttpError(404, 'not_found', 'no such attachment');
       await db.transaction((tx) =>
         auditWithin(tx, request, 'case.attachment_downloaded', `case:${row.id}`, {
           number: row.number,
@@ -233,43 +277,6 @@ function caseRoutes(
         .header('content-length', attachment.bytes)
         .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(attachment.name)}`)
         .send(createReadStream(path));
-    },
-  );
-
-  const deadlineDocs = { tags: ['cases'], security: ADMIN_SECURITY };
-  r.get(
-    '/case-deadlines',
-    { schema: { ...deadlineDocs, summary: 'Working days per state (defaults merged)' } },
-    async () => loadDeadlines(db),
-  );
-  r.patch(
-    '/case-deadlines',
-    {
-      schema: {
-        ...deadlineDocs,
-        summary: 'Change the working days of some states (new deadlines only)',
-        body: CaseDeadlinesPatch,
-      },
-    },
-    async (request) => {
-      const patch = request.body as Record<string, number>;
-      const after = await db.transaction(async (tx) => {
-        const before = await loadDeadlines(tx);
-        for (const [state, workingDays] of Object.entries(patch)) {
-          await tx.query(
-            `INSERT INTO case_deadlines (state, working_days) VALUES ($1, $2)
-             ON CONFLICT (state) DO UPDATE SET working_days = excluded.working_days`,
-            [state, workingDays],
-          );
-        }
-        const changed = Object.fromEntries(
-          Object.keys(patch).map((state) => [state, before[state as keyof typeof before] ?? null]),
-        );
-        await auditWithin(tx, request, 'case.deadlines_updated', 'case-deadlines', { before: changed, after: patch });
-        return loadDeadlines(tx);
-      });
-      deadlines.invalidate();
-      return after;
     },
   );
 }
