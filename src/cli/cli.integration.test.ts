@@ -187,6 +187,13 @@ describe('hcp demo (npm start)', () => {
       await fetch(`${centralUrl}/api/v1/admin/evaluations?to=${monthAgo}&limit=1000`, { headers: session })
     ).json()) as { items: unknown[] };
     expect(old.items.length).toBeGreaterThan(0);
+    // Its 差评 made their cases, and the demo's two colleagues moved a few along the loop.
+    const cases = (await (await fetch(`${centralUrl}/api/v1/admin/cases/counts`, { headers: session })).json()) as {
+      byState: Record<string, number>;
+    };
+    expect(cases.byState).toMatchObject({ verifying: 1, rectifying: 1, explain_requested: 1, closed: 1 });
+    expect(cases.byState.assigned).toBeGreaterThan(0);
+    expect(out).toMatch(/差评工单: demo\.supervisor \(督办\) and demo\.handler \(承办\), password HcpDemo-2026/);
     // A ticket is good once.
     const again = await fetch(`${centralUrl}/api/v1/auth/ticket`, {
       method: 'POST',

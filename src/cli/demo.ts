@@ -16,6 +16,7 @@ import { runKiosk } from '../kiosk/run-kiosk.js';
 import { hashPin } from '../common/pin-hash.js';
 import { createAccount } from '../central/accounts/accounts.js';
 import type { CentralDb } from '../central/db/database.js';
+import { DEMO_CASE_ACCOUNTS, DEMO_CASE_PASSWORD, playDemoCases } from './demo-cases.js';
 import { DEMO_CATALOGUE, DEMO_STAFF_PINS, DemoHall } from './demo-data.js';
 import { enrollKiosk } from '../kiosk/sync/enroll.js';
 import { KioskService } from '../kiosk/kiosk-service.js';
@@ -54,14 +55,22 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-  // Seeding is idempotent: a second run finds everything there (409) and goes on.
-  for (const [path, body] of DEMO_CATALOGUE) await admin('POST', path, body);
-  const hall = await DemoHall.open({
-    dir: join(options.dataDir, 'central'),
-    centralUrl: central.url,
-    admin,
-    db: central.db,
-  });
+  let hall: DemoHall;
+  try {
+    // Seeding is idempotent: a second run finds everything there (409) and goes on.
+    for (const [path, body] of DEMO_CATALOGUE) await admin('POST', path, body);
+    hall = await DemoHall.open({
+      dir: join(options.dataDir, 'central'),
+      centralUrl: central.url,
+      admin,
+      db: central.db,
+    });
+    await playDemoCases({ centralUrl: central.url, db: central.db });
+  } catch (error) {
+    // A demo that cannot seed its hall stops its centre (and the embedded PostgreSQL) instead of hanging on.
+    await central.stop();
+    throw error;
+  }
   hall.keepOnline();
   const consolePage = `${central.url}/console/#ticket=${central.signInTickets.issue(await demoConsoleAccount(central.db))}`;
 
@@ -139,6 +148,7 @@ HCP demo: kiosk service on ${url} · central system on ${central.url} (data: ${o
   centre console   ${consolePage}
                    signed in as the demo admin (the link works once, for 2 minutes); later: ${central.url}/console/
                    account ${DEMO_CONSOLE_ACCOUNT.username}, password ${DEMO_CONSOLE_ACCOUNT.password} · ${hall.size.online + 1} kiosks online, ${hall.size.offline} offline
+                   差评工单: ${DEMO_CASE_ACCOUNTS.supervisor.username} (督办) and ${DEMO_CASE_ACCOUNTS.handler.username} (承办), password ${DEMO_CASE_PASSWORD}
 
 Log in on the staff panel, press 请评价, then rate on the citizen screen — or press 1–5 here: the simulated
 evaluator's keys (1 = 非常满意 … 5 = 非常不满意). Ctrl-C stops everything.`);
