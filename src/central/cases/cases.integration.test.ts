@@ -105,6 +105,21 @@ describe('the 差评 cases through the admin API', () => {
       expect(await h.count(`case_events WHERE case_id = '${c!.id}' AND action = 'created'`)).toBe(1);
     });
 
+    it('makes one case when the same 差评 arrives in two batches at once (a retry overlapping its first try)', async () => {
+      const e = evaluation({ satisfaction: 1 });
+      const [a, b] = await Promise.all([
+        h.device('POST', '/api/v1/device/records', batch([e, evaluation({ satisfaction: 4 })])),
+        h.device('POST', '/api/v1/device/records', batch([e])),
+      ]);
+      expect([...outcomes(a).slice(0, 1), ...outcomes(b)].sort()).toEqual(['accepted', 'duplicate']);
+      expect(await h.count(`cases WHERE evaluation_id = '${e.id}'`)).toBe(1);
+      expect(
+        await h.count(
+          `alert_outbox WHERE kind = 'case_created' AND case_id IN (SELECT id FROM cases WHERE evaluation_id = '${e.id}')`,
+        ),
+      ).toBe(1);
+    });
+
     it('makes no case for a rating of 3 to 5, nor for an unrated or cancelled evaluation', async () => {
       const before = await h.count('cases');
       const records = [
@@ -545,6 +560,28 @@ describe('the 差评 cases through the admin API', () => {
       expect(ga.items.every((i) => i.departmentCode === 'GA')).toBe(true);
       expect((await p.request('supervisor', 'GET', '/cases?cursor=nonsense')).statusCode).toBe(400);
       expect((await p.request('supervisor', 'GET', '/cases?state=nope')).statusCode).toBe(400);
+    });
+
+    it('filters by handler, by open or closed, and by the period of creation', async () => {
+      const { item: c } = await deliverBadRating(h);
+      await move('supervisor', c.id, 'reassign', { departmentCode: 'SCJG', handlerId: p.ids.scjg, note: '指定' });
+      const mine = (await p.request('supervisor', 'GET', `/cases?handlerId=${p.ids.scjg}&limit=200`)).json<CasePage>();
+      expect(mine.items.map((i) => i.id)).toContain(c.id);
+      expect(mine.items.every((i) => i.handlerId === p.ids.scjg)).toBe(true);
+      const closed = (await p.request('supervisor', 'GET', '/cases?open=false&limit=200')).json<CasePage>();
+      expect(closed.items.length).toBeGreaterThan(0);
+      expect(closed.items.every((i) => i.state === 'closed' || i.state === 'invalid')).toBe(true);
+      const open = (await p.request('supervisor', 'GET', '/cases?open=true&limit=200')).json<CasePage>();
+      expect(open.items.every((i) => i.state !== 'closed' && i.state !== 'invalid')).toBe(true);
+      const at = Date.parse(c.createdAt);
+      const around = (from: number, to: number) =>
+        p.request(
+          'supervisor',
+          'GET',
+          `/cases?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&limit=200`,
+        );
+      expect((await around(at, at + 1)).json<CasePage>().items.map((i) => i.id)).toContain(c.id);
+      expect((await around(at + 1, at + 60_000)).json<CasePage>().items.map((i) => i.id)).not.toContain(c.id);
     });
 
     it('lists the handlers of a department for the assign form', async () => {
