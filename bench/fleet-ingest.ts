@@ -246,7 +246,13 @@ export function formatFleetIngest(r: FleetResult): string {
         '',
         `${r.cpu.generator.toFixed(0)} % · heartbeat ${r.generator.heartbeatUs.toFixed(0)} µs · batch ${(r.generator.batchUs / 1000).toFixed(2)} ms`,
       ],
-      ['the generator’s event-loop delay (p99)', '', '', ms(r.load.generatorLagP99), ''],
+      [
+        'the generator’s event-loop delay (p99): batches · heartbeats (their own thread)',
+        '',
+        '',
+        '',
+        `${ms(r.load.generatorLagP99.batches)} · ${ms(r.load.generatorLagP99.heartbeats)}`,
+      ],
       [
         'central process memory: resident at the end · peak',
         '',

@@ -13,14 +13,16 @@ import { DeviceIdentity } from '../src/common/device-identity.js';
 import { uuidv7 } from '../src/common/ids.js';
 import type { CentralDb } from '../src/central/db/database.js';
 import { APP_VERSION } from '../src/kiosk/version.js';
-import type { HeartbeatRequest } from '../src/shared/central-api.js';
 import type { RecordResult, WireEvaluation } from '../src/shared/wire-records.js';
+import { heartbeatBody, offerHeartbeats } from './fleet-heartbeats.js';
 import { ratingRecord } from './rating-record.js';
 
 export const HEARTBEAT_EVERY_MS = 30_000;
 
 export interface SimulatedKiosk {
   id: string;
+  /** Its private key (PKCS#8 PEM), for the heartbeat worker to sign with. */
+  pem: string;
   identity: DeviceIdentity;
   windowCode: string;
   departmentCode: string;
@@ -47,6 +49,7 @@ export async function seedFleet(db: CentralDb, count: number, departments: numbe
     keys.push(pair.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'));
     kiosks.push({
       id: uuidv7(),
+      pem,
       identity: DeviceIdentity.fromPem(pem),
       windowCode: windowOf(i),
       departmentCode: departmentOf(i, departments),
@@ -91,13 +94,6 @@ const rating = (kiosk: SimulatedKiosk, n: number, now: number): WireEvaluation =
   satisfaction: fleetLevel(n),
 });
 
-const heartbeatBody = (kiosk: SimulatedKiosk): HeartbeatRequest => ({
-  version: APP_VERSION,
-  queueDepth: kiosk.queueDepth,
-  oldestPendingAt: kiosk.queueDepth > 0 ? new Date(Date.now() - 600_000).toISOString() : null,
-  evaluator: { state: 'connected', kind: 'serial', model: 'HCP-EV1', firmware: '1.2.0' },
-});
-
 export interface SignedPost {
   path: string;
   body: Buffer;
@@ -106,7 +102,7 @@ export interface SignedPost {
 
 export function signedHeartbeat(kiosk: SimulatedKiosk): SignedPost {
   const path = '/api/v1/device/heartbeat';
-  const body = Buffer.from(JSON.stringify(heartbeatBody(kiosk)));
+  const body = Buffer.from(JSON.stringify(heartbeatBody(kiosk.queueDepth)));
   return { path, body, headers: kiosk.identity.sign(kiosk.id, 'POST', path, body) };
 }
 
@@ -139,7 +135,7 @@ export interface Answer {
 
 export class HttpClient {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  constructor(private readonly base: URL) {}
+  constructor(readonly base: URL) {}
 
   post(post: SignedPost): Promise<Answer> {
     return this.send('POST', post.path, post.body, { ...post.headers, 'content-type': 'application/json' });
@@ -192,8 +188,11 @@ export interface LoadResult {
   batches: { sent: number; answered: number; latency: number[]; failed: number; notOffered: number };
   /** Records sent and accepted within the measured window; records accepted over the whole run. */
   records: { sent: number; accepted: number; acceptedInRun: number };
-  /** The generator's own event-loop delay, p99 ms: how late it may have been to send or to read an answer. */
-  generatorLagP99: number;
+  /**
+   * The generator's own event-loop delays, p99 ms: how late it may have been to send or to read an answer — the
+   * batches' loop (main thread) and the heartbeats' (their worker).
+   */
+  generatorLagP99: { batches: number; heartbeats: number };
   firstError: string | null;
 }
 
@@ -208,13 +207,12 @@ export async function offerLoad(
   onMeasuring: () => void,
 ): Promise<LoadResult> {
   const active = kiosks.filter((k) => !k.silent);
-  const heartbeatRate = active.length / o.heartbeatEveryMs; // per ms
   const batchRate = o.recordsPerSecond / o.batchSize / 1000; // per ms
   const r: LoadResult = {
     heartbeats: { sent: 0, answered: 0, latency: [], failed: 0 },
     batches: { sent: 0, answered: 0, latency: [], failed: 0, notOffered: 0 },
     records: { sent: 0, accepted: 0, acceptedInRun: 0 },
-    generatorLagP99: 0,
+    generatorLagP99: { batches: 0, heartbeats: 0 },
     firstError: null,
   };
   const fail = (what: string) => {
@@ -228,32 +226,20 @@ export async function offerLoad(
   let batchesInFlight = 0;
   let nextKiosk = 0;
   let recordNo = 0;
-  let heartbeatsDue = 0;
   let batchesDue = 0;
   const lag = monitorEventLoopDelay({ resolution: 10 });
+  const heartbeats = offerHeartbeats({
+    baseUrl: client.base.href,
+    kiosks: active.map((k) => ({ id: k.id, pem: k.pem, queueDepth: k.queueDepth })),
+    heartbeatEveryMs: o.heartbeatEveryMs,
+    startedAt: Date.now(),
+    warmupMs: o.warmupMs,
+    measureMs: o.measureMs,
+  });
   const start = performance.now();
   const end = start + o.warmupMs + o.measureMs;
   let measuring = false;
 
-  const heartbeat = (kiosk: SimulatedKiosk, counted: boolean) => {
-    if (counted) r.heartbeats.sent += 1;
-    track(
-      client.post(signedHeartbeat(kiosk)).then(
-        (a) => {
-          if (a.status !== 200) fail(`heartbeat answered ${a.status}: ${a.body.slice(0, 200)}`);
-          if (!counted) return;
-          if (a.status === 200) {
-            r.heartbeats.answered += 1;
-            r.heartbeats.latency.push(a.ms);
-          } else r.heartbeats.failed += 1;
-        },
-        (error: Error) => {
-          fail(`heartbeat: ${error.message}`);
-          if (counted) r.heartbeats.failed += 1;
-        },
-      ),
-    );
-  };
   const batch = (counted: boolean) => {
     let kiosk: SimulatedKiosk | undefined;
     for (let tries = 0; tries < active.length && !kiosk; tries++) {
@@ -303,7 +289,6 @@ export async function offerLoad(
     );
   };
 
-  let heartbeatNo = 0;
   while (performance.now() < end) {
     const now = performance.now();
     const elapsed = now - start;
@@ -314,14 +299,15 @@ export async function offerLoad(
       onMeasuring();
     }
     // Everything due by now, in order: the schedule, not the answers, sets the pace.
-    const heartbeatsBy = Math.floor(elapsed * heartbeatRate);
-    for (; heartbeatsDue < heartbeatsBy; heartbeatsDue++) heartbeat(active[heartbeatNo++ % active.length]!, counted);
     const batchesBy = Math.floor(elapsed * batchRate);
     for (; batchesDue < batchesBy; batchesDue++) batch(counted);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   lag.disable();
   await Promise.all([...inFlight]);
-  r.generatorLagP99 = lag.percentile(99) / 1e6;
+  const beats = await heartbeats;
+  r.heartbeats = { sent: beats.sent, answered: beats.answered, latency: beats.latency, failed: beats.failed };
+  if (beats.firstError) fail(beats.firstError);
+  r.generatorLagP99 = { batches: lag.percentile(99) / 1e6, heartbeats: beats.lagP99 };
   return r;
 }
