@@ -23,7 +23,7 @@ import { enrollKioskProcess, startKioskProcess, type KioskProcess } from '../src
 import type { CaseState } from '../src/shared/cases.js';
 import type { CalendarStatus, CaseCounts, CaseDetail, CasePage, Notification } from '../src/shared/cases-api.js';
 import type { StatusView } from '../src/shared/local-api.js';
-import { shot, startConsoleCentre, type ConsoleCentre, type Kiosk } from './console-harness.js';
+import { clickUntil, shot, startConsoleCentre, type ConsoleCentre, type Kiosk } from './console-harness.js';
 
 const PHONE = '13812341234';
 const MASKED = '138****1234';
@@ -74,23 +74,70 @@ async function actionsOn(page: Page): Promise<string[]> {
 
 /** Opens `action`'s dialog on the case page; answers the dialog. */
 async function openAction(page: Page, action: string): Promise<Locator> {
-  await page.getByTestId('case-actions').getByRole('button', { name: action, exact: true }).click();
   const dialog = page.getByRole('dialog');
-  await dialog.getByRole('form').waitFor();
+  await clickUntil(
+    page.getByTestId('case-actions').getByRole('button', { name: action, exact: true }),
+    dialog.getByRole('form'),
+  );
   return dialog;
 }
 
-/** Picks `option` in the dialog's select labelled `label`. */
+/**
+ * Picks `option` in the dialog's select labelled `label`, until the select shows it (at most three tries: a loaded
+ * machine can lose a click, as e2e/console-harness.ts pickUntil says). A list left open by a lost pick is picked
+ * from again rather than closed with Escape, which would close the dialog too.
+ */
+async function pick(page: Page, select: Locator, option: string, shown: Locator): Promise<void> {
+  // The select's own list (its listbox is `<id>_list`), not one of an earlier pick still closing.
+  const id = await select.getAttribute('id');
+  const own = page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden):has([id="${id}_list"])`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if ((await own.count()) === 0) await select.click({ timeout: 10_000 });
+      await own.getByTitle(option, { exact: true }).click({ timeout: 10_000 });
+      await shown.first().waitFor({ timeout: 10_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
+/** An antd Select (inside `scope`) showing `option` as its choice. */
+const selected = (scope: Locator, option: string) =>
+  scope.locator(`.ant-select-content[title="${option}"], .ant-select-content-value[title="${option}"]`);
+
 async function choose(page: Page, dialog: Locator, label: string, option: string): Promise<void> {
-  await dialog.getByLabel(label).click();
-  // The dropdown opened last is the last in the document (each select's is appended when first opened).
-  await page.locator('.ant-select-dropdown:visible').last().getByTitle(option, { exact: true }).click();
+  const select = dialog.getByLabel(label);
+  // `has` is matched inside each form item: a locator from the page, not one chained from the dialog.
+  const item = dialog.locator('.ant-form-item').filter({ has: page.getByLabel(label) });
+  await pick(page, select, option, selected(item, option));
+}
+
+/**
+ * Clicks the dialog's OK (`name`) until the dialog closes (a click a loaded machine lost is made again, at most three
+ * times; a click taken shows its button loading, which takes no second click); a refusal shown in it ends the wait.
+ */
+async function confirmDialog(dialog: Locator, name = '提交'): Promise<void> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    if (await dialog.isHidden()) return;
+    await dialog
+      .getByRole('button', { name, exact: true })
+      .click({ timeout: 10_000 })
+      .catch(() => undefined);
+    const closed = await dialog.waitFor({ state: 'hidden', timeout: 15_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (closed) return;
+    if ((await dialog.getByRole('alert').count()) > 0) throw new Error(`refused: ${await dialog.innerText()}`);
+  }
+  throw new Error(`the dialog did not close: ${await dialog.innerText()}`);
 }
 
 /** Submits the dialog and waits for the case to reach `state` on the page. */
 async function submit(page: Page, dialog: Locator, state: CaseState): Promise<void> {
-  await dialog.getByRole('button', { name: '提交', exact: true }).click();
-  await dialog.waitFor({ state: 'hidden' });
+  await confirmDialog(dialog);
   await stateTag(page, state).waitFor();
 }
 
@@ -244,13 +291,11 @@ describe('a 差评 from a kiosk to 已办结, in three browsers', () => {
   it('names the handler (改派, with its note required by the form)', async () => {
     const dialog = await openAction(supervisor, '改派');
     await choose(supervisor, dialog, '承办人', '测试handler');
-    await dialog.getByRole('button', { name: '提交', exact: true }).click();
     // The note is required for 改派: the form says so, nothing is sent.
-    await dialog.getByText('请填写说明').waitFor();
+    await clickUntil(dialog.getByRole('button', { name: '提交', exact: true }), dialog.getByText('请填写说明'));
     await shot(supervisor, 'cases-assign-validation');
     await dialog.getByLabel('说明').fill('请 1 号窗口所在科室核实并联系办事群众');
-    await dialog.getByRole('button', { name: '提交', exact: true }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    await confirmDialog(dialog);
     await supervisor.getByTestId('case-rating').getByText('测试handler').waitFor();
     expect((await caseOf(supervisor, first.id)).handlerName).toBe('测试handler');
     await shot(supervisor, 'cases-assigned');
@@ -294,12 +339,13 @@ describe('a 差评 from a kiosk to 已办结, in three browsers', () => {
     await extension.getByLabel('说明').fill('培训需待下月集中安排');
     // An extension must end after the deadline: the centre refuses, and the dialog says why.
     await extension.getByLabel('延期至').fill(deadlineDay!);
-    await extension.getByRole('button', { name: '提交', exact: true }).click();
-    await extension.getByRole('alert').getByText('must end after the deadline').waitFor();
+    await clickUntil(
+      extension.getByRole('button', { name: '提交', exact: true }),
+      extension.getByRole('alert').getByText('must end after the deadline'),
+    );
     await shot(handler, 'cases-extension-refused');
     await extension.getByLabel('延期至').fill(extendedTo);
-    await extension.getByRole('button', { name: '提交', exact: true }).click();
-    await extension.waitFor({ state: 'hidden' });
+    await confirmDialog(extension);
     await handler.getByTestId('case-extension').waitFor();
     // While it is pending, the handler may not ask again.
     expect(await actionsOn(handler)).toEqual(['整改反馈']);
@@ -309,8 +355,7 @@ describe('a 差评 from a kiosk to 已办结, in three browsers', () => {
     expect(await actionsOn(supervisor)).toEqual(['改派', '批准延期', '驳回延期']);
     const approve = await openAction(supervisor, '批准延期');
     await approve.getByLabel('说明').fill('同意延期');
-    await approve.getByRole('button', { name: '提交', exact: true }).click();
-    await approve.waitFor({ state: 'hidden' });
+    await confirmDialog(approve);
     await supervisor.getByTestId('case-extension').waitFor({ state: 'detached' });
     const detail = await caseOf(supervisor, first.id);
     expect(detail.deadlineDay).toBe(extendedTo);
@@ -462,8 +507,7 @@ describe('a 差评 that is not a real one: 无效评价申请 → 无效评价',
 
     const request = await openAction(handler, '申请无效评价');
     await request.getByLabel('说明').fill('监控显示为儿童误触终端，非办事群众评价');
-    await request.getByRole('button', { name: '提交', exact: true }).click();
-    await request.getByText('请上传证据材料').waitFor();
+    await clickUntil(request.getByRole('button', { name: '提交', exact: true }), request.getByText('请上传证据材料'));
     await shot(handler, 'cases-invalid-evidence-required');
     await upload(request, '监控截图说明.pdf', 'application/pdf', PDF);
     await submit(handler, request, 'invalid_requested');
@@ -504,40 +548,37 @@ describe('the working-day calendar', () => {
   });
 
   it("shows 2026's holidays and 调休 from the package, and edits a day", async () => {
-    await admin.getByLabel('年份').click();
-    await admin.locator('.ant-select-dropdown:visible').last().getByTitle('2026 年', { exact: true }).click();
+    await pick(admin, admin.getByLabel('年份'), '2026 年', selected(admin.locator('body'), '2026 年'));
     const table = admin.getByTestId('calendar-table');
     await table.getByText('2026-10-01').waitFor();
     const worked = table.locator('tr', { hasText: '2026-09-20' });
     expect(await worked.innerText()).toContain('调休上班');
+    await admin.getByRole('heading', { name: '工作日历' }).scrollIntoViewIfNeeded();
     await shot(admin, 'cases-calendar-2026');
 
-    await admin.getByRole('button', { name: '添加日期' }).click();
     const dialog = admin.getByRole('dialog');
+    await clickUntil(admin.getByRole('button', { name: '添加日期' }), dialog.getByLabel('名称'));
     await dialog.getByLabel('日期').fill('2026-12-31');
     await dialog.getByLabel('名称').fill('临时闭厅');
-    await dialog.getByRole('button', { name: '保存' }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    await confirmDialog(dialog, '保存');
     const row = table.locator('tr', { hasText: '2026-12-31' });
     await row.getByText('临时闭厅').waitFor();
-    await row.getByRole('button', { name: '删除' }).click();
-    await admin.getByRole('dialog').getByRole('button', { name: '删除' }).click();
+    await clickUntil(row.getByRole('button', { name: '删除' }), dialog.getByRole('button', { name: '删除' }));
+    await confirmDialog(dialog, '删除');
     await row.waitFor({ state: 'detached' });
   });
 
   it('enters next year from the 通知 lines, after which it is covered and the banner is gone', async () => {
-    await admin.getByLabel('年份').click();
-    await admin.locator('.ant-select-dropdown:visible').last().getByTitle(`${next} 年`, { exact: true }).click();
-    await admin.getByRole('button', { name: `录入 ${next} 年安排` }).click();
+    await pick(admin, admin.getByLabel('年份'), `${next} 年`, selected(admin.locator('body'), `${next} 年`));
     const dialog = admin.getByRole('dialog');
     const text = dialog.getByLabel('全年安排');
+    await clickUntil(admin.getByRole('button', { name: `录入 ${next} 年安排` }), text);
     await text.fill(`${next}-01-01 休 元旦\n${next}-02-30 休 错误`);
     await dialog.getByText('第 2 行').waitFor();
     await text.fill(`${next}-01-01 休 元旦\n${next}-02-06~${next}-02-12 休 春节\n${next}-02-14 班 春节调休`);
     await dialog.getByText('将录入节假日 8 天，调休上班 1 天').waitFor();
     await shot(admin, 'cases-calendar-enter-year');
-    await dialog.getByRole('button', { name: '保存全年安排' }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    await confirmDialog(dialog, '保存全年安排');
     await admin.getByTestId('calendar-covered').getByText('已录入全年安排').waitFor();
     await admin.getByTestId('calendar-table').getByText('春节调休').waitFor();
     await admin.getByTestId('calendar-missing-year').waitFor({ state: 'detached' });

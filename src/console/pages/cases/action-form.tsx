@@ -279,6 +279,8 @@ export function ActionDialog({
         }
         onValuesChange={(changed: Values) => {
           if ('departmentCode' in changed) form.setFieldValue('handlerId', undefined);
+          // The centre's refusal was of what was there before: it goes once the input changes.
+          if (mutation.error) mutation.reset();
         }}
       >
         {fields.map((f) => (

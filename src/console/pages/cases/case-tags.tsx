@@ -2,6 +2,7 @@
 import { Space, Tag } from 'antd';
 import type { CaseState } from '../../../shared/cases.js';
 import type { CaseListItem } from '../../../shared/cases-api.js';
+import { dateTime } from '../../components/format.js';
 import { t } from '../../i18n.js';
 
 const STATE_COLOR: Record<CaseState, string> = {
@@ -42,4 +43,12 @@ export function DeadlineTags({ item }: { item: Pick<CaseListItem, 'overdue' | 'd
       {item.extensionPending ? <Tag color="blue">{t('case.extension')}</Tag> : null}
     </Space>
   );
+}
+
+/**
+ * A deadline as the hall's staff say it: the last working day, whose end (24:00 Beijing) `dueAt` is, rather than
+ * the next day's 00:00.
+ */
+export function dueDay(dueAt: string): string {
+  return dateTime(new Date(Date.parse(dueAt) - 1).toISOString()).slice(0, 10);
 }

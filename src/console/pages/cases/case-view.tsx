@@ -34,7 +34,7 @@ import { PageFrame, QueryState } from '../../components/page-frame.js';
 import { t, useLanguage } from '../../i18n.js';
 import { ActionDialog, issueInWords } from './action-form.js';
 import { attachmentUrl, caseDetail, caseKey, revealPhone } from './cases-client.js';
-import { DeadlineTags, LevelTag, StateTag } from './case-tags.js';
+import { DeadlineTags, dueDay, LevelTag, StateTag } from './case-tags.js';
 import './messages.js';
 
 /** The default tags' labels (the hall's own list is data; a code it lacks shows as itself). */
@@ -147,8 +147,7 @@ function Deadline({ detail }: { detail: CaseDetail }) {
       {detail.dueAt ? (
         <Flex vertical gap={6}>
           <Typography.Text>
-            {t('case.deadline.day')}：{detail.deadlineDay ?? dateTime(detail.dueAt).slice(0, 10)}{' '}
-            <Typography.Text type="secondary">（{dateTime(detail.dueAt)} 前）</Typography.Text>
+            {t('case.deadline.day')}：{t('case.dueDay', { day: detail.deadlineDay ?? dueDay(detail.dueAt) })}
           </Typography.Text>
           <Typography.Title
             level={4}
@@ -195,11 +194,12 @@ const DETAIL_KEYS = [
   'purpose',
 ];
 
-function EventDetail({ event }: { event: CaseEvent }) {
+function EventDetail({ event, handlers }: { event: CaseEvent; handlers: ReadonlyMap<string, string> }) {
   const catalogue = useCatalogue();
   const parts: string[] = [];
   for (const key of DETAIL_KEYS) {
-    const raw = event.detail[key];
+    // The handler named: its name when the page knows it (the case's handler), never its id.
+    const raw = key === 'handlerName' ? handlers.get(String(event.detail.handlerId)) : event.detail[key];
     // Codes, days and levels only: anything else (an object) is not for this line.
     if (typeof raw !== 'string' && typeof raw !== 'number') continue;
     if (raw === '') continue;
@@ -224,6 +224,7 @@ function EventDetail({ event }: { event: CaseEvent }) {
 }
 
 function CaseTimeline({ detail }: { detail: CaseDetail }) {
+  const handlers = new Map(detail.handlerId && detail.handlerName ? [[detail.handlerId, detail.handlerName]] : []);
   return (
     <Timeline
       data-testid="case-timeline"
@@ -250,7 +251,7 @@ function CaseTimeline({ detail }: { detail: CaseDetail }) {
               </Typography.Text>
             </Space>
             {event.note ? <Typography.Paragraph style={{ margin: 0 }}>{event.note}</Typography.Paragraph> : null}
-            <EventDetail event={event} />
+            <EventDetail event={event} handlers={handlers} />
             {event.attachments.map((a) => (
               <AttachmentLink key={a.sha256} caseId={detail.id} attachment={a} />
             ))}

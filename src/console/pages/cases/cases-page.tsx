@@ -32,7 +32,7 @@ import { count, dateTime } from '../../components/format.js';
 import { ErrorState, PageFrame } from '../../components/page-frame.js';
 import { t, useLanguage } from '../../i18n.js';
 import { caseCounts, caseHandlers, casesKey, listCases, type CaseFilters } from './cases-client.js';
-import { DeadlineTags, LevelTag, StateTag } from './case-tags.js';
+import { DeadlineTags, dueDay, LevelTag, StateTag } from './case-tags.js';
 import './messages.js';
 
 interface FilterForm {
@@ -189,7 +189,7 @@ export function CasesPage() {
       width: 250,
       render: (_v, row) => (
         <Flex vertical gap={2}>
-          <span>{row.dueAt ? dateTime(row.dueAt) : '—'}</span>
+          <span>{row.dueAt ? t('case.dueDay', { day: dueDay(row.dueAt) }) : '—'}</span>
           <Flex gap={4} wrap>
             <DeadlineTags item={row} />
             {row.reopenCount ? <Tag color="orange">{t('cases.reopened', { n: row.reopenCount })}</Tag> : null}
