@@ -16,9 +16,10 @@ import { alertCreated, insertCase, seedEvaluations } from './test-support/cases-
 describe('the alerts’ start', () => {
   let h: Harness;
   let evaluationId: string;
+  let overdueEvaluationId: string;
   beforeAll(async () => {
     h = await startHarness();
-    [evaluationId] = (await seedEvaluations(h, 1)) as [string];
+    [evaluationId, overdueEvaluationId] = (await seedEvaluations(h, 2)) as [string, string];
     await h.app.close();
   });
   afterAll(() => h.close());
@@ -70,4 +71,47 @@ describe('the alerts’ start', () => {
       await alerts.stop();
     }
   });
+
+  it('runs the sweep by the queue’s cron, with no call from outside: a case past its deadline is marked overdue and told', async () => {
+    const c = await insertCase(h, {
+      evaluationId: overdueEvaluationId,
+      dueAt: new Date(Date.now() - 3_600_000),
+      deadlineDay: '2026-01-05',
+    });
+    const logger = {
+      child: () => logger,
+      warn: () => undefined,
+      error: () => undefined,
+      info: () => undefined,
+    } as unknown as FastifyBaseLogger;
+    const alerts = createAlerts({
+      db: h.db,
+      logger,
+      calendar: new CalendarCache(h.db),
+      sealer: Sealer.fromBase64(randomBytes(32).toString('base64')),
+      tuning: { cronCheckSeconds: 1 },
+    });
+    try {
+      await alerts.start();
+      const relayed = await waitFor(
+        'the overdue notice to be written and relayed',
+        async () => {
+          const [row] = await h.db.query<{ key: string; dispatched: boolean }>(
+            `SELECT key, dispatched_at IS NOT NULL AS dispatched FROM alert_outbox WHERE case_id = $1 AND kind = 'overdue'`,
+            [c.id],
+          );
+          return row?.dispatched && row;
+        },
+        30_000,
+      );
+      expect(relayed.key).toMatch(new RegExp(`^overdue:${c.id}:`));
+      const [flag] = await h.db.query<{ overdue: boolean }>(
+        'SELECT overdue_at IS NOT NULL AS overdue FROM cases WHERE id = $1',
+        [c.id],
+      );
+      expect(flag).toEqual({ overdue: true });
+    } finally {
+      await alerts.stop();
+    }
+  }, 40_000);
 });

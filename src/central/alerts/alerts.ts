@@ -41,6 +41,8 @@ export interface AlertsTuning {
   now: () => Date;
   /** How long after a failed start the queue is started again. */
   restartDelayMs: number;
+  /** How often pg-boss looks for a cron job due (its default, 30 s, when absent). */
+  cronCheckSeconds?: number;
 }
 
 export const DEFAULT_TUNING: AlertsTuning = {
@@ -251,7 +253,15 @@ export function createAlerts(context: AlertsContext): Alerts {
   };
 
   const startQueue = async () => {
-    const b = new PgBoss({ db: bossDb(db), migrate: true, supervise: true, schedule: true });
+    const b = new PgBoss({
+      db: bossDb(db),
+      migrate: true,
+      supervise: true,
+      schedule: true,
+      ...(tuning.cronCheckSeconds
+        ? { cronMonitorIntervalSeconds: tuning.cronCheckSeconds, cronWorkerIntervalSeconds: tuning.cronCheckSeconds }
+        : {}),
+    });
     b.on('error', (error) => logger.error({ err: error }, 'the alerts’ job queue'));
     await b.start();
     boss = b;
