@@ -202,6 +202,9 @@ export async function benchCaseIngest(
 }
 
 const share = (mix: Mix) => `${(mix * 100).toFixed(0)} % 差评`;
+/** The central process's and PostgreSQL's CPU per record with 10 % 差评 over that without: what a loaded centre pays. */
+const cpuRatio = ([none, some]: MixResult[]) =>
+  (some!.centralCpuPerK + some!.postgresCpuPerK) / (none!.centralCpuPerK + none!.postgresCpuPerK);
 
 export function formatCaseIngest(r: CaseIngestResult): string {
   const [none, some] = r.mixes as [MixResult, MixResult];
@@ -221,7 +224,7 @@ export function formatCaseIngest(r: CaseIngestResult): string {
         '',
         '',
         '',
-        `${(ratio * 100).toFixed(1)} % of the throughput · ${count(r.cases)} cases and ${count(r.alerts)} case_created alerts, one per 差评`,
+        `${(ratio * 100).toFixed(1)} % of the throughput · CPU (central + PostgreSQL) per record ×${cpuRatio(r.mixes).toFixed(2)} · ${count(r.cases)} cases and ${count(r.alerts)} case_created alerts, one per 差评`,
       ],
     ],
   );
@@ -233,7 +236,9 @@ export function caseIngestSummary(r: CaseIngestResult): SummaryLine[] {
   return [
     {
       measure: '8 ingest with 10 % 差评 (a case and an alert each)',
-      hcp: `${count(median(some.rates))} records/s against ${count(median(none.rates))} with none (${(ratio * 100).toFixed(1)} %)`,
+      hcp:
+        `${count(median(some.rates))} records/s against ${count(median(none.rates))} with none (${(ratio * 100).toFixed(1)} %); ` +
+        `CPU per record ×${cpuRatio(r.mixes).toFixed(2)}`,
       peer: NONE,
       floor: NONE,
       vsFloor: NONE,
