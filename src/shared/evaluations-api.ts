@@ -67,6 +67,8 @@ export interface EvaluationListItem {
   staffUnknown: boolean;
   /** The technician's local key map the rating was pressed under, or null (the centre's). */
   localKeyMap: number[] | null;
+  /** Its 差评 case was found 无效评价 (issue 16): kept and shown, left out of every satisfaction figure. */
+  invalid: boolean;
 }
 
 /** A page of the evaluation list: `nextCursor` is null on the last page. */
@@ -86,7 +88,9 @@ export type StatsQuery = z.infer<typeof StatsQuery>;
 /**
  * One group of the statistics: counts per level, invitations and how they ended, `cancelRate` over invitations and
  * `badRate` over rated ones (src/shared/figures.ts), and the group's stray presses (null when grouping by service
- * item: a stray press has none). `key` is null for the group with no department, window, staff or item.
+ * item: a stray press has none). `key` is null for the group with no department, window, staff or item. A rating
+ * found 无效评价 is in none of the counts of levels, `rated` or `bad`: it is counted in `invalid` alone (and among
+ * the invitations).
  */
 export interface StatsRow {
   key: string | null;
@@ -98,6 +102,8 @@ export interface StatsRow {
   cancelRate: number | null;
   bad: number;
   badRate: number | null;
+  /** Ratings found 无效评价 (issue 16), outside every other count but `invitations`. */
+  invalid: number;
   strayPresses: number | null;
 }
 

@@ -7,7 +7,10 @@
 /** The time zone of the centre's days ("today", "this month"): China Standard Time. */
 export const CENTRE_TIME_ZONE = 'Asia/Shanghai';
 
-/** The figures of one period, by invitation time. Rates from src/shared/figures.ts (null when nothing is rated). */
+/**
+ * The figures of one period, by invitation time. Rates from src/shared/figures.ts (null when nothing is rated). A
+ * rating found 无效评价 (issue 16) is left out of every figure but `invalid`.
+ */
 export interface PeriodFigures {
   /** Rated invitations per level (5 非常满意 … 1 非常不满意). */
   byLevel: Record<1 | 2 | 3 | 4 | 5, number>;
@@ -20,6 +23,8 @@ export interface PeriodFigures {
   satisfactionRate: number | null;
   /** 差评率: `bad` over rated (`badRate`). */
   badRate: number | null;
+  /** Ratings whose 差评 case was found 无效评价: kept, flagged and counted here alone. */
+  invalid: number;
 }
 
 export interface Overview {

@@ -25,7 +25,8 @@ function decodeCursor(cursor: string): [string, string] {
 const COLUMNS = `id::text AS id, device_id AS "deviceId", channel, mode, outcome, satisfaction, source,
   invited_at AS "invitedAt", ended_at AS "endedAt", clock_offset_ms AS "clockOffsetMs", staff_no AS "staffNo",
   window_code AS "windowCode", department_code AS "departmentCode", service_item_code AS "serviceItemCode",
-  staff_unknown AS "staffUnknown", local_key_map AS "localKeyMap"`;
+  staff_unknown AS "staffUnknown", local_key_map AS "localKeyMap",
+  EXISTS (SELECT 1 FROM cases c WHERE c.evaluation_id = e.id AND c.state = 'invalid') AS invalid`;
 
 export async function listEvaluations(
   db: Queryable,

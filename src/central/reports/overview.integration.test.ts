@@ -19,6 +19,7 @@ function shanghaiBounds(now = Date.now()) {
 describe('GET /api/v1/admin/overview', () => {
   let h: Harness;
   let ga: Kiosk;
+  let gaBadId: string;
   const { day, month } = shanghaiBounds();
   const at = (ms: number) => {
     const t = new Date(ms).toISOString();
@@ -56,6 +57,7 @@ describe('GET /api/v1/admin/overview', () => {
         serviceItemCode: null,
       }),
     ];
+    gaBadId = gaRecords[0]!.id;
     const res2 = await h.device('POST', '/api/v1/device/records', batch(gaRecords), ga);
     expect(
       outcomes(res2).every((o) => o === 'accepted'),
@@ -127,5 +129,23 @@ describe('GET /api/v1/admin/overview', () => {
   it('counts nothing as 满意率 when nothing is rated (null, not 0 %)', async () => {
     const o = await overviewAs(await sessionOf('handler', []));
     expect(o.today).toMatchObject({ rated: 0, satisfactionRate: null, badRate: null });
+  });
+
+  it('leaves a 差评 found 无效评价 out of every figure, and counts it, in the overview, the statistics and the list', async () => {
+    // The supervisor's decision (src/central/cases/, tested there) leaves its case in `invalid`.
+    const decided = await h.db.query("UPDATE cases SET state = 'invalid' WHERE evaluation_id = $1 RETURNING id", [
+      gaBadId,
+    ]);
+    expect(decided).toHaveLength(1);
+    const o = await overviewAs(await sessionOf('leader', ['GA']));
+    expect(o.today.byLevel).toEqual({ 5: 1, 4: 0, 3: 1, 2: 0, 1: 1 });
+    expect(o.today).toMatchObject({ rated: 3, bad: 1, invalid: 1, satisfactionRate: 2 / 3 });
+    const stats = await h.admin('GET', '/stats?groupBy=department');
+    const groups = stats.json<{ groups: { key: string; rated: number; bad: number; invalid: number }[] }>().groups;
+    expect(groups.find((g) => g.key === 'GA')).toMatchObject({ rated: 0, bad: 0, invalid: 1 });
+    expect(groups.find((g) => g.key === 'SCJG')).toMatchObject({ invalid: 0 });
+    const list = await h.admin('GET', '/evaluations?limit=100');
+    const items = list.json<{ items: { id: string; invalid: boolean }[] }>().items;
+    expect(items.filter((i) => i.invalid).map((i) => i.id)).toEqual([gaBadId]);
   });
 });

@@ -22,11 +22,13 @@ export async function readOverview(db: Queryable, scope: DepartmentScope = Depar
   // Per period p (d: since today's midnight, m: since the first of the month), counts per level and per outcome.
   const columns = Object.keys(PERIODS).flatMap((p) => {
     const since = `e.invited_at >= b.${p}`;
+    // A rating found 无效评价 (its case's state, issue 16) is counted as that alone.
+    const valid = "c.state IS DISTINCT FROM 'invalid'";
     return [
-      ...LEVELS.map((l) => `count(*) FILTER (WHERE ${since} AND e.satisfaction = ${l}) AS ${p}${l}`),
-      ...['rated', 'unrated', 'cancelled'].map(
-        (o) => `count(*) FILTER (WHERE ${since} AND e.outcome = '${o}') AS ${p}_${o}`,
-      ),
+      ...LEVELS.map((l) => `count(*) FILTER (WHERE ${since} AND e.satisfaction = ${l} AND ${valid}) AS ${p}${l}`),
+      `count(*) FILTER (WHERE ${since} AND e.outcome = 'rated' AND ${valid}) AS ${p}_rated`,
+      ...['unrated', 'cancelled'].map((o) => `count(*) FILTER (WHERE ${since} AND e.outcome = '${o}') AS ${p}_${o}`),
+      `count(*) FILTER (WHERE ${since} AND c.state = 'invalid') AS ${p}_invalid`,
     ];
   });
   const [counts] = await db.query<Record<string, string>>(
@@ -34,7 +36,8 @@ export async function readOverview(db: Queryable, scope: DepartmentScope = Depar
        SELECT date_trunc('day', now() AT TIME ZONE $1) AT TIME ZONE $1 AS d,
               date_trunc('month', now() AT TIME ZONE $1) AT TIME ZONE $1 AS m)
      SELECT ${columns.join(', ')}
-       FROM b LEFT JOIN evaluations e ON e.invited_at >= b.m AND ${evaluationScope}`,
+       FROM b LEFT JOIN evaluations e ON e.invited_at >= b.m AND ${evaluationScope}
+              LEFT JOIN cases c ON c.evaluation_id = e.id`,
     params,
   );
   const deviceParams: unknown[] = [DEVICE_OFFLINE_AFTER_MS];
@@ -71,6 +74,7 @@ export async function readOverview(db: Queryable, scope: DepartmentScope = Depar
       bad,
       satisfactionRate: satisfactionRate(byLevel[5] + byLevel[4] + byLevel[3], rated),
       badRate: badRate(bad, rated),
+      invalid: n(counts?.[`${p}_invalid`]),
     };
   };
   return {

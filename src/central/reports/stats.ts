@@ -43,19 +43,27 @@ export async function evaluationStats(
   const strayColumn = STRAY_COLUMN[q.groupBy];
   // Both sides aggregated, then summed by key: a UNION, not a join, so that the null key (no staff, no window) is
   // one group, as GROUP BY makes it, and not two.
-  const evaluations = `SELECT ${GROUP_COLUMN[q.groupBy]} AS key,
-            count(*) FILTER (WHERE satisfaction = 5) AS s5, count(*) FILTER (WHERE satisfaction = 4) AS s4,
-            count(*) FILTER (WHERE satisfaction = 3) AS s3, count(*) FILTER (WHERE satisfaction = 2) AS s2,
-            count(*) FILTER (WHERE satisfaction = 1) AS s1, count(*) FILTER (WHERE outcome = 'rated') AS rated,
-            count(*) FILTER (WHERE outcome = 'unrated') AS unrated,
-            count(*) FILTER (WHERE outcome = 'cancelled') AS cancelled, count(*) AS invitations, 0 AS stray
-       FROM evaluations ${range('invited_at', 'department_code')} GROUP BY 1`;
+  // A rating found 无效评价 (its case's state, issue 16) is counted as that alone: in no level, not rated, not bad.
+  const valid = "c.state IS DISTINCT FROM 'invalid'";
+  const evaluations = `SELECT e.${GROUP_COLUMN[q.groupBy]} AS key,
+            count(*) FILTER (WHERE e.satisfaction = 5 AND ${valid}) AS s5,
+            count(*) FILTER (WHERE e.satisfaction = 4 AND ${valid}) AS s4,
+            count(*) FILTER (WHERE e.satisfaction = 3 AND ${valid}) AS s3,
+            count(*) FILTER (WHERE e.satisfaction = 2 AND ${valid}) AS s2,
+            count(*) FILTER (WHERE e.satisfaction = 1 AND ${valid}) AS s1,
+            count(*) FILTER (WHERE e.outcome = 'rated' AND ${valid}) AS rated,
+            count(*) FILTER (WHERE e.outcome = 'unrated') AS unrated,
+            count(*) FILTER (WHERE e.outcome = 'cancelled') AS cancelled, count(*) AS invitations,
+            count(*) FILTER (WHERE c.state = 'invalid') AS invalid, 0 AS stray
+       FROM evaluations e LEFT JOIN cases c ON c.evaluation_id = e.id
+       ${range('e.invited_at', 'e.department_code')} GROUP BY 1`;
   const stray = strayColumn
-    ? `UNION ALL SELECT ${strayColumn}, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*) FROM stray_presses ${range('at', '(SELECT s.department_code FROM staff s WHERE s.staff_no = stray_presses.staff_no)')} GROUP BY 1`
+    ? `UNION ALL SELECT ${strayColumn}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*) FROM stray_presses ${range('at', '(SELECT s.department_code FROM staff s WHERE s.staff_no = stray_presses.staff_no)')} GROUP BY 1`
     : '';
   const rows = await db.query<Record<string, number | string | null>>(
     `SELECT key, sum(s5) AS s5, sum(s4) AS s4, sum(s3) AS s3, sum(s2) AS s2, sum(s1) AS s1, sum(rated) AS rated,
-            sum(unrated) AS unrated, sum(cancelled) AS cancelled, sum(invitations) AS invitations, sum(stray) AS stray
+            sum(unrated) AS unrated, sum(cancelled) AS cancelled, sum(invitations) AS invitations, sum(invalid) AS invalid,
+            sum(stray) AS stray
        FROM (${evaluations} ${stray}) g GROUP BY key ORDER BY key NULLS LAST`,
     params,
   );
@@ -77,6 +85,7 @@ export async function evaluationStats(
         cancelRate: cancelRate(cancelled, invitations),
         bad,
         badRate: badRate(bad, rated),
+        invalid: n(r.invalid),
         strayPresses: strayColumn ? n(r.stray) : null,
       };
     }),

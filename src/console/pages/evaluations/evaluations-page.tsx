@@ -63,7 +63,12 @@ const LEVEL_TAG: Record<number, string> = { 5: 'green', 4: 'green', 3: 'default'
 
 function ResultCell({ item }: { item: EvaluationListItem }) {
   if (item.outcome === 'rated' && item.satisfaction) {
-    return <Tag color={LEVEL_TAG[item.satisfaction]}>{t(`level.${item.satisfaction}`)}</Tag>;
+    return (
+      <>
+        <Tag color={LEVEL_TAG[item.satisfaction]}>{t(`level.${item.satisfaction}`)}</Tag>
+        {item.invalid && <Tag title={t('evaluations.invalidHint')}>{t('evaluations.invalid')}</Tag>}
+      </>
+    );
   }
   return <Typography.Text type="secondary">{t(`evaluations.outcome.${item.outcome}`)}</Typography.Text>;
 }

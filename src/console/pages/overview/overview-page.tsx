@@ -49,6 +49,7 @@ function PeriodCard({ title, figures, testId }: { title: string; figures: Period
           />
           <Typography.Text type="secondary">
             {t('overview.badRate', { rate: percent(figures.badRate) })}
+            {figures.invalid > 0 && ` · ${t('overview.invalid', { n: count(figures.invalid) })}`}
           </Typography.Text>
         </Col>
         <Col span={6}>
