@@ -142,7 +142,7 @@ describe('the 差评 cases through the admin API', () => {
       expect(neither).toMatchObject({ departmentCode: null, state: 'triage', channel: 'hall_terminal' });
     });
 
-    it('makes one case per 差评 of a mixed batch, in the batch’s one transaction', async () => {
+    it('makes one case per 差评 of a mixed batch, in the statement that writes its evaluations', async () => {
       const before = await h.count('cases');
       const alertsBefore = await h.count(`alert_outbox WHERE kind = 'case_created'`);
       const records = [1, 4, 2, 5, 1].map((satisfaction) => evaluation({ satisfaction }));

@@ -3,8 +3,8 @@
  * every new evaluation rated 1 or 2 makes exactly one case, its `created` event and its `case_created` alert in
  * the outbox — all in that one statement, so atomic with the evaluation without a transaction of its own. The
  * outbox row is the one enqueueAlerts (src/central/alerts/outbox.ts) would write (key `case_created:<caseId>`,
- * the payload contract of docs/alerts.md, ON CONFLICT (key) DO NOTHING), written in SQL because a batch's
- * transaction and a second statement cost 10 % of the ingest's throughput (bench/case-ingest.ts). Exactly once rests
+ * the payload contract of docs/alerts.md, ON CONFLICT (key) DO NOTHING), written in SQL so that a batch with a
+ * 差评 costs no transaction and no second statement (bench/case-ingest.ts holds it to 90 %). Exactly once rests
  * on the database: the case is written only for an evaluation new in the `records` ledger of that very statement,
  * and `cases.evaluation_id` is unique, so a record delivered twice, or reconciled again, makes no second case.
  *
