@@ -4,7 +4,7 @@
  * the outbox — all in that one statement, so atomic with the evaluation without a transaction of its own. The
  * outbox row is the one enqueueAlerts (src/central/alerts/outbox.ts) would write (key `case_created:<caseId>`,
  * the payload contract of docs/alerts.md, ON CONFLICT (key) DO NOTHING), written in SQL so that a batch with a
- * 差评 costs no transaction and no second statement (bench/case-ingest.ts holds it to 90 %). Exactly once rests
+ * 差评 costs no transaction and no second statement (measured by bench/case-ingest.ts). Exactly once rests
  * on the database: the case is written only for an evaluation new in the `records` ledger of that very statement,
  * and `cases.evaluation_id` is unique, so a record delivered twice, or reconciled again, makes no second case.
  *
