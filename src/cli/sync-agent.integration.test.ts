@@ -75,8 +75,10 @@ it('starts on the embedded PostgreSQL cluster without a warning: it is durable (
   const warnings = centralLines
     .map((l) => JSON.parse(l) as { level: number; msg: string })
     .filter((l) => l.level >= 40)
-    // The static admin token's deprecation (issue 15) is said at every start, on purpose; nothing else may warn.
-    .filter((l) => !l.msg.includes('legacy-admin-token'));
+    // Said at every start, on purpose: the static admin token's deprecation (issue 15), and from 1 November a
+    // working-day calendar that lacks next year (issue 16) — as it does until an admin enters it. Nothing else.
+    .filter((l) => !l.msg.includes('legacy-admin-token'))
+    .filter((l) => !/^the working-day calendar lacks \d{4}/.test(l.msg));
   expect(warnings).toEqual([]);
   expect(await central.db.query('SHOW fsync')).toEqual([{ fsync: 'on' }]);
 });
