@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseCounts, CaseDetail, CasePage } from '../../shared/cases-api.js';
 import { startHarness, type Harness, type Kiosk } from '../test-support/api-harness.js';
-import { deliverBadRating, signInPeople, type People } from './case-test-support.js';
+import { deliverBadRating, signInPeople, type People } from './test-support/case-fixtures.js';
 
 /** An instant in Beijing wall-clock time. */
 const beijing = (wallClock: string) => new Date(`${wallClock}+08:00`);

@@ -19,7 +19,7 @@ import {
   type CasePage,
 } from '../../shared/cases-api.js';
 import { batch, evaluation, outcomes, startHarness, type Harness, type Kiosk } from '../test-support/api-harness.js';
-import { deliverBadRating, JPEG, PHONE, signInPeople, type People, type Person } from './case-test-support.js';
+import { deliverBadRating, JPEG, PHONE, signInPeople, type People, type Person } from './test-support/case-fixtures.js';
 
 describe('the 差评 cases through the admin API', () => {
   let h: Harness;

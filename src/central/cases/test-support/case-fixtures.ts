@@ -5,13 +5,13 @@
  */
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import { uuidv7 } from '../../common/ids.js';
-import type { Role } from '../../shared/abilities.js';
-import type { CaseAction } from '../../shared/cases.js';
-import type { CaseDetail, CaseListItem } from '../../shared/cases-api.js';
-import { createAccount } from '../accounts/accounts.js';
-import { SESSION_COOKIE } from '../accounts/sessions.js';
-import { batch, evaluation, outcomes, type Harness, type Kiosk } from '../test-support/api-harness.js';
+import { uuidv7 } from '../../../common/ids.js';
+import type { Role } from '../../../shared/abilities.js';
+import type { CaseAction } from '../../../shared/cases.js';
+import type { CaseDetail, CaseListItem } from '../../../shared/cases-api.js';
+import { createAccount } from '../../accounts/accounts.js';
+import { SESSION_COOKIE } from '../../accounts/sessions.js';
+import { batch, evaluation, outcomes, type Harness, type Kiosk } from '../../test-support/api-harness.js';
 
 const PASSWORD = 'correct horse 42 battery';
 
