@@ -24,28 +24,10 @@ import { SATISFACTION_LEVELS } from '../../../shared/satisfaction.js';
 import { useCatalogue } from '../../catalogue.js';
 import { errorInWords } from '../../components/error-words.js';
 import { language, t } from '../../i18n.js';
+import { actionFields, inputOf } from './action-fields.js';
 import { act, caseHandlers, caseKey, casesKey, uploadAttachment } from './cases-client.js';
 
 type Values = Record<string, unknown>;
-
-/** The fields of `action`'s input, in the schema's order, and whether each is required. */
-export function actionFields(action: CaseAction): { name: string; required: boolean; schema: z.ZodType }[] {
-  const shape = (CASE_ACTION_INPUTS[action] as unknown as { shape: Record<string, z.ZodType> }).shape;
-  return Object.entries(shape).map(([name, schema]) => ({
-    name,
-    schema,
-    required: !schema.safeParse(undefined).success,
-  }));
-}
-
-/** The form's values as the action's input: empty fields left out (an optional field absent, not ''). */
-export function inputOf(values: Values): Values {
-  return Object.fromEntries(
-    Object.entries(values).filter(
-      ([, v]) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0),
-    ),
-  );
-}
 
 /** The schema's own words for what is missing, in Chinese. */
 const ZH: Record<string, string> = {
