@@ -57,8 +57,10 @@ export async function relayOutbox(
     const config = await settings();
     const jobs: PgBoss.JobInsert[] = [];
     const notifications: { accountId: string; row: OutboxRow; text: string; number: string | null }[] = [];
+    const lookup = new Recipients(tx);
+    await lookup.cases(rows.map((r) => r.caseId).filter((id): id is string => id !== null));
     for (const row of rows) {
-      const recipients = await recipientsOf(tx, row);
+      const recipients = await lookup.of(row);
       const number = typeof row.payload.number === 'string' ? row.payload.number : null;
       const text = notificationText(row.kind, row.payload);
       for (const r of recipients) notifications.push({ accountId: r.id, row, text, number });
@@ -109,35 +111,83 @@ function job(name: string, data: object, config: DeliverySettings): PgBoss.JobIn
 
 const ACTIVE = `a.disabled_at IS NULL`;
 
+interface CaseFacts {
+  departmentCode: string | null;
+  handlerId: string | null;
+  state: string;
+}
+
 /**
  * Who is told of an alert in the console (and by SMS, when they have a mobile): the department's handlers (the
  * named one when the case has one, except for a new case, which all its department's handlers see) and the
  * centre's duty supervisors (值班; every supervisor when none is marked on duty), by kind:
  * a new case and an overdue one both; an assignment the handlers; a warning whoever acts next; the digest the
- * supervisors.
+ * supervisors. Read once per relayed batch: its cases in one query, the supervisors once, the handlers once per
+ * department (and named handler), however many alerts the batch holds.
  */
-export async function recipientsOf(q: Queryable, alert: Pick<OutboxRow, 'kind' | 'caseId' | 'payload'>) {
-  const [c] = alert.caseId
-    ? await q.query<{ departmentCode: string | null; handlerId: string | null; state: string }>(
-        `SELECT department_code AS "departmentCode", handler_id AS "handlerId", state FROM cases WHERE id = $1`,
-        [alert.caseId],
-      )
-    : [];
-  const department = c?.departmentCode ?? null;
-  const named = alert.kind === 'case_created' ? null : (c?.handlerId ?? null);
-  const handlers = (): Promise<Recipient[]> =>
-    department === null
-      ? Promise.resolve([])
-      : q.query<Recipient>(
-          `SELECT a.id, a.username, c.mobile_sealed IS NOT NULL AS "hasMobile" FROM accounts a
-             JOIN account_departments d ON d.account_id = a.id AND d.department_code = $1
-             LEFT JOIN alert_contacts c ON c.account_id = a.id
-            WHERE a.role = 'handler' AND ${ACTIVE} AND ($2::uuid IS NULL OR a.id = $2)
-            ORDER BY a.id`,
-          [department, named],
-        );
-  const supervisors = (): Promise<Recipient[]> =>
-    q.query<Recipient>(
+export class Recipients {
+  private readonly facts = new Map<string, CaseFacts>();
+  private readonly handlerLists = new Map<string, Promise<Recipient[]>>();
+  private supervisorList: Promise<Recipient[]> | undefined;
+
+  constructor(private readonly q: Queryable) {}
+
+  /** Reads the cases of the alerts about to be relayed, in one query. */
+  async cases(ids: readonly string[]): Promise<void> {
+    const missing = [...new Set(ids)].filter((id) => !this.facts.has(id));
+    if (missing.length === 0) return;
+    const rows = await this.q.query<CaseFacts & { id: string }>(
+      `SELECT id::text AS id, department_code AS "departmentCode", handler_id AS "handlerId", state
+         FROM cases WHERE id = ANY($1::uuid[])`,
+      [missing],
+    );
+    for (const { id, ...facts } of rows) this.facts.set(id, facts);
+  }
+
+  async of(alert: Pick<OutboxRow, 'kind' | 'caseId' | 'payload'>): Promise<Recipient[]> {
+    if (alert.caseId) await this.cases([alert.caseId]);
+    const c = alert.caseId ? this.facts.get(alert.caseId) : undefined;
+    const department = c?.departmentCode ?? null;
+    const named = alert.kind === 'case_created' ? null : (c?.handlerId ?? null);
+    const handlers = () => this.handlers(department, named);
+    const both = async () => dedupe([...(await handlers()), ...(await this.supervisors())]);
+    switch (alert.kind) {
+      case 'case_created':
+      case 'overdue':
+        return both();
+      case 'case_assigned':
+        return handlers();
+      case 'deadline_warning': {
+        if (department === null || CENTRE_STATES.includes(c?.state ?? 'triage')) return this.supervisors();
+        const h = await handlers();
+        // A department with no handler yet: the centre is told instead of nobody.
+        return h.length > 0 ? h : this.supervisors();
+      }
+      case 'daily_digest':
+        return this.supervisors();
+    }
+  }
+
+  private handlers(department: string | null, named: string | null): Promise<Recipient[]> {
+    if (department === null) return Promise.resolve([]);
+    const key = `${department}|${named ?? ''}`;
+    let list = this.handlerLists.get(key);
+    if (!list) {
+      list = this.q.query<Recipient>(
+        `SELECT a.id, a.username, c.mobile_sealed IS NOT NULL AS "hasMobile" FROM accounts a
+           JOIN account_departments d ON d.account_id = a.id AND d.department_code = $1
+           LEFT JOIN alert_contacts c ON c.account_id = a.id
+          WHERE a.role = 'handler' AND ${ACTIVE} AND ($2::uuid IS NULL OR a.id = $2)
+          ORDER BY a.id`,
+        [department, named],
+      );
+      this.handlerLists.set(key, list);
+    }
+    return list;
+  }
+
+  private supervisors(): Promise<Recipient[]> {
+    this.supervisorList ??= this.q.query<Recipient>(
       `SELECT a.id, a.username, c.mobile_sealed IS NOT NULL AS "hasMobile"
          FROM accounts a LEFT JOIN alert_contacts c ON c.account_id = a.id
         WHERE a.role = 'supervisor' AND ${ACTIVE}
@@ -146,21 +196,7 @@ export async function recipientsOf(q: Queryable, alert: Pick<OutboxRow, 'kind' |
                  WHERE x.on_duty AND y.role = 'supervisor' AND y.disabled_at IS NULL))
         ORDER BY a.id`,
     );
-  const both = async () => dedupe([...(await handlers()), ...(await supervisors())]);
-  switch (alert.kind) {
-    case 'case_created':
-    case 'overdue':
-      return both();
-    case 'case_assigned':
-      return handlers();
-    case 'deadline_warning': {
-      if (department === null || CENTRE_STATES.includes(c?.state ?? 'triage')) return supervisors();
-      const h = await handlers();
-      // A department with no handler yet: the centre is told instead of nobody.
-      return h.length > 0 ? h : supervisors();
-    }
-    case 'daily_digest':
-      return supervisors();
+    return this.supervisorList;
   }
 }
 
