@@ -102,7 +102,8 @@ describe('the alerts’ start', () => {
           );
           return row?.dispatched && row;
         },
-        30_000,
+        // The sweep's cron fires on the minute: up to a minute, then the queue's check and the relay.
+        100_000,
       );
       expect(relayed.key).toMatch(new RegExp(`^overdue:${c.id}:`));
       const [flag] = await h.db.query<{ overdue: boolean }>(
@@ -113,5 +114,5 @@ describe('the alerts’ start', () => {
     } finally {
       await alerts.stop();
     }
-  }, 40_000);
+  }, 150_000);
 });
