@@ -135,10 +135,7 @@ async function confirmDialog(dialog: Locator, name = '提交'): Promise<void> {
   throw new Error(`the dialog did not close: ${await dialog.innerText()}`);
 }
 
-/**
- * Types a day into a native date input and leaves it (blur): a click straight after `fill`, with the input still
- * focused, was lost by Chromium, three times over.
- */
+/** Types a day into a native date input and leaves it (blur), as a person tabbing on would. */
 async function fillDate(input: Locator, day: string): Promise<void> {
   await input.fill(day);
   await input.blur();
@@ -358,8 +355,11 @@ describe('a 差评 from a kiosk to 已办结, in three browsers', () => {
       extension.getByRole('alert').getByText('must end after the deadline'),
     );
     await shot(handler, 'cases-extension-refused');
+    await extension.locator('.ant-modal-footer').getByRole('button', { name: '取消' }).click();
+    await extension.waitFor({ state: 'hidden' });
+    await openAction(handler, '申请延期');
+    await extension.getByLabel('说明').fill('培训需待下月集中安排');
     await fillDate(extension.getByLabel('延期至'), extendedTo);
-    await confirmDialog(extension);
     await confirmDialog(extension);
     await handler.getByTestId('case-extension').waitFor();
     // While it is pending, the handler may not ask again.

@@ -31,4 +31,12 @@ describe("an action's form, from its input schema", () => {
     expect(CASE_ACTION_INPUTS.assign.safeParse(input).success).toBe(true);
     expect(CASE_ACTION_INPUTS.reassign.safeParse(input).success).toBe(false);
   });
+
+  it("reads a date picker's day as YYYY-MM-DD", () => {
+    const picked = { format: (f: string) => (f === 'YYYY-MM-DD' ? '2026-12-30' : '?') };
+    expect(inputOf({ note: '培训', newDueDay: picked })).toEqual({ note: '培训', newDueDay: '2026-12-30' });
+    expect(CASE_ACTION_INPUTS.request_extension.safeParse(inputOf({ note: '培训', newDueDay: picked })).success).toBe(
+      true,
+    );
+  });
 });

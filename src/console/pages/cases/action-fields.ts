@@ -17,11 +17,19 @@ export function actionFields(action: CaseAction): { name: string; required: bool
   }));
 }
 
+/** A field's value as the schema reads it: a date picker's day (a dayjs value) as `YYYY-MM-DD`. */
+export function formValue(value: unknown): unknown {
+  if (value && typeof value === 'object' && typeof (value as { format?: unknown }).format === 'function') {
+    return (value as { format: (f: string) => string }).format('YYYY-MM-DD');
+  }
+  return value;
+}
+
 /** The form's values as the action's input: empty fields left out (an optional field absent, not ''). */
 export function inputOf(values: Values): Values {
   return Object.fromEntries(
-    Object.entries(values).filter(
-      ([, v]) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0),
-    ),
+    Object.entries(values)
+      .map(([k, v]) => [k, formValue(v)] as const)
+      .filter(([, v]) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0)),
   );
 }

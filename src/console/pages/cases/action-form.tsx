@@ -24,7 +24,7 @@ import { SATISFACTION_LEVELS } from '../../../shared/satisfaction.js';
 import { useCatalogue } from '../../catalogue.js';
 import { errorInWords } from '../../components/error-words.js';
 import { language, t } from '../../i18n.js';
-import { actionFields, inputOf } from './action-fields.js';
+import { actionFields, formValue, inputOf } from './action-fields.js';
 import { act, caseHandlers, caseKey, casesKey, uploadAttachment } from './cases-client.js';
 
 type Values = Record<string, unknown>;
@@ -49,7 +49,8 @@ export function issueInWords(issue: z.core.$ZodIssue): string {
  */
 function fieldRule(name: string, schema: z.ZodType): FormRule {
   return {
-    validator: async (_rule, value: unknown) => {
+    validator: async (_rule, picked: unknown) => {
+      const value = formValue(picked);
       const empty =
         value === undefined || value === '' || value === null || (Array.isArray(value) && value.length === 0);
       const result = schema.safeParse(empty ? undefined : value);
