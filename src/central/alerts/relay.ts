@@ -48,9 +48,14 @@ export async function relayOutbox(
   limit = 200,
 ): Promise<number> {
   return db.transaction(async (tx) => {
+    // Taken and marked in one statement: what follows is written in this same transaction, so the mark stands only
+    // with the notifications and jobs it stands for.
     const rows = await tx.query<OutboxRow>(
-      `SELECT id, key, kind, case_id AS "caseId", payload, created_at AS "createdAt" FROM alert_outbox
-        WHERE dispatched_at IS NULL ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      `UPDATE alert_outbox o SET dispatched_at = now()
+         FROM (SELECT id FROM alert_outbox WHERE dispatched_at IS NULL ORDER BY created_at, id LIMIT $1
+                 FOR UPDATE SKIP LOCKED) p
+        WHERE o.id = p.id
+        RETURNING o.id, o.key, o.kind, o.case_id AS "caseId", o.payload, o.created_at AS "createdAt"`,
       [limit],
     );
     if (rows.length === 0) return 0;
@@ -92,7 +97,6 @@ export async function relayOutbox(
       );
     }
     if (jobs.length > 0) await boss.insert(jobs, { db: bossDb(tx) });
-    await tx.query('UPDATE alert_outbox SET dispatched_at = now() WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id)]);
     return rows.length;
   });
 }
