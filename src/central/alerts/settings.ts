@@ -12,16 +12,8 @@ import { maskPhone, NOTIFICATION_KINDS, type NotificationKind } from '../../shar
 import type { Queryable } from '../db/database.js';
 
 /** What the deliveries need: the enabled webhooks with their secrets, the SMS gateway, the retry policy. */
-export interface DeliverySettings {
+export interface DeliverySettings extends Pick<AlertSettings, 'sms' | 'retry'> {
   webhooks: { id: string; name: string; kinds: NotificationKind[] }[];
-  sms: {
-    enabled: boolean;
-    gatewayUrl: string | null;
-    templateId: string | null;
-    params: Record<string, SmsField>;
-    kinds: NotificationKind[];
-  };
-  retry: { limit: number; delaySeconds: number };
 }
 
 interface SettingsRow {

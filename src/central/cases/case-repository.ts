@@ -27,7 +27,6 @@ import {
   type CasePage,
   type CaseQuery,
 } from '../../shared/cases-api.js';
-import type { Channel } from '../../shared/channels.js';
 import { isUuid } from '../../shared/ids.js';
 import { beijingDay, type WorkCalendar } from '../../shared/work-calendar.js';
 import type { AuditActor } from '../../shared/audit.js';
@@ -45,24 +44,26 @@ export async function caseActorOf(db: Queryable, actor: AuditActor | undefined):
   return { role, departments: rows.map((r) => r.code) };
 }
 
-/** A case's row as the list and the page read it. */
-interface CaseRow {
-  id: string;
-  number: string;
-  state: CaseState;
-  satisfaction: 1 | 2;
-  channel: Channel;
-  departmentCode: string | null;
-  windowCode: string | null;
-  staffNo: string | null;
-  serviceItemCode: string | null;
-  handlerId: string | null;
-  handlerName: string | null;
+/** A case's row as the list and the page read it: the list item's columns, with the database's dates. */
+interface CaseRow extends Pick<
+  CaseListItem,
+  | 'id'
+  | 'number'
+  | 'state'
+  | 'satisfaction'
+  | 'channel'
+  | 'departmentCode'
+  | 'windowCode'
+  | 'staffNo'
+  | 'serviceItemCode'
+  | 'handlerId'
+  | 'handlerName'
+  | 'deadlineUncovered'
+  | 'reopenCount'
+> {
   createdAt: Date;
   dueAt: Date | null;
   deadlineDay: string | null;
-  deadlineUncovered: boolean;
-  reopenCount: number;
   extensionNewDueDay: string | null;
   extensionNote: string | null;
   promisedBy: string | null;

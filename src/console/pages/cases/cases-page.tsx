@@ -4,7 +4,7 @@
  * cases only (the centre scopes the list, the counts and every case). No rater identity, no phone. Runs in the
  * browser.
  */
-import { LeftOutlined, RightOutlined, SearchOutlined } from '@ant-design/icons';
+import { SearchOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import {
   Button,
@@ -34,6 +34,7 @@ import { t, useLanguage } from '../../i18n.js';
 import { caseCounts, caseHandlers, casesKey, listCases, type CaseFilters } from './cases-client.js';
 import { DeadlineTags, dueDay, LevelTag, StateTag } from './case-tags.js';
 import './messages.js';
+import { KeysetPager, useKeysetPages } from '../../components/keyset-pager.js';
 
 interface FilterForm {
   state?: CaseState;
@@ -114,9 +115,8 @@ export function CasesPage() {
   const navigate = useNavigate();
   const [form] = Form.useForm<FilterForm>();
   const [filters, setFilters] = useState<CaseFilters>({});
-  const [limit, setLimit] = useState(50);
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
+  const pages = useKeysetPages();
+  const { limit, cursor } = pages;
   const departmentCode = Form.useWatch('departmentCode', form);
 
   const page = useQuery({
@@ -133,7 +133,7 @@ export function CasesPage() {
 
   const search = (values: FilterForm) => {
     setFilters(caseFiltersOf(values));
-    setCursors([undefined]);
+    pages.reset();
   };
   const pick = (filter: FilterForm) => {
     form.resetFields();
@@ -304,35 +304,12 @@ export function CasesPage() {
         )}
         <Flex justify="space-between" align="center" style={{ marginTop: 16 }}>
           <Typography.Text type="secondary">{t('cases.privacy')}</Typography.Text>
-          <Flex gap={12} align="center">
-            <Typography.Text type="secondary">
-              {t('common.pageN', { n: cursors.length })} · {t('common.shown', { n: items.length })}
-            </Typography.Text>
-            <Select
-              aria-label={t('evaluations.pageSize')}
-              value={limit}
-              style={{ width: 110 }}
-              onChange={(value) => {
-                setLimit(value);
-                setCursors([undefined]);
-              }}
-              options={[20, 50, 100, 200].map((n) => ({ value: n, label: `${t('evaluations.pageSize')} ${n}` }))}
-            />
-            <Button
-              icon={<LeftOutlined />}
-              disabled={cursors.length <= 1 || page.isFetching}
-              onClick={() => setCursors((c) => c.slice(0, -1))}
-            >
-              {t('common.previous')}
-            </Button>
-            <Button
-              disabled={!page.data?.nextCursor || page.isPlaceholderData || page.isFetching}
-              onClick={() => setCursors((c) => [...c, page.data!.nextCursor!])}
-            >
-              {t('common.next')}
-              <RightOutlined />
-            </Button>
-          </Flex>
+          <KeysetPager
+            pages={pages}
+            shown={items.length}
+            nextCursor={page.isPlaceholderData ? null : (page.data?.nextCursor ?? null)}
+            busy={page.isFetching}
+          />
         </Flex>
       </Card>
     </PageFrame>

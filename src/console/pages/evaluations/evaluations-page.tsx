@@ -4,7 +4,7 @@
  * 10-millionth row costs what the first does). Names come from the catalogue. No identity: the API gives no rater,
  * and the page shows neither 办件编号 nor 取号 number, which name the citizen. Runs in the browser.
  */
-import { LeftOutlined, RightOutlined, SearchOutlined } from '@ant-design/icons';
+import { SearchOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Button, Card, Col, DatePicker, Flex, Form, Row, Select, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
@@ -20,6 +20,7 @@ import { dateTime } from '../../components/format.js';
 import { ErrorState, PageFrame } from '../../components/page-frame.js';
 import { t, useLanguage } from '../../i18n.js';
 import './messages.js';
+import { KeysetPager, useKeysetPages } from '../../components/keyset-pager.js';
 
 /** The filters of the form; `period` holds the picker's own values (dates), read through their `format`. */
 interface FilterForm {
@@ -79,10 +80,8 @@ export function EvaluationsPage() {
   const catalogue = useCatalogue();
   const [form] = Form.useForm<FilterForm>();
   const [filters, setFilters] = useState<Filters>({});
-  const [limit, setLimit] = useState(50);
-  // The cursors of the pages visited: [undefined (the first page), the first page's nextCursor, …].
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
+  const pages = useKeysetPages();
+  const { limit, cursor } = pages;
   const departmentCode = Form.useWatch('departmentCode', form);
 
   const page = useQuery({
@@ -93,7 +92,7 @@ export function EvaluationsPage() {
 
   const search = (values: FilterForm) => {
     setFilters(filtersOf(values));
-    setCursors([undefined]);
+    pages.reset();
   };
 
   // A handler's department filter offers its own departments only (the centre scopes the answer regardless).
@@ -288,35 +287,12 @@ export function EvaluationsPage() {
         )}
         <Flex justify="space-between" align="center" style={{ marginTop: 16 }}>
           <Typography.Text type="secondary">{t('evaluations.privacy')}</Typography.Text>
-          <Flex gap={12} align="center">
-            <Typography.Text type="secondary">
-              {t('common.pageN', { n: cursors.length })} · {t('common.shown', { n: items.length })}
-            </Typography.Text>
-            <Select
-              aria-label={t('evaluations.pageSize')}
-              value={limit}
-              style={{ width: 110 }}
-              onChange={(value) => {
-                setLimit(value);
-                setCursors([undefined]);
-              }}
-              options={[20, 50, 100, 200].map((n) => ({ value: n, label: `${t('evaluations.pageSize')} ${n}` }))}
-            />
-            <Button
-              icon={<LeftOutlined />}
-              disabled={cursors.length <= 1 || page.isFetching}
-              onClick={() => setCursors((c) => c.slice(0, -1))}
-            >
-              {t('common.previous')}
-            </Button>
-            <Button
-              disabled={!page.data?.nextCursor || page.isPlaceholderData || page.isFetching}
-              onClick={() => setCursors((c) => [...c, page.data!.nextCursor!])}
-            >
-              {t('common.next')}
-              <RightOutlined />
-            </Button>
-          </Flex>
+          <KeysetPager
+            pages={pages}
+            shown={items.length}
+            nextCursor={page.isPlaceholderData ? null : (page.data?.nextCursor ?? null)}
+            busy={page.isFetching}
+          />
         </Flex>
       </Card>
     </PageFrame>
