@@ -37,6 +37,27 @@ describe('the database layer on PostgreSQL', () => {
     expect(error).toMatchObject({ code: '23505', detail: 'Key (id)=(1) already exists.' });
   });
 
+  it('runs statements asked together in a transaction one at a time, in order, as pg will require', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      const answers = await db.transaction((tx) =>
+        Promise.all(
+          [3, 1, 2].map((n) =>
+            tx.query<{ n: number }>('SELECT $1::int AS n, pg_sleep(0.02)', [n]).then((r) => r[0]!.n),
+          ),
+        ),
+      );
+      expect(answers).toEqual([3, 1, 2]);
+      // Let a warning emitted on the next tick arrive before looking.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.includes('already executing a query'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('commits a transaction that resolves and rolls back one that throws', async () => {
     await db.transaction(async (tx) => {
       await tx.query('INSERT INTO t (id) VALUES (2)');

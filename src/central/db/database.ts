@@ -42,9 +42,18 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
+      // One statement at a time on the transaction's connection, in the order asked, whoever asks them together
+      // (a Promise.all inside a transaction): pg queues them itself only until its next major.
+      let last: Promise<unknown> = Promise.resolve();
+      const inTurn = <T>(run: () => Promise<T>): Promise<T> => {
+        const next = last.then(run, run);
+        last = next.catch(() => undefined);
+        return next;
+      };
       const result = await work({
-        query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[],
-        exec: async (sql) => void (await client.query(sql)),
+        query: <R>(sql: string, params?: unknown[]) =>
+          inTurn(async () => (await client.query(sql, params)).rows as R[]),
+        exec: (sql) => inTurn(async () => void (await client.query(sql))),
       });
       await client.query('COMMIT');
       return result;
