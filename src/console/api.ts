@@ -51,10 +51,18 @@ export function withQuery(path: string, query: Query = {}): string {
 
 const SAFE = new Set(['GET', 'HEAD']);
 
+/** A body sent as it is (a file's bytes: an import, an attachment), with its content type, instead of as JSON. */
+export class RawBody {
+  constructor(
+    readonly bytes: Blob,
+    readonly type: string,
+  ) {}
+}
+
 /** Calls the centre's API at `path` (from `/api/…`); resolves to the parsed JSON body of a 2xx answer. */
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (body !== undefined) headers['content-type'] = body instanceof RawBody ? body.type : 'application/json';
   if (!SAFE.has(method) && csrfToken) headers[CSRF_HEADER] = csrfToken;
   let res: Response;
   try {
@@ -62,7 +70,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : body instanceof RawBody ? body.bytes : JSON.stringify(body),
     });
   } catch (error) {
     throw new ApiError(0, 'network', (error as Error).message);
@@ -95,3 +103,5 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 export const get = <T>(path: string, query?: Query) => api<T>('GET', withQuery(path, query));
 export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
+/** POSTs a file's bytes as `type`. */
+export const postBytes = <T>(path: string, bytes: Blob, type: string) => api<T>('POST', path, new RawBody(bytes, type));

@@ -15,6 +15,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Sealer } from '../../common/data-key.js';
 import { missingNextYear } from '../../shared/work-calendar.js';
 import type { NotificationKind } from '../../shared/cases-api.js';
+import type { AlertDelivery } from '../../shared/alerts-api.js';
 import type { CalendarCache } from '../calendar/calendar.js';
 import type { CentralDb } from '../db/database.js';
 import { DeliveryError, HttpSmsGateway, postWebhook, smsParams, type SmsSender } from './channels.js';
@@ -103,16 +104,12 @@ export function createAlerts(context: AlertsContext): Alerts {
       )
     )[0];
 
-  const logDelivery = (entry: {
-    alert: OutboxAlert;
-    channel: 'webhook' | 'sms';
-    target: string;
-    attempt: number;
-    status: 'delivered' | 'failed' | 'gave_up';
-    httpStatus: number | null;
-    error: string | null;
-    started: number;
-  }) =>
+  const logDelivery = (
+    entry: Pick<AlertDelivery, 'channel' | 'target' | 'attempt' | 'status' | 'httpStatus' | 'error'> & {
+      alert: OutboxAlert;
+      started: number;
+    },
+  ) =>
     db.query(
       `INSERT INTO alert_deliveries (id, alert_key, kind, channel, target, attempt, status, http_status, error, duration_ms)
        VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9)`,

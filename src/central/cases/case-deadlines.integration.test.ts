@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseCounts, CaseDetail, CasePage } from '../../shared/cases-api.js';
 import { startHarness, type Harness, type Kiosk } from '../test-support/api-harness.js';
-import { deliverBadRating, signInPeople, type People } from './test-support/case-fixtures.js';
+import { deliverBadRating, deliverTriageCase, signInPeople, type People } from './test-support/case-fixtures.js';
 
 /** An instant in Beijing wall-clock time. */
 const beijing = (wallClock: string) => new Date(`${wallClock}+08:00`);
@@ -21,21 +21,7 @@ describe('case deadlines on the working-day calendar', () => {
   let now = beijing('2026-09-30T10:00:00');
 
   const detail = async (id: string) => (await p.detail('supervisor', id)).json<CaseDetail>();
-  const triageCase = async () =>
-    (
-      await deliverBadRating(
-        h,
-        {
-          channel: 'hall_terminal',
-          mode: 'terminal',
-          windowCode: null,
-          departmentCode: null,
-          serviceItemCode: null,
-          staffNo: null,
-        },
-        terminal,
-      )
-    ).item;
+  const triageCase = () => deliverTriageCase(h, terminal);
 
   beforeAll(async () => {
     h = await startHarness(undefined, { clock: () => now });

@@ -19,7 +19,15 @@ import {
   type CasePage,
 } from '../../shared/cases-api.js';
 import { batch, evaluation, outcomes, startHarness, type Harness, type Kiosk } from '../test-support/api-harness.js';
-import { deliverBadRating, JPEG, PHONE, signInPeople, type People, type Person } from './test-support/case-fixtures.js';
+import {
+  deliverBadRating,
+  deliverTriageCase,
+  JPEG,
+  PHONE,
+  signInPeople,
+  type People,
+  type Person,
+} from './test-support/case-fixtures.js';
 
 describe('the 差评 cases through the admin API', () => {
   let h: Harness;
@@ -34,22 +42,7 @@ describe('the 差评 cases through the admin API', () => {
   };
   const later = (days: number) => new Date(Date.now() + (8 + 24 * days) * 3600_000).toISOString().slice(0, 10);
 
-  /** A case from the terminal: no window, no item, so it waits in 待分派. */
-  const triageCase = async () =>
-    (
-      await deliverBadRating(
-        h,
-        {
-          channel: 'hall_terminal',
-          mode: 'terminal',
-          windowCode: null,
-          departmentCode: null,
-          serviceItemCode: null,
-          staffNo: null,
-        },
-        terminal,
-      )
-    ).item;
+  const triageCase = () => deliverTriageCase(h, terminal);
   const upload = (who: Person, id: string, bytes: Buffer, name = 'photo.jpg') =>
     p.request(who, 'POST', `/cases/${id}/attachments?name=${encodeURIComponent(name)}`, bytes, {
       'content-type': 'application/octet-stream',

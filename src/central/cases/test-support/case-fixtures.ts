@@ -124,3 +124,20 @@ export async function deliverBadRating(
 
 /** A JPEG's first bytes and a little more: enough for the type check by content. */
 export const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('JFIF rectification photo')]);
+
+/** A 差评 from the hall terminal `terminal`: no window, no item, no department, so its case waits in 待分派. */
+export const deliverTriageCase = async (h: Harness, terminal: Kiosk) =>
+  (
+    await deliverBadRating(
+      h,
+      {
+        channel: 'hall_terminal',
+        mode: 'terminal',
+        windowCode: null,
+        departmentCode: null,
+        serviceItemCode: null,
+        staffNo: null,
+      },
+      terminal,
+    )
+  ).item;

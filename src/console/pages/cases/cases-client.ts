@@ -3,7 +3,6 @@
  * case, an action, an attachment's upload (the file's bytes, not JSON), the audited reveal of the phone, the
  * handlers of a department, and the signed-in account's notifications. Runs in the browser.
  */
-import type { SignedIn } from '../../../shared/accounts-api.js';
 import type { CaseAction } from '../../../shared/cases.js';
 import type {
   CaseAttachment,
@@ -14,7 +13,7 @@ import type {
   Notification,
   PhoneReveal,
 } from '../../../shared/cases-api.js';
-import { ApiError, CSRF_HEADER, get, post } from '../../api.js';
+import { get, post, postBytes, withQuery } from '../../api.js';
 
 const BASE = '/api/v1/admin';
 
@@ -42,28 +41,9 @@ export const markRead = (id: string) => post(`${BASE}/notifications/${encodeURIC
 export const markAllRead = () => post(`${BASE}/notifications/read-all`);
 
 /** Sends a file's bytes as the case's attachment; the centre names its type from the content. */
-export async function uploadAttachment(caseId: string, file: File): Promise<CaseAttachment> {
-  const { csrfToken } = await get<SignedIn>('/api/v1/auth/me');
-  let res: Response;
-  try {
-    res = await fetch(`${BASE}/cases/${encodeURIComponent(caseId)}/attachments?name=${encodeURIComponent(file.name)}`, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { accept: 'application/json', 'content-type': 'application/octet-stream', [CSRF_HEADER]: csrfToken },
-      body: file,
-    });
-  } catch (error) {
-    throw new ApiError(0, 'network', (error as Error).message);
-  }
-  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!res.ok) {
-    const { error, message, ...details } = body;
-    throw new ApiError(
-      res.status,
-      typeof error === 'string' ? error : `http_${res.status}`,
-      typeof message === 'string' ? message : res.statusText,
-      details,
-    );
-  }
-  return body as unknown as CaseAttachment;
-}
+export const uploadAttachment = (caseId: string, file: File): Promise<CaseAttachment> =>
+  postBytes(
+    withQuery(`${BASE}/cases/${encodeURIComponent(caseId)}/attachments`, { name: file.name }),
+    file,
+    'application/octet-stream',
+  );

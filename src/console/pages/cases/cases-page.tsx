@@ -4,23 +4,8 @@
  * cases only (the centre scopes the list, the counts and every case). No rater identity, no phone. Runs in the
  * browser.
  */
-import { SearchOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import {
-  Button,
-  Card,
-  Checkbox,
-  Col,
-  DatePicker,
-  Flex,
-  Form,
-  Row,
-  Select,
-  Statistic,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { Card, Checkbox, Col, DatePicker, Flex, Form, Row, Select, Statistic, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
@@ -34,6 +19,7 @@ import { t, useLanguage } from '../../i18n.js';
 import { caseCounts, caseHandlers, casesKey, listCases, type CaseFilters } from './cases-client.js';
 import { DeadlineTags, dueDay, LevelTag, StateTag } from './case-tags.js';
 import './messages.js';
+import { FilterButtons } from '../../components/filter-buttons.js';
 import { KeysetPager, useKeysetPages } from '../../components/keyset-pager.js';
 
 interface FilterForm {
@@ -266,21 +252,7 @@ export function CasesPage() {
               </Flex>
             </Col>
             <Col flex="none">
-              <Form.Item>
-                <Flex gap={8} justify="flex-end">
-                  <Button type="primary" htmlType="submit" icon={<SearchOutlined />}>
-                    {t('common.search')}
-                  </Button>
-                  <Button
-                    onClick={() => {
-                      form.resetFields();
-                      search({});
-                    }}
-                  >
-                    {t('common.reset')}
-                  </Button>
-                </Flex>
-              </Form.Item>
+              <FilterButtons onReset={() => search({})} />
             </Col>
           </Row>
         </Form>

@@ -4,9 +4,8 @@
  * 10-millionth row costs what the first does). Names come from the catalogue. No identity: the API gives no rater,
  * and the page shows neither 办件编号 nor 取号 number, which name the citizen. Runs in the browser.
  */
-import { SearchOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Button, Card, Col, DatePicker, Flex, Form, Row, Select, Table, Tag, Tooltip, Typography } from 'antd';
+import { Card, Col, DatePicker, Flex, Form, Row, Select, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { EVALUATION_OUTCOMES } from '../../../shared/central-api.js';
@@ -20,6 +19,7 @@ import { dateTime } from '../../components/format.js';
 import { ErrorState, PageFrame } from '../../components/page-frame.js';
 import { t, useLanguage } from '../../i18n.js';
 import './messages.js';
+import { FilterButtons } from '../../components/filter-buttons.js';
 import { KeysetPager, useKeysetPages } from '../../components/keyset-pager.js';
 
 /** The filters of the form; `period` holds the picker's own values (dates), read through their `format`. */
@@ -250,21 +250,7 @@ export function EvaluationsPage() {
               </Form.Item>
             </Col>
             <Col flex="auto">
-              <Form.Item>
-                <Flex gap={8} justify="flex-end">
-                  <Button type="primary" htmlType="submit" icon={<SearchOutlined />}>
-                    {t('common.search')}
-                  </Button>
-                  <Button
-                    onClick={() => {
-                      form.resetFields();
-                      search({});
-                    }}
-                  >
-                    {t('common.reset')}
-                  </Button>
-                </Flex>
-              </Form.Item>
+              <FilterButtons onReset={() => search({})} />
             </Col>
           </Row>
         </Form>
