@@ -32,6 +32,12 @@ async function pick(scope: Locator, label: string, option: string): Promise<void
     .click();
 }
 
+/**
+ * Waits until no element matches: the dialog of a secret and the form it came from close together, and both match
+ * their name while they fade (a strict-mode `waitFor` on two elements fails).
+ */
+const gone = (locator: Locator) => expect.poll(() => locator.count(), { timeout: 30_000 }).toBe(0);
+
 /** A screenshot once the toasts of the last action have gone (they last a few seconds), so the page shows calm. */
 async function calmShot(name: string): Promise<void> {
   await page.locator('.ant-message-notice').first().waitFor({ state: 'detached' });
@@ -158,7 +164,7 @@ describe('the console: 配置, 账号 and 审计', () => {
     expect(await secret.locator('code').textContent()).toMatch(/^[A-Za-z0-9]{16}$/);
     await calmShot('accounts-created');
     await button(dialog('账号 rs-handler 已创建'), '我已记下').click();
-    await dialog('账号 rs-handler 已创建').waitFor({ state: 'detached' });
+    await gone(dialog('账号 rs-handler 已创建'));
     const row = page.getByRole('row').filter({ hasText: 'rs-handler' });
     await row.getByText('部门办理人').waitFor();
     await row.getByText('人力资源和社会保障局').waitFor();
@@ -179,7 +185,7 @@ describe('the console: 配置, 账号 and 审计', () => {
       .getByText(/^hcpk_/)
       .waitFor();
     await button(dialog('办件系统对接'), '我已记下').click();
-    await dialog('办件系统对接').waitFor({ state: 'detached' });
+    await gone(dialog('办件系统对接'));
     await page.getByRole('row').filter({ hasText: '办件系统对接' }).getByText('从未使用').waitFor();
     await calmShot('accounts-keys');
   });

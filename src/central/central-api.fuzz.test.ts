@@ -187,6 +187,8 @@ describe('central API fuzz', () => {
       adminToken: ADMIN_TOKEN,
       sealer: Sealer.fromFile(join(dir.path, 'data.key')),
       signingKey: CentralSigningKey.generate(),
+      // A data folder, so that the case attachments' routes are there to be fuzzed too.
+      dataDir: dir.path,
       rateLimits: { enrollPerMinute: 1_000_000, devicePerMinute: 1_000_000, deviceFailuresPerMinute: 1_000_000 },
     });
     await app.ready();
