@@ -245,7 +245,11 @@ describe('alerts delivery', () => {
     await waitFor('the webhook to take it after two 503s', () => hook.processed.get(key) === 1, 30_000);
     const attempts = hook.requests.filter((r) => r.key === key);
     expect(attempts.map((r) => r.processed)).toEqual([false, false, true]);
-    const log = (await deliveries(key)).filter((d) => d.channel === 'webhook').reverse();
+    // The attempt that took it is logged once its answer is in: after the receiver counted it.
+    const log = await waitFor('the third attempt to be logged', async () => {
+      const webhook = (await deliveries(key)).filter((d) => d.channel === 'webhook');
+      return webhook.length >= 3 && webhook.reverse();
+    });
     expect(log.map((d) => [d.attempt, d.status, d.httpStatus])).toEqual([
       [1, 'failed', 503],
       [2, 'failed', 503],
