@@ -219,8 +219,11 @@ describe('the console by role', () => {
     expect((await centre.admin('GET', '/devices?status=revoked')).body).toMatchObject({ items: [] });
     await row.getByRole('button', { name: '吊销' }).click();
     await admin.locator('.ant-modal-confirm-title').getByText('吊销设备“3号窗口评价器”？').waitFor();
-    await admin.locator('.ant-modal-confirm').getByRole('button', { name: '吊销' }).click();
-    await admin.getByText('设备已吊销').waitFor();
+    // Retried until the result shows: a click during the dialog's opening animation can be lost.
+    await clickUntil(
+      admin.locator('.ant-modal-confirm').getByRole('button', { name: '吊销' }),
+      admin.getByText('设备已吊销'),
+    );
     const revoked = (await centre.admin('GET', '/devices?status=revoked')).body as DevicePage;
     expect(revoked.items.map((d) => d.id)).toEqual([kiosks.W03!.id]);
   });
