@@ -179,7 +179,7 @@ async function writeBatch(
   const [only] = statements;
   const written =
     statements.length === 1 && only
-      ? [await db.query<{ id: string }>(only.sql, only.params)]
+      ? [await db.statement<{ id: string }>(only)]
       : await db.batch<{ id: string }>(statements);
   const fresh = new Set(written.flat().map((row) => row.id));
   for (const { index, record } of unique) {
@@ -230,10 +230,11 @@ function recordStatements(
         sql: `${fresh}, ev AS (${insert} RETURNING id, service_item_code, satisfaction, channel, window_code, staff_no)
             ${more.sql}`,
         params: [...params, ...more.params],
+        prepare: true,
       });
       return;
     }
-    statements.push({ sql: `${fresh} ${insert} RETURNING id::text AS id`, params });
+    statements.push({ sql: `${fresh} ${insert} RETURNING id::text AS id`, params, prepare: true });
   };
 
   write(

@@ -84,6 +84,29 @@ describe('the database layer on PostgreSQL', () => {
     expect(failed).toBe('23505');
     expect(await ids()).toEqual([1, 2, 4, 5, 6]);
   });
+
+  it('keeps a statement that asks to be prepared prepared on its connection, and runs it with each one’s values', async () => {
+    const sql = 'SELECT count(*) AS n FROM t WHERE id = ANY($1::int[])';
+    // More runs than the pool has connections, several at once: each connection prepares it once, under one name.
+    const counts = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => db.statement<{ n: number }>({ sql, params: [[1, i % 7]], prepare: true })),
+    );
+    expect(counts.map((r) => r[0]!.n)).toEqual(
+      Array.from({ length: 24 }, (_, i) => ([1, 2, 4, 5, 6].includes(i % 7) && i % 7 !== 1 ? 2 : 1)),
+    );
+    const prepared = await db.transaction(async (tx) => {
+      const [inBatch] = await tx.statement<{ n: number }>({ sql, params: [[4, 5, 6]], prepare: true });
+      expect(inBatch!.n).toBe(3);
+      return tx.query<{ name: string; statement: string }>('SELECT name, statement FROM pg_prepared_statements');
+    });
+    expect(prepared).toEqual([{ name: expect.stringMatching(/^hcp_[0-9a-f]{24}$/), statement: sql }]);
+    // One not asking to be prepared leaves nothing behind.
+    const plain = await db.transaction(async (tx) => {
+      await tx.statement({ sql: 'SELECT 1 AS one' });
+      return tx.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements');
+    });
+    expect(plain.map((p) => p.statement)).not.toContain('SELECT 1 AS one');
+  });
 });
 
 it('fails to open a server that does not answer, with the reason', async () => {

@@ -3,6 +3,7 @@
  * folder (`embedded-cluster.ts`); callers see one small interface. The SQL keeps to what PostgreSQL 13 and later
  * run, the level PostgreSQL-compatible databases (KingbaseES, HighGo) offer. Runs in Node.
  */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 
 /** Something that runs parameterised SQL ($1, $2, …) and returns rows. */
@@ -13,12 +14,20 @@ export interface Queryable {
 /** A transaction: queries, and scripts of several statements (migrations). */
 export interface Tx extends Queryable {
   exec(sql: string): Promise<void>;
+  /** Runs one statement, prepared if it asks to be. */
+  statement<R = Record<string, unknown>>(statement: Statement): Promise<R[]>;
 }
 
-/** One statement of a `batch`. */
+/** One statement of a `batch`, or of `statement`. */
 export interface Statement {
   sql: string;
   params?: unknown[];
+  /**
+   * Kept prepared on each connection, under a name derived from its text: parsed and planned once per connection
+   * instead of on every run. For the few statements a hot path runs again and again with only their parameters
+   * changing (ingest's); their text must not be built from values.
+   */
+  prepare?: boolean;
 }
 
 export interface CentralDb extends Tx {
@@ -31,6 +40,20 @@ export interface CentralDb extends Tx {
 
 // int8 (count(*), bigint) arrives as text by default; every bigint here fits a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/** The names of prepared statements, by their text (a hot path's few statements: the map stays small). */
+const preparedNames = new Map<string, string>();
+
+/** What `pg` runs for `statement`: its text, or its prepared name with the text pg prepares it from. */
+function queryConfig({ sql, params, prepare }: Statement): pg.QueryConfig {
+  if (!prepare) return { text: sql, values: params };
+  let name = preparedNames.get(sql);
+  if (name === undefined) {
+    name = `hcp_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+    preparedNames.set(sql, name);
+  }
+  return { name, text: sql, values: params };
+}
 
 /** A pool of `max` connections to the server at `url`; resolves once one query has gone through. */
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<CentralDb> {
@@ -54,6 +77,8 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
         query: <R>(sql: string, params?: unknown[]) =>
           inTurn(async () => (await client.query(sql, params)).rows as R[]),
         exec: (sql) => inTurn(async () => void (await client.query(sql))),
+        statement: <R>(statement: Statement) =>
+          inTurn(async () => (await client.query(queryConfig(statement))).rows as R[]),
       });
       await client.query('COMMIT');
       return result;
@@ -69,12 +94,13 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     exec: async (sql) => void (await pool.query(sql)),
     transaction,
     batch: (statements) => transaction((tx) => runAll(tx, statements)),
+    statement: async <R>(statement: Statement) => (await pool.query(queryConfig(statement))).rows as R[],
     close: () => pool.end(),
   };
 }
 
-async function runAll<R>(tx: Queryable, statements: Statement[]): Promise<R[][]> {
+async function runAll<R>(tx: Tx, statements: Statement[]): Promise<R[][]> {
   const results: R[][] = [];
-  for (const { sql, params } of statements) results.push(await tx.query<R>(sql, params));
+  for (const statement of statements) results.push(await tx.statement<R>(statement));
   return results;
 }
