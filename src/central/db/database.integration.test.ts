@@ -91,15 +91,16 @@ describe('the database layer on PostgreSQL', () => {
     const counts = await Promise.all(
       Array.from({ length: 24 }, (_, i) => db.statement<{ n: number }>({ sql, params: [[1, i % 7]], prepare: true })),
     );
-    expect(counts.map((r) => r[0]!.n)).toEqual(
-      Array.from({ length: 24 }, (_, i) => ([1, 2, 4, 5, 6].includes(i % 7) && i % 7 !== 1 ? 2 : 1)),
-    );
+    const held = await ids();
+    const expected = (i: number) => new Set([1, i % 7].filter((id) => held.includes(id))).size;
+    expect(counts.map((r) => r[0]!.n)).toEqual(Array.from({ length: 24 }, (_, i) => expected(i)));
     const prepared = await db.transaction(async (tx) => {
       const [inBatch] = await tx.statement<{ n: number }>({ sql, params: [[4, 5, 6]], prepare: true });
       expect(inBatch!.n).toBe(3);
       return tx.query<{ name: string; statement: string }>('SELECT name, statement FROM pg_prepared_statements');
     });
-    expect(prepared).toEqual([{ name: expect.stringMatching(/^hcp_[0-9a-f]{24}$/), statement: sql }]);
+    expect(prepared.map((p) => p.statement)).toEqual([sql]);
+    expect(prepared[0]!.name).toMatch(/^hcp_[0-9a-f]{24}$/);
     // One not asking to be prepared leaves nothing behind.
     const plain = await db.transaction(async (tx) => {
       await tx.statement({ sql: 'SELECT 1 AS one' });
