@@ -100,7 +100,7 @@ function signedMixBatch(kiosk: SimulatedKiosk, size: number, first: number, mix:
 }
 
 export async function benchCaseIngest(
-  options: CaseIngestOptions = { rounds: 5, recordsPerRound: 20_000, batch: 100, concurrency: 8 },
+  options: CaseIngestOptions = { rounds: 9, recordsPerRound: 20_000, batch: 100, concurrency: 8 },
 ): Promise<CaseIngestResult> {
   const cluster = await startPgCluster();
   const dir = tempDir('hcp-bench-cases-');
@@ -252,6 +252,6 @@ export function caseIngestSummary(r: CaseIngestResult): SummaryLine[] {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [rounds = 5, recordsPerRound = 20_000, batch = 100, concurrency = 8] = process.argv.slice(2).map(Number);
+  const [rounds = 9, recordsPerRound = 20_000, batch = 100, concurrency = 8] = process.argv.slice(2).map(Number);
   console.log(formatCaseIngest(await benchCaseIngest({ rounds, recordsPerRound, batch, concurrency })));
 }
