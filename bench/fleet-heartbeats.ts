@@ -11,6 +11,9 @@ import { DeviceIdentity } from '../src/common/device-identity.js';
 import { APP_VERSION } from '../src/kiosk/version.js';
 import type { HeartbeatRequest } from '../src/shared/central-api.js';
 
+/** Heartbeats in flight at once, each on a connection of its own. */
+const HEARTBEAT_SOCKETS = 4096;
+
 export interface HeartbeatKiosk {
   id: string;
   pem: string;
@@ -21,8 +24,6 @@ export interface HeartbeatPlan {
   baseUrl: string;
   kiosks: HeartbeatKiosk[];
   heartbeatEveryMs: number;
-  /** The run's start (Date.now()) shared with the main thread, so that both windows are the same. */
-  startedAt: number;
   warmupMs: number;
   measureMs: number;
 }
@@ -44,23 +45,51 @@ export const heartbeatBody = (queueDepth: number): HeartbeatRequest => ({
   evaluator: { state: 'connected', kind: 'serial', model: 'HCP-EV1', firmware: '1.2.0' },
 });
 
-/** Runs the heartbeats of `plan` in a worker thread; resolves when the window is over and every answer is in. */
-export function offerHeartbeats(plan: HeartbeatPlan): Promise<HeartbeatResult> {
-  return new Promise((resolve, reject) => {
+/**
+ * Starts the heartbeats' worker and resolves once it is ready (its kiosks' keys loaded, which takes seconds for a
+ * city's fleet): then `begin(startedAt)` starts its schedule and resolves when the window is over and every answer
+ * is in. Had the schedule started before the worker was ready, its first turn would send the seconds it missed at
+ * once, a burst no fleet makes.
+ */
+export function offerHeartbeats(plan: HeartbeatPlan): Promise<(startedAt: number) => Promise<HeartbeatResult>> {
+  return new Promise((ready, reject) => {
     // The bench runs under tsx, whose loader a worker does not inherit: the worker registers it, then loads this file.
     const entry = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`;
     const worker = new Worker(entry, { eval: true, workerData: plan });
-    worker.once('message', (result: HeartbeatResult) => resolve(result));
-    worker.once('error', reject);
-    worker.once('exit', (code) => code !== 0 && reject(new Error(`the heartbeat worker exited with ${code}`)));
+    const result = new Promise<HeartbeatResult>((resolve, fail) => {
+      worker.on('message', (message: HeartbeatResult | 'ready') => {
+        if (message === 'ready') {
+          ready((startedAt) => {
+            worker.postMessage(startedAt);
+            return result;
+          });
+        } else resolve(message);
+      });
+      worker.once('error', (error) => {
+        reject(error);
+        fail(error);
+      });
+      worker.once('exit', (code) => {
+        if (code === 0) return;
+        const error = new Error(`the heartbeat worker exited with ${code}`);
+        reject(error);
+        fail(error);
+      });
+    });
+    result.catch(() => undefined);
   });
 }
 
-async function run(plan: HeartbeatPlan): Promise<HeartbeatResult> {
-  // The HTTP client of the main thread's generator, imported here so that both send alike.
+async function run(plan: HeartbeatPlan, began: Promise<number>): Promise<HeartbeatResult> {
+  // The HTTP client of the main thread's generator, imported here so that both send alike, with more
+  // connections: a fleet's heartbeats come from many machines, so they should not queue in one client behind each
+  // other (kept-alive connections are reused: this opens as many as are in flight at once, up to the cap, which
+  // keeps the process within its limit of open files).
   const { HttpClient } = await import('./fleet-load.js');
-  const client = new HttpClient(new URL(plan.baseUrl));
+  const client = new HttpClient(new URL(plan.baseUrl), HEARTBEAT_SOCKETS);
   const kiosks = plan.kiosks.map((k) => ({ ...k, identity: DeviceIdentity.fromPem(k.pem) }));
+  parentPort!.postMessage('ready');
+  const startedAt = await began;
   const r: HeartbeatResult = { sent: 0, answered: 0, latency: [], failed: 0, firstError: null, lagP99: 0 };
   const rate = kiosks.length / plan.heartbeatEveryMs; // per ms
   const lag = monitorEventLoopDelay({ resolution: 10 });
@@ -69,7 +98,7 @@ async function run(plan: HeartbeatPlan): Promise<HeartbeatResult> {
   let due = 0;
   let measuring = false;
   for (;;) {
-    const elapsed = Date.now() - plan.startedAt;
+    const elapsed = Date.now() - startedAt;
     if (elapsed >= plan.warmupMs + plan.measureMs) break;
     const counted = elapsed >= plan.warmupMs;
     if (counted && !measuring) {
@@ -110,5 +139,6 @@ async function run(plan: HeartbeatPlan): Promise<HeartbeatResult> {
 
 if (!isMainThread && parentPort) {
   const port = parentPort;
-  void run(workerData as HeartbeatPlan).then((result) => port.postMessage(result));
+  const began = new Promise<number>((resolve) => port.once('message', resolve));
+  void run(workerData as HeartbeatPlan, began).then((result) => port.postMessage(result));
 }

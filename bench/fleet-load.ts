@@ -133,9 +133,18 @@ export interface Answer {
   body: string;
 }
 
+/** How long the generator waits for an answer before it counts the request failed. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
 export class HttpClient {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  constructor(readonly base: URL) {}
+  private readonly agent: Agent;
+  /** `maxSockets`: the connections open at once; beyond them a request waits in this client for a free one. */
+  constructor(
+    readonly base: URL,
+    maxSockets = 256,
+  ) {
+    this.agent = new Agent({ keepAlive: true, maxSockets });
+  }
 
   post(post: SignedPost): Promise<Answer> {
     return this.send('POST', post.path, post.body, { ...post.headers, 'content-type': 'application/json' });
@@ -168,6 +177,8 @@ export class HttpClient {
         },
       );
       req.on('error', reject);
+      // Bounded: a request unanswered this long fails (counted as failed), so that a run always ends by itself.
+      req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS} ms`)));
       req.end(body);
     });
   }
@@ -228,14 +239,15 @@ export async function offerLoad(
   let recordNo = 0;
   let batchesDue = 0;
   const lag = monitorEventLoopDelay({ resolution: 10 });
-  const heartbeats = offerHeartbeats({
+  const beginHeartbeats = await offerHeartbeats({
     baseUrl: client.base.href,
     kiosks: active.map((k) => ({ id: k.id, pem: k.pem, queueDepth: k.queueDepth })),
     heartbeatEveryMs: o.heartbeatEveryMs,
-    startedAt: Date.now(),
     warmupMs: o.warmupMs,
     measureMs: o.measureMs,
   });
+  // The run's start, shared with the heartbeats' worker so that both windows are the same.
+  const heartbeats = beginHeartbeats(Date.now());
   const start = performance.now();
   const end = start + o.warmupMs + o.measureMs;
   let measuring = false;

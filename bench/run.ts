@@ -2,7 +2,7 @@
  * `npm run bench [-- NAME …]`: runs issue 6's benchmarks, prints each one's table and then one summary table.
  * Figures, never assertions (a benchmark throws only when the system lost or refused data it should hold).
  * With no names it runs them all and also writes docs/performance.md; a run of some leaves that file alone.
- * Names, in the issue's order: write, press, backlog, queue, fleet, startup, evaluations, cases.
+ * Names, in the issue's order: write, press, backlog, queue, fleet, startup, evaluations, cases, defaults.
  */
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { benchEvaluationsPage, evaluationsPageSummary, formatEvaluationsPage } f
 import { benchFleetIngest, fleetIngestSummary, formatFleetIngest } from './fleet-ingest.js';
 import { benchPressToAck, formatPressToAck, pressToAckSummary } from './press-to-ack.js';
 import { benchQueueGrowth, formatQueueGrowth, queueGrowthSummary } from './queue-growth.js';
+import { benchRatingDefaults, formatRatingDefaults, ratingDefaultsSummary } from './rating-defaults.js';
 import { writePerformanceDoc, type Section } from './report.js';
 import { benchStartup, formatStartup, startupSummary } from './startup.js';
 import { summaryTable, type SummaryLine } from './summary.js';
@@ -125,6 +126,17 @@ const BENCHES: Record<string, () => Promise<Section>> = {
     run: () => benchCaseIngest(),
     format: formatCaseIngest,
     summary: caseIngestSummary,
+  }),
+  defaults: bench({
+    title: '9. The 7-day default of a million services',
+    note:
+      '1,000,000 services registered and never rated, all past their default (第八条), on a throwaway PostgreSQL ' +
+      'cluster of the embedded binaries; the centre’s default job (src/central/channels/defaults.ts) gives each ' +
+      'its 基本满意, a chunk per transaction, as its queue runs it. The centre must then hold exactly one default ' +
+      'per service.',
+    run: () => benchRatingDefaults(),
+    format: formatRatingDefaults,
+    summary: ratingDefaultsSummary,
   }),
 };
 

@@ -26,6 +26,7 @@ import {
   type Route,
 } from '../common/test-support/api-fuzz.js';
 import { tempDir } from '../common/test-support/temp-dir.js';
+import { createApiKey } from './accounts/api-keys.js';
 import type { Queryable } from './db/database.js';
 import { ADMIN_BODY_LIMIT, buildCentralApi, DEVICE_BODY_LIMIT, ENROLL_BODY_LIMIT } from './server.js';
 import { CentralSigningKey } from './signing-key.js';
@@ -67,6 +68,27 @@ const record = fc
 
 const named = (prefix: string) => fc.nat({ max: 999 }).map((n) => `${prefix}${n}`);
 const BODY_TEMPLATES: Record<string, fc.Arbitrary<unknown>> = {
+  'POST /api/v1/channels/ratings': fc.record(
+    {
+      id: named('fuzz-'),
+      projectNo: named('P'),
+      serviceNumber: fc.integer({ min: -1, max: 100 }),
+      assessNumber: fc.constantFrom(1, 2, 3),
+      serviceItemCode: fc.constantFrom('SC-0001', 'NOPE', null),
+      satisfaction: fc.integer({ min: 0, max: 6 }),
+      reasonTags: fc.constantFrom([], ['attitude'], ['nope']),
+      comment: fc.option(fc.string({ maxLength: 600 })),
+      rater: fc.constantFrom(null, { phone: '13912345678' }, { name: 'x'.repeat(100) }),
+      ratedAt: fc.constantFrom(now(), '2099-01-01T00:00:00Z', 'soon'),
+    },
+    { requiredKeys: ['id', 'projectNo', 'satisfaction', 'ratedAt'] },
+  ),
+  'POST /api/v1/channels/services': fc.record({
+    projectNo: named('P'),
+    channel: fc.constantFrom('hall_window', 'web', 'qr_code', 'nope'),
+    departmentCode: fc.constantFrom('SCJG', 'NOPE', null),
+    endedAt: fc.constantFrom(now(), '2099-01-01T00:00:00Z'),
+  }),
   'POST /api/v1/admin/departments': fc.record({ code: named('D'), name: fc.constant('部门') }),
   'PATCH /api/v1/admin/departments/:key': fc.record({ name: fc.constant('部门') }),
   'POST /api/v1/admin/windows': fc.record({
@@ -166,17 +188,20 @@ async function checksum(db: Queryable, tables: string[]): Promise<string> {
 describe('central API fuzz', () => {
   let h: Harness;
   let tables: string[];
+  let channelKey: string;
 
   beforeAll(async () => {
     h = await startHarness();
+    channelKey = (await createApiKey(h.db, { name: 'fuzz channel', scope: 'channel:web' }, 'test')).key;
     tables = (
       await h.db.query<{ name: string }>(
         "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
       )
     )
       .map((t) => t.name)
-      // Refusals are audited: the audit log is checked on its own, below.
-      .filter((name) => name !== 'audit_log');
+      // Refusals are audited: the audit log is checked on its own, below. A key's last use is recorded when it
+      // authenticates, whatever the answer (at most once a minute): the channels' key is refused nothing for it.
+      .filter((name) => name !== 'audit_log' && name !== 'api_keys');
   });
   afterAll(() => h.close());
 
@@ -219,19 +244,21 @@ describe('central API fuzz', () => {
             : fc.constantFrom('', '', '', 'x=1');
         const auth = route.url.startsWith('/api/v1/admin')
           ? fc.constantFrom('token', 'token', 'token', 'token', 'none', 'wrong')
-          : route.url.startsWith('/api/v1/device/')
-            ? fc.constantFrom(
-                'signed',
-                'signed',
-                'signed',
-                'signed',
-                'stranger',
-                'unsigned',
-                'late',
-                'garbage',
-                'unknown',
-              )
-            : fc.constant('none');
+          : route.url.startsWith('/api/v1/channels/')
+            ? fc.constantFrom('channel', 'channel', 'channel', 'token', 'none', 'wrong')
+            : route.url.startsWith('/api/v1/device/')
+              ? fc.constantFrom(
+                  'signed',
+                  'signed',
+                  'signed',
+                  'signed',
+                  'stranger',
+                  'unsigned',
+                  'late',
+                  'garbage',
+                  'unknown',
+                )
+              : fc.constant('none');
         const method = fc.oneof(
           { weight: 9, arbitrary: fc.constant(route.method) },
           { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS') },
@@ -259,6 +286,7 @@ describe('central API fuzz', () => {
           if (r.body.contentType) headers['content-type'] = r.body.contentType;
           if (r.auth === 'token') headers.authorization = `Bearer ${ADMIN_TOKEN}`;
           if (r.auth === 'wrong') headers.authorization = `Bearer ${ADMIN_TOKEN.slice(1)}x`;
+          if (r.auth === 'channel') headers.authorization = `Bearer ${channelKey}`;
           if (r.auth === 'signed') Object.assign(headers, kiosk.identity.sign(kiosk.id, r.method, url, bytes));
           if (r.auth === 'stranger') Object.assign(headers, stranger.sign(kiosk.id, r.method, url, bytes));
           if (r.auth === 'unknown') Object.assign(headers, stranger.sign(r.deviceId, r.method, url, bytes));
@@ -327,7 +355,7 @@ describe('central API fuzz', () => {
       await app.close();
       dir.remove();
     }
-  });
+  }, 300_000); // every request is followed by a checksum of every table
 
   it('adds exactly the accepted records of a fuzzed batch, and nothing of its rejected ones', async () => {
     const arbitrary = fc.array(mutated(record), { minLength: 1, maxLength: 20 });

@@ -184,6 +184,26 @@ export class KnownDevices {
     return known;
   }
 
+  /**
+   * Reads every device at once (at start): a city's fleet reconnecting after the centre restarts is then checked
+   * without a query per kiosk, which would queue thousands of lookups on the small pool devices are read from.
+   */
+  async preload(now: number): Promise<number> {
+    const generation = this.generation;
+    const rows = await this.db.query<DeviceRow>(
+      `SELECT id, mode, window_code AS "windowCode", name, revoked_at AS "revokedAt",
+              public_key AS "publicKey"
+         FROM devices`,
+    );
+    if (generation !== this.generation) return 0;
+    for (const device of rows) {
+      if (!this.known.has(device.id)) {
+        this.known.set(device.id, { device, key: parsePublicKey(device.publicKey), readAt: now });
+      }
+    }
+    return rows.length;
+  }
+
   /** After a revocation or an enrolment through this centre: the next request reads the device afresh. */
   forget(id: string): void {
     this.known.delete(id);

@@ -20,6 +20,10 @@ export const OPENAPI_TAGS = [
   { name: 'calendar', description: 'The working-day calendar: holidays and 调休 (工作日历)' },
   { name: 'alerts', description: 'Notifications, webhooks and SMS of the 差评 cases (通知与告警)' },
   { name: 'device API', description: 'What a kiosk calls, signed with its Ed25519 key (终端接口)' },
+  {
+    name: 'channels',
+    description: 'The rating channels: online platform, mobile, hotline, SMS, with a channel’s API key (评价渠道)',
+  },
   { name: 'system', description: 'Health check' },
 ] as const;
 export type OpenApiTag = (typeof OPENAPI_TAGS)[number]['name'];
@@ -28,6 +32,8 @@ export type OpenApiTag = (typeof OPENAPI_TAGS)[number]['name'];
 type Security = { [scheme: string]: string[] }[];
 export const ADMIN_SECURITY: Security = [{ session: [], csrf: [] }, { apiKey: [] }];
 export const SESSION_SECURITY: Security = [{ session: [], csrf: [] }];
+/** The rating channels' API: an API key of scope `channel:<name>`. */
+export const CHANNEL_SECURITY: Security = [{ apiKey: [] }];
 export const DEVICE_SECURITY: Security = [{ deviceId: [], deviceTimestamp: [], deviceSignature: [] }];
 
 /**

@@ -51,6 +51,9 @@ export interface RunningCentral {
   stop(): Promise<void>;
 }
 
+/** Connections waiting for the centre to accept them (see listen below). */
+const LISTEN_BACKLOG = 8192;
+
 export async function runCentral(options: RunCentralOptions): Promise<RunningCentral> {
   // As root the embedded server runs as `postgres`, which must enter the folder (its secrets stay 0600).
   const asRoot = process.getuid?.() === 0;
@@ -75,8 +78,8 @@ export async function runCentral(options: RunCentralOptions): Promise<RunningCen
   try {
     db = await openPostgres(options.databaseUrl ?? cluster!.url);
     await migrateCentral(db);
-    // Device lookups and heartbeats (server.ts statusDb): two connections, never waiting behind record batches.
-    statusDb = await openPostgres(options.databaseUrl ?? cluster!.url, { max: 2 });
+    // Device lookups and heartbeats (server.ts statusDb): a few connections, never waiting behind record batches.
+    statusDb = await openPostgres(options.databaseUrl ?? cluster!.url, { max: 4 });
     const firstAdminPassword = await ensureFirstAdmin(db);
     if (firstAdminPassword) {
       // Printed once, to whoever started the centre; only its hash is kept, and it must be changed at first login.
@@ -106,7 +109,16 @@ export async function runCentral(options: RunCentralOptions): Promise<RunningCen
       ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
       ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     });
-    const url = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? CENTRAL_DEFAULT_PORT });
+    // A city's fleet reconnects at once after a network outage, and kiosks open a connection per heartbeat when
+    // the keep-alive has lapsed: connections the centre has not yet accepted wait in the kernel's queue, and once
+    // it is full the kernel drops them and each client's TCP retries after one second, then two, four… Node's
+    // default queue (511) overflowed under the fleet benchmark; the kernel caps this at net.core.somaxconn
+    // (docs/install.md).
+    const url = await app.listen({
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? CENTRAL_DEFAULT_PORT,
+      backlog: LISTEN_BACKLOG,
+    });
     const database = cluster ? 'embedded' : 'server';
     options.logger.info({ url, database, signingKey: signingKey.fingerprint() }, 'central system ready');
     let stopping: Promise<void> | undefined;

@@ -67,6 +67,7 @@ import { createAlerts, registerAlertRoutes } from './alerts/alerts.js';
 import { CalendarCache } from './calendar/calendar.js';
 import { registerCalendarRoutes } from './calendar/calendar.routes.js';
 import { registerCaseRoutes } from './cases/cases.routes.js';
+import { registerChannelRoutes } from './channels/channels.routes.js';
 import { DeadlinesCache } from './cases/deadlines.js';
 import { FleetStatus } from './fleet-status.js';
 import { ingestBatch } from './ingest.js';
@@ -195,8 +196,11 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
   const calendar = new CalendarCache(db);
   const deadlines = new DeadlinesCache(db);
   const clock = options.clock ?? (() => new Date());
-  const alerts = createAlerts({ db, logger, calendar, sealer });
+  const alerts = createAlerts({ db, logger, calendar, sealer, clock });
   app.addHook('onReady', () => alerts.start());
+  app.addHook('onReady', async () => {
+    await devices.preload(Date.now());
+  });
   app.addHook('onClose', () => alerts.stop());
   void app.register(helmet);
   registerOpenApi(app);
@@ -392,6 +396,12 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
       }));
     },
     { prefix: '/api/v1/admin' },
+  );
+
+  // ---- the rating channels (src/central/channels/) --------------------------------------------------------------
+  void app.register(
+    async (scope) => registerChannelRoutes(scope, { db, sealer, catalogues, cases: { calendar, deadlines, clock } }),
+    { prefix: '/api/v1/channels' },
   );
 
   // ---- accounts' sessions ---------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
  * the console. Runs everywhere (pure).
  */
 import { z } from 'zod';
+import { CHANNEL_SCOPES, type ChannelScope } from './channels-api.js';
 import { ROLES, type Role } from './abilities.js';
 
 /** What an account's name may be: the centre and the console's form check it with this one schema. */
@@ -32,9 +33,12 @@ export const AccountPatch = z
   .refine((p) => Object.keys(p).length > 0, 'nothing to change');
 export type AccountPatch = z.infer<typeof AccountPatch>;
 
-/** The roles an API key may act as: any but `handler`, whose departments belong to a person. */
-export const API_KEY_SCOPES = ['admin', 'supervisor', 'leader', 'auditor'] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+/**
+ * What an API key may do: act as a role (any but `handler`, whose departments belong to a person), or send the
+ * ratings and services of one rating channel (`channel:<name>`, channels-api.ts), which opens nothing else.
+ */
+export const API_KEY_SCOPES = ['admin', 'supervisor', 'leader', 'auditor', ...CHANNEL_SCOPES] as const;
+export type ApiKeyScope = 'admin' | 'supervisor' | 'leader' | 'auditor' | ChannelScope;
 
 export const API_KEY_NAME_RULE = 'letters, digits, spaces and . _ - only';
 export const ApiKeyCreate = z.strictObject({

@@ -36,6 +36,8 @@ export const AUDIT_ACTIONS = [
   'case.deadlines_updated',
   'calendar.updated',
   'alerts.updated',
+  // A rating channel's second first rating (or second 追评) of a service (issue 17): refused, and kept here.
+  'rating.duplicate',
   // An Excel export of the audit log itself, with its filters.
   'audit.exported',
   // A request to the admin API refused for want of authentication (401) or permission (403).

@@ -40,6 +40,21 @@ export const NATIONAL_PF_CODE: Readonly<Record<Channel, string | null>> = {
   system_default: null,
 };
 
+/**
+ * The `pf` a rating is reported with, derived here and nowhere else: its channel's code; for a system default
+ * (第八条), the code the target's table gives the default when it has one (Zhejiang reports 7 系统默认评价), else the
+ * code of the channel the service was delivered on.
+ */
+export function pfOf(
+  channel: Channel,
+  serviceChannel: Channel | null,
+  target: { systemDefaultPf: string | null } = { systemDefaultPf: null },
+): string | null {
+  if (channel !== 'system_default') return NATIONAL_PF_CODE[channel];
+  if (target.systemDefaultPf !== null) return target.systemDefaultPf;
+  return serviceChannel === null || serviceChannel === 'system_default' ? null : NATIONAL_PF_CODE[serviceChannel];
+}
+
 export const CHANNEL_LABELS: Readonly<Record<Channel, string>> = {
   hall_window: '政务大厅窗口评价器',
   hall_terminal: '政务大厅自助终端',

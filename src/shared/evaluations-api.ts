@@ -51,9 +51,11 @@ export type EvaluationQuery = z.infer<typeof EvaluationQuery>;
 /** One row of the evaluation list. */
 export interface EvaluationListItem {
   id: string;
-  deviceId: string;
+  /** The kiosk it came from; null for a rating channel's (docs/channels.md) and for a 7-day default. */
+  deviceId: string | null;
   channel: Channel;
-  mode: 'window' | 'terminal';
+  /** A kiosk's mode; `channel` for a rating channel's, `default` for the 7-day default of 第八条. */
+  mode: 'window' | 'terminal' | 'channel' | 'default';
   outcome: (typeof EVALUATION_OUTCOMES)[number];
   satisfaction: 1 | 2 | 3 | 4 | 5 | null;
   source: string | null;
@@ -104,6 +106,8 @@ export interface StatsRow {
   badRate: number | null;
   /** Ratings found 无效评价 (issue 16), outside every other count but `invitations`. */
   invalid: number;
+  /** 默认评价: the 7-day defaults of 第八条 (channel `system_default`), among `rated` and `counts[3]`; the rest is 主动评价. */
+  defaulted: number;
   strayPresses: number | null;
 }
 

@@ -12,7 +12,7 @@ import { listRoutes } from '../../common/test-support/api-fuzz.js';
 import { ADMIN_ROUTE_ABILITIES } from '../policies/policies.js';
 import { startHarness, type Harness } from '../test-support/api-harness.js';
 import { createAccount } from './accounts.js';
-import { API_KEY_SCOPES, createApiKey } from './api-keys.js';
+import { API_KEY_SCOPES, createApiKey, type ApiKeyScope } from './api-keys.js';
 import { SESSION_COOKIE } from './sessions.js';
 
 const PASSWORD = 'correct horse 42 battery';
@@ -231,7 +231,7 @@ describe('accounts and sessions', () => {
   it('walks every admin route × every role × every API key scope × no session, as abilities.ts says', async () => {
     const sessions = new Map<Role, { cookie: string; csrf: string }>();
     for (const role of ROLES) sessions.set(role, await sessionOf((await makeAccount(role)).username));
-    const keys = new Map<Role, string>();
+    const keys = new Map<ApiKeyScope, string>();
     for (const scope of API_KEY_SCOPES) {
       keys.set(scope, (await createApiKey(h.db, { name: `walk ${scope}`, scope }, 'test')).key);
     }
@@ -252,7 +252,7 @@ describe('accounts and sessions', () => {
       }
       for (const [scope, key] of keys) {
         const res = await h.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, payload });
-        const allowed = (ABILITIES[ability] as readonly Role[]).includes(scope);
+        const allowed = (ABILITIES[ability] as readonly string[]).includes(scope);
         const refused = res.statusCode === 403 && res.json<{ error: string }>().error === 'forbidden';
         if (allowed === refused || res.statusCode === 401 || res.statusCode >= 500) {
           wrongs.push(`${route} with a ${scope} key: ${res.statusCode} ${res.body.slice(0, 80)}`);

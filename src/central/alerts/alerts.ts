@@ -19,6 +19,7 @@ import type { AlertDelivery } from '../../shared/alerts-api.js';
 import type { CalendarCache } from '../calendar/calendar.js';
 import type { CentralDb } from '../db/database.js';
 import { DeliveryError, HttpSmsGateway, postWebhook, smsParams, type SmsSender } from './channels.js';
+import { applyDefaults } from '../channels/defaults.js';
 import { bossDb, relayOutbox, SMS_QUEUE, WEBHOOK_QUEUE } from './relay.js';
 import { deliverySettings, mobileContext, secretContext } from './settings.js';
 import { pruneAlerts, sweepDeadlines, writeDailyDigest } from './sweep.js';
@@ -27,7 +28,9 @@ export { registerAlertRoutes } from './alerts.routes.js';
 
 export const SWEEP_QUEUE = 'hcp-alert-sweep';
 export const DIGEST_QUEUE = 'hcp-alert-digest';
-const QUEUES = [WEBHOOK_QUEUE, SMS_QUEUE, SWEEP_QUEUE, DIGEST_QUEUE];
+/** The 7-day default of 第八条 (src/central/channels/defaults.ts), on the same queue: hourly, and once at start. */
+export const RATING_DEFAULT_QUEUE = 'hcp-rating-default';
+const QUEUES = [WEBHOOK_QUEUE, SMS_QUEUE, SWEEP_QUEUE, DIGEST_QUEUE, RATING_DEFAULT_QUEUE];
 
 export interface AlertsTuning {
   /** How often the outbox is looked at. */
@@ -36,6 +39,7 @@ export interface AlertsTuning {
   pollingIntervalSeconds: number;
   sweepCron: string;
   digestCron: string;
+  ratingDefaultCron: string;
   /** The SMS sender for a gateway URL (the HTTP adapter by default). */
   smsSender: (gatewayUrl: string) => SmsSender;
   /** The clock of the calendar's warning. */
@@ -51,6 +55,7 @@ export const DEFAULT_TUNING: AlertsTuning = {
   pollingIntervalSeconds: 1,
   sweepCron: '* * * * *',
   digestCron: '0 8 * * *',
+  ratingDefaultCron: '5 * * * *',
   smsSender: (url) => new HttpSmsGateway(url),
   now: () => new Date(),
   restartDelayMs: 30_000,
@@ -62,6 +67,8 @@ export interface AlertsContext {
   calendar: CalendarCache;
   /** Seals the webhooks' secrets and the staff's mobiles (the centre's data key). */
   sealer: Sealer;
+  /** The centre's clock for the 7-day default (the cases' clock). */
+  clock?: () => Date;
   tuning?: Partial<AlertsTuning>;
 }
 
@@ -266,15 +273,16 @@ export function createAlerts(context: AlertsContext): Alerts {
     // One central node: a job active at start was cut off by a crash of this process. Retried now.
     const cutOff = await db.query<{ id: string; name: string }>(
       `SELECT id, name FROM pgboss.job WHERE state = 'active' AND name = ANY($1)`,
-      [[WEBHOOK_QUEUE, SMS_QUEUE]],
+      [[WEBHOOK_QUEUE, SMS_QUEUE, RATING_DEFAULT_QUEUE]],
     );
-    for (const name of [WEBHOOK_QUEUE, SMS_QUEUE]) {
+    for (const name of [WEBHOOK_QUEUE, SMS_QUEUE, RATING_DEFAULT_QUEUE]) {
       for (const job of cutOff.filter((j) => j.name === name)) {
         await b.fail(name, job.id, { message: 'cut off: the centre stopped during the delivery' });
       }
     }
     await b.schedule(SWEEP_QUEUE, tuning.sweepCron, {}, { tz: 'Asia/Shanghai' });
     await b.schedule(DIGEST_QUEUE, tuning.digestCron, {}, { tz: 'Asia/Shanghai' });
+    await b.schedule(RATING_DEFAULT_QUEUE, tuning.ratingDefaultCron, {}, { tz: 'Asia/Shanghai' });
     const delivery = {
       batchSize: 20,
       pollingIntervalSeconds: tuning.pollingIntervalSeconds,
@@ -292,6 +300,13 @@ export function createAlerts(context: AlertsContext): Alerts {
       await checkCalendar();
       await relay();
     });
+    await b.work(RATING_DEFAULT_QUEUE, { pollingIntervalSeconds: 5 }, async () => {
+      const run = await applyDefaults(db, (context.clock ?? tuning.now)());
+      if (run.defaulted > 0) logger.info({ defaulted: run.defaulted }, '7-day defaults given (默认评价, 基本满意)');
+    });
+    // At start too: what fell due while the centre was down (or was cut off by its crash) is defaulted now, not at
+    // the next hour. Two runs at once are harmless: they skip each other's services.
+    await b.send(RATING_DEFAULT_QUEUE, {});
     running = true;
     await checkCalendar().catch((error: unknown) => logger.error({ err: error }, 'reading the calendar failed'));
     tick();

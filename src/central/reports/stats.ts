@@ -54,16 +54,17 @@ export async function evaluationStats(
             count(*) FILTER (WHERE e.outcome = 'rated' AND ${valid}) AS rated,
             count(*) FILTER (WHERE e.outcome = 'unrated') AS unrated,
             count(*) FILTER (WHERE e.outcome = 'cancelled') AS cancelled, count(*) AS invitations,
-            count(*) FILTER (WHERE c.state = 'invalid') AS invalid, 0 AS stray
+            count(*) FILTER (WHERE c.state = 'invalid') AS invalid,
+            count(*) FILTER (WHERE e.channel = 'system_default') AS defaulted, 0 AS stray
        FROM evaluations e LEFT JOIN cases c ON c.evaluation_id = e.id
        ${range('e.invited_at', 'e.department_code')} GROUP BY 1`;
   const stray = strayColumn
-    ? `UNION ALL SELECT ${strayColumn}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*) FROM stray_presses ${range('at', '(SELECT s.department_code FROM staff s WHERE s.staff_no = stray_presses.staff_no)')} GROUP BY 1`
+    ? `UNION ALL SELECT ${strayColumn}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*) FROM stray_presses ${range('at', '(SELECT s.department_code FROM staff s WHERE s.staff_no = stray_presses.staff_no)')} GROUP BY 1`
     : '';
   const rows = await db.query<Record<string, number | string | null>>(
     `SELECT key, sum(s5) AS s5, sum(s4) AS s4, sum(s3) AS s3, sum(s2) AS s2, sum(s1) AS s1, sum(rated) AS rated,
             sum(unrated) AS unrated, sum(cancelled) AS cancelled, sum(invitations) AS invitations, sum(invalid) AS invalid,
-            sum(stray) AS stray
+            sum(defaulted) AS defaulted, sum(stray) AS stray
        FROM (${evaluations} ${stray}) g GROUP BY key ORDER BY key NULLS LAST`,
     params,
   );
@@ -86,6 +87,7 @@ export async function evaluationStats(
         bad,
         badRate: badRate(bad, rated),
         invalid: n(r.invalid),
+        defaulted: n(r.defaulted),
         strayPresses: strayColumn ? n(r.stray) : null,
       };
     }),

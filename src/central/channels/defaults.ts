@@ -1,0 +1,74 @@
+/**
+ * The 7-day default (第八条; issue 17, docs/channels.md): a service nobody rated, by any channel, within
+ * DEFAULT_AFTER_DAYS of its end is 基本满意, marked as the system's default (channel `system_default`, mode
+ * `default`), never a made-up 非常满意. Its evaluation takes the first rating's place of the service, so a rating
+ * that comes later is kept as late and not counted.
+ *
+ * Run by the centre's job queue hourly and at start (alerts/alerts.ts). Each chunk is one transaction that takes
+ * its services off `services_awaiting` and writes their defaults: a process killed halfway loses only the chunk in
+ * flight, which is rolled back and taken again by the next run. Exactly once rests on the database: a service is
+ * taken off the queue only with its default written, chunks running at once skip each other's rows (SKIP LOCKED),
+ * and the unique index evaluations_one_per_service refuses a second first rating. Runs in Node.
+ */
+import { uuidv7 } from '../../common/ids.js';
+import { DEFAULT_SATISFACTION } from '../../shared/channels-api.js';
+import type { CentralDb } from '../db/database.js';
+
+export interface DefaultRun {
+  /** Services defaulted by this run. */
+  defaulted: number;
+  chunks: number;
+}
+
+export interface DefaultOptions {
+  /** Services per transaction. */
+  chunk?: number;
+  /** Chunks written at once (2 by default). */
+  workers?: number;
+  /** Called after each chunk commits (a test stops the process here). */
+  afterChunk?: (defaulted: number) => void | Promise<void>;
+}
+
+/**
+ * Defaults every service whose default fell due by `now`; answers how many. `workers` chunks are written at once,
+ * each on a connection of its own (they skip each other's services): PostgreSQL's work, not the centre's, is what a
+ * default costs, and so a backlog after days down is cleared on all the server's cores.
+ */
+export async function applyDefaults(db: CentralDb, now: Date, options: DefaultOptions = {}): Promise<DefaultRun> {
+  const run: DefaultRun = { defaulted: 0, chunks: 0 };
+  await Promise.all(Array.from({ length: options.workers ?? 2 }, () => defaultChunks(db, now, options, run)));
+  return run;
+}
+
+async function defaultChunks(db: CentralDb, now: Date, options: DefaultOptions, run: DefaultRun): Promise<void> {
+  const chunk = options.chunk ?? 5000;
+  for (;;) {
+    const n = await db.transaction(async (tx) => {
+      const due = await tx.query<{ serviceId: string; dueAt: Date }>(
+        `DELETE FROM services_awaiting a
+          WHERE a.service_id IN (SELECT service_id FROM services_awaiting WHERE due_at <= $1
+                                  ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+          RETURNING a.service_id::text AS "serviceId", a.due_at AS "dueAt"`,
+        [now, chunk],
+      );
+      if (due.length === 0) return 0;
+      const ids = due.map(() => uuidv7());
+      // Dated when the default fell due, so that a period's figures do not change once it has passed.
+      await tx.query(
+        `INSERT INTO evaluations (id, device_id, channel, mode, outcome, satisfaction, source, invited_at, expires_at,
+                                  ended_at, staff_no, window_code, department_code, service_item_code, case_no,
+                                  service_id, assess_number)
+         SELECT d.id, NULL, 'system_default', 'default', 'rated', $4, NULL, d.due_at, d.due_at, d.due_at, s.staff_no,
+                s.window_code, s.department_code, s.service_item_code, s.project_no, s.id, 1
+           FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS d (id, service_id, due_at)
+           JOIN services s ON s.id = d.service_id`,
+        [ids, due.map((d) => d.serviceId), due.map((d) => d.dueAt), DEFAULT_SATISFACTION],
+      );
+      return due.length;
+    });
+    if (n === 0) return;
+    run.defaulted += n;
+    run.chunks += 1;
+    await options.afterChunk?.(run.defaulted);
+  }
+}
