@@ -7,6 +7,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createRootLogger } from '../common/logger.js';
 import { isRole, ROLES } from '../shared/abilities.js';
+import { API_KEY_SCOPES } from '../shared/accounts-api.js';
 import { CENTRAL_DEFAULT_PORT } from '../shared/central-api.js';
 
 function port(value: string): number {
@@ -148,7 +149,7 @@ export function centralCommand(defaultDataDir: string): Command {
     .command('add')
     .description('add an API key; prints the key once (only its hash is kept)')
     .requiredOption('--name <name>', 'what the key is for')
-    .requiredOption('--scope <scope>', 'admin, supervisor, leader or auditor')
+    .requiredOption('--scope <scope>', API_KEY_SCOPES.join(', '))
     .option('--data <dir>', 'the central system’s data folder', defaultDataDir)
     .action(async (options: { name: string; scope: string; data: string }) => {
       const { runApiKeyAdd } = await import('../central/accounts/commands.js');
