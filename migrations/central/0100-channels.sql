@@ -14,12 +14,15 @@ ALTER TABLE evaluations ALTER COLUMN device_id DROP NOT NULL;
 ALTER TABLE followups ALTER COLUMN device_id DROP NOT NULL;
 
 -- A service given (一事一评): the 办件 (`project_no`) and its step (`service_number`), registered by the 办件 system at
--- 办结 or by its first rating. `channel` is the channel it was delivered on: the `pf` its 7-day default is reported
+-- 办结 or by its first rating; or a kiosk's invitation (`kiosk_record_id`, its evaluation record's id), rated by the
+-- QR code the kiosk showed. `channel` is the channel it was delivered on: the `pf` its 7-day default is reported
 -- with (第八条). Codes only, never the applicant.
 CREATE TABLE services (
   id                uuid PRIMARY KEY,
-  project_no        text NOT NULL,
+  project_no        text,
   service_number    smallint NOT NULL,
+  kiosk_record_id   uuid UNIQUE,
+  CHECK (project_no IS NOT NULL OR kiosk_record_id IS NOT NULL),
   channel           text NOT NULL,
   department_code   text,
   service_item_code text,

@@ -135,7 +135,7 @@ export const UNKNOWN_DEVICE_CACHE_MS = 5_000;
 /** Unknown ids kept at most: random ids cannot grow the memory without bound (the oldest go first). */
 export const UNKNOWN_DEVICE_CACHE_SIZE = 10_000;
 
-interface KnownDevice {
+export interface KnownDevice {
   device: DeviceRow;
   key: KeyObject;
   /** When the query it was read by (or the last sweep covering it) began. */

@@ -68,6 +68,8 @@ import { CalendarCache } from './calendar/calendar.js';
 import { registerCalendarRoutes } from './calendar/calendar.routes.js';
 import { registerCaseRoutes } from './cases/cases.routes.js';
 import { registerChannelRoutes } from './channels/channels.routes.js';
+import { registerQrRoutes } from './channels/qr.routes.js';
+import { MAX_QR_TOKEN_LENGTH } from '../common/qr-token.js';
 import { DeadlinesCache } from './cases/deadlines.js';
 import { FleetStatus } from './fleet-status.js';
 import { ingestBatch } from './ingest.js';
@@ -99,6 +101,12 @@ export interface RateLimits {
   deviceFailuresPerMinute: number;
   /** Login attempts (and changes of password) per client IP, and per account name (beside the lockout: 5 → 15 min). */
   loginPerMinute: number;
+  /**
+   * The QR rating page from one address (issue 17): pages, and form posts. A hall's guest Wi-Fi puts many phones
+   * behind one address, so these are generous; a token also takes at most a few posts an hour (qr.routes.ts).
+   */
+  qrPagesPerMinute: number;
+  qrPostsPerMinute: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
@@ -106,6 +114,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   devicePerMinute: 3000,
   deviceFailuresPerMinute: 120,
   loginPerMinute: 20,
+  qrPagesPerMinute: 120,
+  qrPostsPerMinute: 20,
 };
 
 export interface CentralApiOptions {
@@ -186,6 +196,8 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
     loggerInstance: logger,
     // The default for every route; the device routes that need more say so, before their body is read.
     bodyLimit: ADMIN_BODY_LIMIT,
+    // A QR rating token is one path segment (`/r/<token>`, src/common/qr-token.ts); every other one is far shorter.
+    maxParamLength: MAX_QR_TOKEN_LENGTH,
     return503OnClosing: true,
     ...(options.https ? { https: options.https } : {}),
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
@@ -402,6 +414,18 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
   void app.register(
     async (scope) => registerChannelRoutes(scope, { db, sealer, catalogues, cases: { calendar, deadlines, clock } }),
     { prefix: '/api/v1/channels' },
+  );
+
+  // ---- the QR rating page, no login (src/central/channels/qr.routes.ts) ------------------------------------------
+  void app.register(async (scope) =>
+    registerQrRoutes(scope, {
+      db,
+      sealer,
+      catalogues,
+      cases: { calendar, deadlines, clock },
+      devices,
+      limits: { postsPerMinute: limits.qrPostsPerMinute, pagesPerMinute: limits.qrPagesPerMinute, postsPerToken: 10 },
+    }),
   );
 
   // ---- accounts' sessions ---------------------------------------------------------------------------------------

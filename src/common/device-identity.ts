@@ -8,6 +8,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalRequest, DEVICE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../shared/device-auth.js';
 import { DEVICE_KEY_FILE } from '../shared/kiosk-files.js';
+import { signQrToken, type QrToken } from './qr-token.js';
 
 export { DEVICE_KEY_FILE };
 
@@ -47,6 +48,11 @@ export class DeviceIdentity {
   /** base64 of the public key's SPKI DER encoding, as enrolment sends it. */
   publicKey(): string {
     return createPublicKey(this.privateKey).export({ format: 'der', type: 'spki' }).toString('base64');
+  }
+
+  /** A QR rating token for one of this kiosk's services (qr-token.ts), signed with its key. */
+  signQr(token: QrToken): string {
+    return signQrToken(token, this.privateKey);
   }
 
   /** The headers that sign one request. */

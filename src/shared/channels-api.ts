@@ -97,8 +97,3 @@ export type ChannelServiceParsed = z.output<typeof ChannelService>;
 
 export type ChannelServiceResult =
   { status: 'registered'; id: string; defaultDueAt: string } | { status: 'known'; id: string; defaultDueAt: string };
-
-/** 第八条: a service nobody rated within this many days is 基本满意, by default. */
-export const DEFAULT_AFTER_DAYS = 7;
-/** The level a default gives: 基本满意, never a made-up 非常满意. */
-export const DEFAULT_SATISFACTION = 3;

@@ -66,7 +66,7 @@ export function registerChannelRoutes(scope: FastifyInstance, ctx: ChannelContex
       bodyLimit: CHANNEL_BODY_LIMIT,
     },
     async (request, reply) => {
-      const result = await rateFromChannel(ctx, caller(request), request.body);
+      const result = await rateFromChannel(ctx, caller(request), { ...request.body, kioskRecordId: null });
       return reply.code(result.status === 'accepted' ? 201 : 200).send(result);
     },
   );

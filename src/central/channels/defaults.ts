@@ -1,6 +1,6 @@
 /**
  * The 7-day default (第八条; issue 17, docs/channels.md): a service nobody rated, by any channel, within
- * DEFAULT_AFTER_DAYS of its end is 基本满意, marked as the system's default (channel `system_default`, mode
+ * DEFAULT_SATISFACTION_AFTER_DAYS of its end is 基本满意, marked as the system's default (channel `system_default`, mode
  * `default`), never a made-up 非常满意. Its evaluation takes the first rating's place of the service, so a rating
  * that comes later is kept as late and not counted.
  *
@@ -11,7 +11,7 @@
  * and the unique index evaluations_one_per_service refuses a second first rating. Runs in Node.
  */
 import { uuidv7 } from '../../common/ids.js';
-import { DEFAULT_SATISFACTION } from '../../shared/channels-api.js';
+import { DEFAULT_SATISFACTION } from '../../shared/satisfaction.js';
 import type { CentralDb } from '../db/database.js';
 
 export interface DefaultRun {

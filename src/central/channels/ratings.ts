@@ -14,13 +14,13 @@ import { HttpError } from '../../common/http.js';
 import { uuidv7 } from '../../common/ids.js';
 import type { AuditActor } from '../../shared/audit.js';
 import {
-  DEFAULT_AFTER_DAYS,
   type ChannelRatingParsed,
   type ChannelRatingResult,
   type ChannelServiceParsed,
   type ChannelServiceResult,
   type IntegrationChannel,
 } from '../../shared/channels-api.js';
+import { DEFAULT_SATISFACTION_AFTER_DAYS } from '../../shared/satisfaction.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { stateDeadline } from '../cases/deadlines.js';
 import { caseStatementTail, type CaseIngest, type NewCases } from '../cases/new-cases.js';
@@ -35,7 +35,8 @@ export interface ChannelContext {
 }
 
 export interface Caller {
-  channel: IntegrationChannel;
+  /** The channel of the caller's API key, or the QR code's (its page, no key). */
+  channel: IntegrationChannel | 'qr_code';
   actor: AuditActor;
   ip: string | null;
 }
@@ -56,7 +57,8 @@ async function decidedByConstraints<T>(db: CentralDb, work: (tx: Queryable) => P
 }
 
 /** The time a default falls due for a service that ended at `endedAt` (第八条: calendar days). */
-export const defaultDueAt = (endedAt: Date): Date => new Date(endedAt.getTime() + DEFAULT_AFTER_DAYS * 86_400_000);
+export const defaultDueAt = (endedAt: Date): Date =>
+  new Date(endedAt.getTime() + DEFAULT_SATISFACTION_AFTER_DAYS * 86_400_000);
 
 /**
  * Refuses what the catalogue does not know, in words a channel's developer can act on; answers the department the
@@ -116,9 +118,17 @@ function notAhead(at: string, what: string, now: Date): Date {
   return time;
 }
 
+/** A service is known by its 办件 and step, or, rated by a kiosk's QR code, by the kiosk's record of it. */
+type ServiceKey = { projectNo: string; serviceNumber: number; kioskRecordId: null } | QrServiceKey;
+type QrServiceKey = { projectNo: null; serviceNumber: 1; kioskRecordId: string };
+
+/** What a rating says, from a channel's API (ChannelRating) or from the QR page. */
+export type RatingInput = Omit<ChannelRatingParsed, 'projectNo' | 'serviceNumber'> & ServiceKey;
+
 interface ServiceFields {
-  projectNo: string;
+  projectNo: string | null;
   serviceNumber: number;
+  kioskRecordId: string | null;
   channel: string;
   departmentCode: string | null;
   serviceItemCode: string | null;
@@ -131,14 +141,15 @@ interface ServiceFields {
 /** Writes the service unless it is known (by its projectNo and serviceNumber): answers its id, and whether it is new. */
 async function upsertService(q: Queryable, s: ServiceFields): Promise<{ id: string; made: boolean }> {
   const [made] = await q.query<{ id: string }>(
-    `INSERT INTO services (id, project_no, service_number, channel, department_code, service_item_code, window_code,
-                           staff_no, ended_at, registered_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (project_no, service_number) DO NOTHING RETURNING id::text AS id`,
+    `INSERT INTO services (id, project_no, service_number, kiosk_record_id, channel, department_code, service_item_code,
+                           window_code, staff_no, ended_at, registered_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+     ON CONFLICT DO NOTHING RETURNING id::text AS id`,
     [
       uuidv7(),
       s.projectNo,
       s.serviceNumber,
+      s.kioskRecordId,
       s.channel,
       s.departmentCode,
       s.serviceItemCode,
@@ -150,8 +161,10 @@ async function upsertService(q: Queryable, s: ServiceFields): Promise<{ id: stri
   );
   if (made) return { id: made.id, made: true };
   const [known] = await q.query<{ id: string }>(
-    'SELECT id::text AS id FROM services WHERE project_no = $1 AND service_number = $2',
-    [s.projectNo, s.serviceNumber],
+    s.kioskRecordId === null
+      ? 'SELECT id::text AS id FROM services WHERE project_no = $1 AND service_number = $2'
+      : 'SELECT id::text AS id FROM services WHERE kiosk_record_id = $1',
+    s.kioskRecordId === null ? [s.projectNo, s.serviceNumber] : [s.kioskRecordId],
   );
   return { id: known!.id, made: false };
 }
@@ -160,7 +173,7 @@ async function upsertService(q: Queryable, s: ServiceFields): Promise<{ id: stri
 export async function rateFromChannel(
   ctx: ChannelContext,
   caller: Caller,
-  rating: ChannelRatingParsed,
+  rating: RatingInput,
   now = new Date(),
 ): Promise<ChannelRatingResult> {
   const ratedAt = notAhead(rating.ratedAt, 'rated', now);
@@ -209,7 +222,10 @@ export async function rateFromChannel(
       await appendAudit(tx, {
         actor: caller.actor,
         action: 'rating.duplicate',
-        target: `service:${rating.projectNo}/${rating.serviceNumber}`,
+        target:
+          rating.kioskRecordId === null
+            ? `service:${rating.projectNo}/${rating.serviceNumber}`
+            : `service:kiosk/${rating.kioskRecordId}`,
         summary: { channel: caller.channel, assessNumber: rating.assessNumber, firstId: first.id },
         ip: caller.ip,
         result: 'refused',
@@ -283,7 +299,7 @@ export async function rateFromChannel(
  * The case of a channel's 差评, routed as at ingest: to the service item's department, else to the department the
  * channel named, else to the window's at the time of the rating; with none, to 待分派.
  */
-async function casesOf(ctx: ChannelContext, id: string, rating: ChannelRatingParsed, ratedAt: Date): Promise<NewCases> {
+async function casesOf(ctx: ChannelContext, id: string, rating: RatingInput, ratedAt: Date): Promise<NewCases> {
   const [catalogue, calendar, deadlines] = await Promise.all([
     ctx.catalogues.get(),
     ctx.cases.calendar.get(),
@@ -300,7 +316,7 @@ async function casesOf(ctx: ChannelContext, id: string, rating: ChannelRatingPar
   };
 }
 
-/** Registers a service given that awaits its rating: its default falls due DEFAULT_AFTER_DAYS after it ended. */
+/** Registers a service given that awaits its rating: its default falls due DEFAULT_SATISFACTION_AFTER_DAYS after it ended. */
 export async function registerService(
   ctx: ChannelContext,
   caller: Caller,
@@ -313,6 +329,7 @@ export async function registerService(
     const departmentCode = await checkCodes(tx, ctx, service);
     const made = await upsertService(tx, {
       ...service,
+      kioskRecordId: null,
       departmentCode,
       endedAt,
       registeredBy: `services:${caller.channel}`,

@@ -1,0 +1,121 @@
+/**
+ * The QR rating page a citizen opens on a phone (`/r/<token>`; issue 17, 第十条(四)): plain HTML rendered by the
+ * centre, no script at all, zh-CN, large touch targets, readable at 360 px. Two steps: the five levels as buttons
+ * (each a link with `?level=`), then that level's reason tags, a comment and an optional phone number with the
+ * 第五条 notice, posted as a form. Every text shown is escaped here. Runs in Node.
+ */
+import { SATISFACTION_LABELS, SATISFACTION_LEVELS, type Satisfaction } from '../../shared/satisfaction.js';
+import { MAX_COMMENT_LENGTH } from '../../shared/channels-api.js';
+
+const escape = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const STYLE = `
+  * { box-sizing: border-box; }
+  body { margin: 0; font: 18px/1.6 "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; color: #1f2933;
+         background: #f4f6f8; }
+  main { max-width: 560px; margin: 0 auto; padding: 20px 16px 40px; }
+  h1 { font-size: 24px; margin: 8px 0 4px; }
+  .service { color: #52606d; margin: 0 0 20px; }
+  .levels { display: grid; gap: 12px; }
+  .level { display: block; padding: 18px; border-radius: 12px; background: #fff; border: 2px solid #cbd2d9;
+           color: inherit; text-decoration: none; font-size: 22px; text-align: center; }
+  .level.bad { border-color: #f5c6cb; }
+  fieldset { border: 0; padding: 0; margin: 0 0 16px; }
+  legend { font-weight: 600; margin-bottom: 8px; }
+  label.tag { display: flex; gap: 12px; align-items: center; min-height: 48px; padding: 8px 12px; margin-bottom: 8px;
+              background: #fff; border-radius: 10px; border: 1px solid #cbd2d9; }
+  input[type=checkbox] { width: 24px; height: 24px; }
+  textarea, input[type=tel] { width: 100%; font: inherit; padding: 12px; border-radius: 10px; border: 1px solid #9aa5b1; }
+  textarea { min-height: 120px; }
+  .notice { font-size: 15px; color: #52606d; }
+  .error { background: #fde8e8; color: #9b1c1c; padding: 12px; border-radius: 10px; }
+  button { width: 100%; min-height: 56px; font: inherit; font-size: 22px; border: 0; border-radius: 12px;
+           background: #1f6feb; color: #fff; margin-top: 16px; }
+  .back { display: inline-block; margin-top: 16px; color: #1f6feb; min-height: 44px; }
+  .done { text-align: center; padding-top: 40px; }
+  .done p { font-size: 22px; }`;
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escape(title)}</title><style>${STYLE}</style></head>
+<body><main>${body}</main></body></html>`;
+}
+
+export interface QrService {
+  serviceItemName: string | null;
+  windowName: string | null;
+  departmentName: string | null;
+}
+
+function serviceLine(s: QrService): string {
+  const parts = [s.serviceItemName, s.windowName ?? s.departmentName].filter((p): p is string => p !== null);
+  return parts.length > 0 ? `<p class="service">${parts.map(escape).join(' · ')}</p>` : '';
+}
+
+/** Step one: the five levels. */
+export function levelsPage(service: QrService, self: string): string {
+  const levels = SATISFACTION_LEVELS.map(
+    (l) =>
+      `<a class="level${l <= 2 ? ' bad' : ''}" href="${escape(`${self}?level=${l}`)}">${SATISFACTION_LABELS[l].zh}</a>`,
+  ).join('\n');
+  return page('请您评价', `<h1>请您对本次服务进行评价</h1>${serviceLine(service)}<div class="levels">${levels}</div>`);
+}
+
+/** Step two: the chosen level's tags, a comment and a phone number; `error` when the last try was refused. */
+export function detailsPage(
+  service: QrService,
+  self: string,
+  level: Satisfaction,
+  tags: readonly { code: string; label: string }[],
+  error: string | null = null,
+  kept: { tags: readonly string[]; comment: string; phone: string } = { tags: [], comment: '', phone: '' },
+): string {
+  const bad = level <= 2;
+  const tagBoxes = tags
+    .map(
+      (t) =>
+        `<label class="tag"><input type="checkbox" name="tag" value="${escape(t.code)}"${kept.tags.includes(t.code) ? ' checked' : ''}>${escape(t.label)}</label>`,
+    )
+    .join('\n');
+  return page(
+    SATISFACTION_LABELS[level].zh,
+    `<h1>您的评价：${SATISFACTION_LABELS[level].zh}</h1>${serviceLine(service)}
+${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
+<form method="post" action="${escape(self)}">
+<input type="hidden" name="level" value="${level}">
+${tags.length > 0 ? `<fieldset><legend>${bad ? '请选择不满意的原因' : '您满意的方面（可选）'}</legend>${tagBoxes}</fieldset>` : ''}
+<fieldset><legend><label for="comment">${bad ? '请写下您的意见（未选原因时必填）' : '您的意见（可选）'}</label></legend>
+<textarea id="comment" name="comment" maxlength="${MAX_COMMENT_LENGTH}">${escape(kept.comment)}</textarea></fieldset>
+${
+  bad
+    ? `<fieldset><legend><label for="phone">联系电话（可选）</label></legend>
+<input id="phone" name="phone" type="tel" inputmode="tel" maxlength="20" value="${escape(kept.phone)}">
+<p class="notice">留下电话，便于我们核实和回访整改情况。您的电话依规保密，只用于回访，不向窗口工作人员公开；未经您允许，任何人不得泄露您的信息，不得骚扰或打击报复（“好差评”实施办法第五条）。</p></fieldset>`
+    : ''
+}
+<button type="submit">提交评价</button>
+</form>
+<a class="back" href="${escape(self)}">重新选择</a>`,
+  );
+}
+
+/** What the page says in the end, or instead of the form. */
+export const QR_MESSAGES = {
+  thanks: ['感谢您的评价', '您的评价已提交。我们会认真对待每一条意见。'],
+  rated: ['已评价', '这次服务已经评价过了，感谢您的参与。'],
+  malformed: ['二维码无效', '无法识别这个二维码，请在服务窗口重新获取。'],
+  forged: ['二维码无效', '这个二维码不是本中心的终端生成的，不能用于评价。'],
+  expired: ['二维码已过期', '评价二维码的有效期为 7 天，这个二维码已经过期。'],
+  unknown_device: ['二维码无效', '生成这个二维码的终端未在本中心登记。'],
+  revoked_device: ['二维码已失效', '生成这个二维码的终端已停用，不能再用于评价。'],
+  rate_limited: ['请稍后再试', '提交过于频繁，请稍后再试。'],
+} as const satisfies Record<string, readonly [string, string]>;
+export type QrMessage = keyof typeof QR_MESSAGES;
+
+export function messagePage(message: QrMessage): string {
+  const [title, text] = QR_MESSAGES[message];
+  return page(title, `<div class="done"><h1>${title}</h1><p>${text}</p></div>`);
+}
