@@ -256,6 +256,12 @@ export function createAlerts(context: AlertsContext): Alerts {
     }
   };
 
+  let defaulting: Promise<void> = Promise.resolve();
+  const giveDefaults = async () => {
+    const run = await applyDefaults(db, (context.clock ?? tuning.now)(), { shouldStop: () => stopped });
+    if (run.defaulted > 0) logger.info({ defaulted: run.defaulted }, '7-day defaults given (默认评价, 基本满意)');
+  };
+
   const startQueue = async () => {
     const b = new PgBoss({
       db: bossDb(db),
@@ -300,14 +306,14 @@ export function createAlerts(context: AlertsContext): Alerts {
       await checkCalendar();
       await relay();
     });
-    await b.work(RATING_DEFAULT_QUEUE, { pollingIntervalSeconds: 5 }, async () => {
-      const run = await applyDefaults(db, (context.clock ?? tuning.now)());
-      if (run.defaulted > 0) logger.info({ defaulted: run.defaulted }, '7-day defaults given (默认评价, 基本满意)');
-    });
-    // At start too: what fell due while the centre was down (or was cut off by its crash) is defaulted now, not at
-    // the next hour. Two runs at once are harmless: they skip each other's services.
-    await b.send(RATING_DEFAULT_QUEUE, {});
+    await b.work(RATING_DEFAULT_QUEUE, { pollingIntervalSeconds: 5 }, () => giveDefaults());
     running = true;
+    // At start too: what fell due while the centre was down (or was cut off by its crash) is defaulted now, not at
+    // the next hour; run here rather than through the queue, so that stop() waits for it (it stops between chunks).
+    // Two runs at once are harmless: they skip each other's services.
+    defaulting = giveDefaults().catch((error: unknown) => {
+      if (!stopped) logger.error({ err: error }, 'the 7-day default failed: it runs again at the next hour');
+    });
     await checkCalendar().catch((error: unknown) => logger.error({ err: error }, 'reading the calendar failed'));
     tick();
   };
@@ -343,6 +349,7 @@ export function createAlerts(context: AlertsContext): Alerts {
       clearTimeout(restartTimer);
       clearTimeout(timer);
       await relaying.catch(() => 0);
+      await defaulting;
       const b = boss;
       boss = undefined;
       await b?.stop({ graceful: true, wait: true, timeout: 5000, close: false });

@@ -4,7 +4,7 @@
  * `default`), never a made-up 非常满意. Its evaluation takes the first rating's place of the service, so a rating
  * that comes later is kept as late and not counted.
  *
- * Run by the centre's job queue hourly and at start (alerts/alerts.ts). Each chunk is one transaction that takes
+ * Run hourly by the centre's job queue, and once at each start (alerts/alerts.ts). Each chunk is one transaction that takes
  * its services off `services_awaiting` and writes their defaults: a process killed halfway loses only the chunk in
  * flight, which is rolled back and taken again by the next run. Exactly once rests on the database: a service is
  * taken off the queue only with its default written, chunks running at once skip each other's rows (SKIP LOCKED),
@@ -25,8 +25,8 @@ export interface DefaultOptions {
   chunk?: number;
   /** Chunks written at once (2 by default). */
   workers?: number;
-  /** Called after each chunk commits (a test stops the process here). */
-  afterChunk?: (defaulted: number) => void | Promise<void>;
+  /** Asked before each chunk: the centre stopping ends the run there (what is left waits for the next). */
+  shouldStop?: () => boolean;
 }
 
 /**
@@ -42,7 +42,7 @@ export async function applyDefaults(db: CentralDb, now: Date, options: DefaultOp
 
 async function defaultChunks(db: CentralDb, now: Date, options: DefaultOptions, run: DefaultRun): Promise<void> {
   const chunk = options.chunk ?? 5000;
-  for (;;) {
+  while (!options.shouldStop?.()) {
     const n = await db.transaction(async (tx) => {
       const due = await tx.query<{ serviceId: string; dueAt: Date }>(
         `DELETE FROM services_awaiting a
@@ -69,6 +69,5 @@ async function defaultChunks(db: CentralDb, now: Date, options: DefaultOptions, 
     if (n === 0) return;
     run.defaulted += n;
     run.chunks += 1;
-    await options.afterChunk?.(run.defaulted);
   }
 }
