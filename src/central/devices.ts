@@ -149,6 +149,9 @@ export interface KnownDevice {
  * centre, and it counts from the next request. What other processes revoked is asked for every DEVICE_CACHE_MS in one
  * query for every device known (`sweep`), so that a fleet heartbeating every 30 s costs no query per heartbeat.
  */
+/** A DeviceRow's columns, as the cache reads them. */
+const DEVICE_COLUMNS = `id, mode, window_code AS "windowCode", name, revoked_at AS "revokedAt", public_key AS "publicKey"`;
+
 export class KnownDevices {
   private readonly known = new Map<string, KnownDevice>();
   /** Ids the database did not know, and until when that answer is kept. */
@@ -170,11 +173,7 @@ export class KnownDevices {
     const miss = this.unknown.get(id);
     if (miss !== undefined && miss > now) return undefined;
     const generation = this.generation;
-    const [device] = await this.db.query<DeviceRow>(
-      `SELECT id, mode, window_code AS "windowCode", name, revoked_at AS "revokedAt", public_key AS "publicKey"
-         FROM devices WHERE id = $1`,
-      [id],
-    );
+    const [device] = await this.db.query<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE id = $1`, [id]);
     if (!device) {
       if (generation === this.generation) this.rememberUnknown(id, now);
       return undefined;
@@ -190,11 +189,7 @@ export class KnownDevices {
    */
   async preload(now: number): Promise<number> {
     const generation = this.generation;
-    const rows = await this.db.query<DeviceRow>(
-      `SELECT id, mode, window_code AS "windowCode", name, revoked_at AS "revokedAt",
-              public_key AS "publicKey"
-         FROM devices`,
-    );
+    const rows = await this.db.query<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM devices`);
     if (generation !== this.generation) return 0;
     for (const device of rows) {
       if (!this.known.has(device.id)) {

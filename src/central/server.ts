@@ -208,6 +208,9 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
   const calendar = new CalendarCache(db);
   const deadlines = new DeadlinesCache(db);
   const clock = options.clock ?? (() => new Date());
+  // What opens a 差评's case wherever a rating arrives: ingest, the channels' API, the QR page.
+  const caseIngest = { calendar, deadlines, clock };
+  const channels = { db, sealer, catalogues, cases: caseIngest };
   const alerts = createAlerts({ db, logger, calendar, sealer, clock });
   app.addHook('onReady', () => alerts.start());
   app.addHook('onReady', async () => {
@@ -411,18 +414,12 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
   );
 
   // ---- the rating channels (src/central/channels/) --------------------------------------------------------------
-  void app.register(
-    async (scope) => registerChannelRoutes(scope, { db, sealer, catalogues, cases: { calendar, deadlines, clock } }),
-    { prefix: '/api/v1/channels' },
-  );
+  void app.register(async (scope) => registerChannelRoutes(scope, channels), { prefix: '/api/v1/channels' });
 
   // ---- the QR rating page, no login (src/central/channels/qr.routes.ts) ------------------------------------------
   void app.register(async (scope) =>
     registerQrRoutes(scope, {
-      db,
-      sealer,
-      catalogues,
-      cases: { calendar, deadlines, clock },
+      ...channels,
       devices,
       limits: { postsPerMinute: limits.qrPostsPerMinute, pagesPerMinute: limits.qrPagesPerMinute, postsPerToken: 10 },
     }),
@@ -522,11 +519,7 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
         '/records',
         { schema: records, bodyLimit: DEVICE_BODY_LIMIT, config: { rateLimit } },
         async (request) => {
-          const results = await ingestBatch(db, sealer, request.device!, request.body, catalogues, {
-            calendar,
-            deadlines,
-            clock,
-          });
+          const results = await ingestBatch(db, sealer, request.device!, request.body, catalogues, caseIngest);
           if (request.body.clockOffsetMs !== null)
             fleetStatus.clockOffset(request.device!.id, request.body.clockOffsetMs);
           return { results };

@@ -28,7 +28,7 @@ export { registerAlertRoutes } from './alerts.routes.js';
 
 export const SWEEP_QUEUE = 'hcp-alert-sweep';
 export const DIGEST_QUEUE = 'hcp-alert-digest';
-/** The 7-day default of 第八条 (src/central/channels/defaults.ts), on the same queue: hourly, and once at start. */
+/** The 7-day default of 第八条 (src/central/channels/defaults.ts), on the same queue hourly (and run at start). */
 export const RATING_DEFAULT_QUEUE = 'hcp-rating-default';
 const QUEUES = [WEBHOOK_QUEUE, SMS_QUEUE, SWEEP_QUEUE, DIGEST_QUEUE, RATING_DEFAULT_QUEUE];
 

@@ -1,14 +1,14 @@
 /**
  * The 7-day default (第八条; issue 17, docs/channels.md): a service nobody rated, by any channel, within
- * DEFAULT_SATISFACTION_AFTER_DAYS of its end is 基本满意, marked as the system's default (channel `system_default`, mode
- * `default`), never a made-up 非常满意. Its evaluation takes the first rating's place of the service, so a rating
- * that comes later is kept as late and not counted.
+ * DEFAULT_SATISFACTION_AFTER_DAYS of its end is 基本满意, marked as the system's default (channel
+ * `system_default`, mode `default`), never a made-up 非常满意. Its evaluation takes the first rating's place of the
+ * service, so a rating that comes later is kept as late and not counted.
  *
- * Run hourly by the centre's job queue, and once at each start (alerts/alerts.ts). Each chunk is one transaction that takes
- * its services off `services_awaiting` and writes their defaults: a process killed halfway loses only the chunk in
- * flight, which is rolled back and taken again by the next run. Exactly once rests on the database: a service is
- * taken off the queue only with its default written, chunks running at once skip each other's rows (SKIP LOCKED),
- * and the unique index evaluations_one_per_service refuses a second first rating. Runs in Node.
+ * Run hourly by the centre's job queue, and once at each start (alerts/alerts.ts). Each chunk is one transaction
+ * that takes its services off `services_awaiting` and writes their defaults: a process killed halfway loses only
+ * the chunk in flight, which is rolled back and taken again by the next run. Exactly once rests on the database: a
+ * service is taken off the queue only with its default written, chunks running at once skip each other's rows
+ * (SKIP LOCKED), and the unique index evaluations_one_per_service refuses a second first rating. Runs in Node.
  */
 import { uuidv7 } from '../../common/ids.js';
 import { DEFAULT_SATISFACTION } from '../../shared/satisfaction.js';
