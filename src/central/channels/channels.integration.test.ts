@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../common/ids.js';
 import type { ChannelRating } from '../../shared/channels-api.js';
-import { createApiKey } from '../accounts/api-keys.js';
-import { startHarness, type Harness } from '../test-support/api-harness.js';
+import { API_KEY_SCOPES, createApiKey } from '../accounts/api-keys.js';
+import { ADMIN_TOKEN, startHarness, type Harness } from '../test-support/api-harness.js';
 import { applyDefaults } from './defaults.js';
 
 const DAY = 86_400_000;
@@ -193,6 +193,27 @@ describe('the rating channels’ API', () => {
       headers: { authorization: `Bearer ${keys.web}` },
     });
     expect(admin.statusCode).toBe(403);
+  });
+
+  it('walks both channel routes × no key × the admin token × a key of every scope: only channel keys get in', async () => {
+    const wrongs: string[] = [];
+    const callers: [string, string | null][] = [
+      ['no key', null],
+      ['the admin token', ADMIN_TOKEN],
+    ];
+    for (const scope of API_KEY_SCOPES) {
+      callers.push([scope, (await createApiKey(h.db, { name: `walk ${scope}`, scope }, 'test')).key]);
+    }
+    for (const path of ['ratings', 'services'] as const) {
+      for (const [who, key] of callers) {
+        const body =
+          path === 'ratings' ? rating() : { projectNo: projectNo(), channel: 'web', endedAt: new Date().toISOString() };
+        const res = await send(path, body, key);
+        const expected = key === null || who === 'the admin token' ? 401 : who.startsWith('channel:') ? 201 : 403;
+        if (res.statusCode !== expected) wrongs.push(`${path} with ${who}: ${res.statusCode} (expected ${expected})`);
+      }
+    }
+    expect(wrongs).toEqual([]);
   });
 
   it('defaults a registered service nobody rated within 7 days to 基本满意, once; a later rating is late', async () => {
