@@ -16,6 +16,8 @@ import type { Sealer } from '../common/data-key.js';
 import { caseStatementTail, isBadRating, newCases, type CaseIngest, type NewCases } from './cases/new-cases.js';
 import { recordDay, WireRecord, type RecordBatch, type RecordResult } from '../shared/wire-records.js';
 import type { CentralDb, Statement } from './db/database.js';
+import { defaultDueAt } from './channels/defaults.js';
+import { uuidv7 } from '../common/ids.js';
 import type { DeviceRow } from './device-config.js';
 import { checkScope, isStaffUnknown, windowDepartmentAt, type Catalogue, type CatalogueCache } from './scope.js';
 
@@ -192,6 +194,49 @@ async function writeBatch(
  * own table, which returns them. `$1` is the device, `$2` the ids, `$3` their days; `insert` reads its columns from
  * `$4` on, as `unnest($2::uuid[], $4…) AS r (id, …) JOIN fresh USING (id)`.
  */
+/**
+ * What the evaluations' statement does after writing them (as CTEs over `ev`, the rows new in it): registers each
+ * unrated one as a service awaiting its 7-day default (第八条; docs/channels.md), unless its QR code's rating came
+ * first and made it; opens the cases of its 差评 (cases/new-cases.ts). Nothing for a batch with neither.
+ */
+function evaluationTail(
+  records: Wire[],
+  cases: NewCases | null,
+): ((first: number) => { sql: string; params: unknown[] }) | undefined {
+  const unrated = records.filter((r): r is Of<'evaluation'> => r.kind === 'evaluation' && r.outcome === 'unrated');
+  if (unrated.length === 0 && !cases) return undefined;
+  return (first) => {
+    const p = (i: number) => `$${first + i}`;
+    const services =
+      unrated.length === 0
+        ? ''
+        : `,
+    ks AS (
+      INSERT INTO services (id, service_number, kiosk_record_id, channel, department_code, service_item_code,
+                            window_code, staff_no, ended_at, registered_by)
+      SELECT d.service_id, 1, ev.id, ev.channel, ev.department_code, ev.service_item_code, ev.window_code,
+             ev.staff_no, ev.ended_at, 'kiosk'
+        FROM ev JOIN unnest(${p(0)}::uuid[], ${p(1)}::uuid[]) AS d (record_id, service_id) ON d.record_id = ev.id
+      ON CONFLICT (kiosk_record_id) DO NOTHING
+      RETURNING id, kiosk_record_id),
+    ka AS (
+      INSERT INTO services_awaiting (service_id, due_at)
+      SELECT ks.id, d.due_at FROM ks
+        JOIN unnest(${p(0)}::uuid[], ${p(2)}::timestamptz[]) AS d (record_id, due_at) ON d.record_id = ks.kiosk_record_id)`;
+    const params =
+      unrated.length === 0
+        ? []
+        : [
+            unrated.map((r) => r.id),
+            unrated.map(() => uuidv7()),
+            unrated.map((r) => defaultDueAt(new Date(r.endedAt))),
+          ];
+    if (!cases) return { sql: `${services} SELECT id::text AS id FROM ev`, params };
+    const tail = caseStatementTail(cases, first + params.length);
+    return { sql: `${services}${tail.sql}`, params: [...params, ...tail.params] };
+  };
+}
+
 function recordStatements(
   sealer: Sealer,
   device: Device,
@@ -227,7 +272,8 @@ function recordStatements(
     if (tail) {
       const more = tail(params.length + 1);
       statements.push({
-        sql: `${fresh}, ev AS (${insert} RETURNING id, service_item_code, satisfaction, channel, window_code, staff_no)
+        sql: `${fresh}, ev AS (${insert} RETURNING id, service_item_code, satisfaction, channel, window_code, staff_no,
+                                               department_code, ended_at)
             ${more.sql}`,
         params: [...params, ...more.params],
         prepare: true,
@@ -273,7 +319,7 @@ function recordStatements(
       (r) => keyMap(r.localKeyMap),
     ],
     [offset],
-    cases ? (first) => caseStatementTail(cases, first) : undefined,
+    evaluationTail(records, cases),
   );
 
   // text[][] cannot hold ragged rows: reason tags travel as JSON and are unpacked in SQL.

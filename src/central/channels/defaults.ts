@@ -11,8 +11,12 @@
  * (SKIP LOCKED), and the unique index evaluations_one_per_service refuses a second first rating. Runs in Node.
  */
 import { uuidv7 } from '../../common/ids.js';
-import { DEFAULT_SATISFACTION } from '../../shared/satisfaction.js';
+import { DEFAULT_SATISFACTION, DEFAULT_SATISFACTION_AFTER_DAYS } from '../../shared/satisfaction.js';
 import type { CentralDb } from '../db/database.js';
+
+/** The time a default falls due for a service that ended at `endedAt` (第八条: calendar days). */
+export const defaultDueAt = (endedAt: Date): Date =>
+  new Date(endedAt.getTime() + DEFAULT_SATISFACTION_AFTER_DAYS * 86_400_000);
 
 export interface DefaultRun {
   /** Services defaulted by this run. */

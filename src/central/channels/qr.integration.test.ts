@@ -10,6 +10,7 @@ import { uuidv7 } from '../../common/ids.js';
 import type { QrToken } from '../../common/qr-token.js';
 import { tempDir } from '../../common/test-support/temp-dir.js';
 import { batch, evaluation, startHarness, type Harness, type Kiosk } from '../test-support/api-harness.js';
+import { applyDefaults } from './defaults.js';
 
 const DAY = 86_400_000;
 
@@ -29,10 +30,11 @@ describe('the QR rating page', () => {
     return { token, text: kiosk.identity.signQr(token) };
   };
   const open = (text: string, query = '') => h.app.inject({ method: 'GET', url: `/r/${text}${query}` });
-  const post = (text: string, fields: [string, string][]) =>
+  const post = (text: string, fields: [string, string][], remoteAddress = '127.0.0.1') =>
     h.app.inject({
       method: 'POST',
       url: `/r/${text}`,
+      remoteAddress,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams(fields).toString(),
     });
@@ -167,5 +169,54 @@ describe('the QR rating page', () => {
       await h.count(`services WHERE kiosk_record_id IS NOT NULL AND NOT EXISTS
       (SELECT 1 FROM evaluations e WHERE e.service_id = services.id)`),
     ).toBe(0);
+  });
+
+  it('puts the kiosk’s unrated service on the 7-day default’s queue, unless its QR code rated it; defaults it once', async () => {
+    const ended = new Date(Date.now() - 60_000);
+    const unrated = (id: string) =>
+      evaluation({ id, outcome: 'unrated', satisfaction: null, source: null, endedAt: ended.toISOString() });
+    // From a phone of its own: the earlier tests used up the test address's posts this minute.
+    const PHONE = '127.0.0.9';
+    const nobody = tokenOf(h.kiosk);
+    const byPhone = tokenOf(h.kiosk);
+    const send = async (record: Record<string, unknown>) =>
+      (await h.device('POST', '/api/v1/device/records', batch([record]))).json<{ results: { status: string }[] }>()
+        .results[0]!.status;
+
+    expect(await send(unrated(nobody.token.recordId))).toBe('accepted');
+    expect(await send(unrated(nobody.token.recordId))).toBe('duplicate');
+    const awaiting = () =>
+      h.db.query<{ channel: string; registeredBy: string; dueAt: Date }>(
+        `SELECT s.channel, s.registered_by AS "registeredBy", a.due_at AS "dueAt"
+           FROM services s JOIN services_awaiting a ON a.service_id = s.id WHERE s.kiosk_record_id = $1`,
+        [nobody.token.recordId],
+      );
+    expect(await awaiting()).toEqual([
+      { channel: 'hall_window', registeredBy: 'kiosk', dueAt: new Date(ended.getTime() + 7 * DAY) },
+    ]);
+
+    // Delivered, then rated on the phone: off the queue. Rated on the phone first, then delivered: never on it.
+    expect(await send(unrated(byPhone.token.recordId))).toBe('accepted');
+    expect((await post(byPhone.text, [['level', '4']], PHONE)).statusCode).toBe(200);
+    const late = tokenOf(h.kiosk);
+    expect((await post(late.text, [['level', '5']], PHONE)).statusCode).toBe(200);
+    expect(await send(unrated(late.token.recordId))).toBe('accepted');
+    const queued = (id: string) =>
+      h.count(`services_awaiting a JOIN services s ON s.id = a.service_id WHERE s.kiosk_record_id = '${id}'`);
+    expect([await queued(byPhone.token.recordId), await queued(late.token.recordId)]).toEqual([0, 0]);
+
+    expect((await applyDefaults(h.db, new Date(ended.getTime() + 7 * DAY - 1000))).defaulted).toBe(0);
+    const due = new Date(ended.getTime() + 7 * DAY + 1000);
+    expect((await applyDefaults(h.db, due)).defaulted).toBeGreaterThanOrEqual(1);
+    expect((await applyDefaults(h.db, due)).defaulted).toBe(0);
+    const ratings = (id: string) =>
+      h.db.query<{ channel: string; satisfaction: number }>(
+        `SELECT e.channel, e.satisfaction FROM evaluations e JOIN services s ON s.id = e.service_id
+          WHERE s.kiosk_record_id = $1`,
+        [id],
+      );
+    expect(await ratings(nobody.token.recordId)).toEqual([{ channel: 'system_default', satisfaction: 3 }]);
+    expect(await ratings(byPhone.token.recordId)).toEqual([{ channel: 'qr_code', satisfaction: 4 }]);
+    expect(await ratings(late.token.recordId)).toEqual([{ channel: 'qr_code', satisfaction: 5 }]);
   });
 });

@@ -20,11 +20,11 @@ import {
   type ChannelServiceResult,
   type IntegrationChannel,
 } from '../../shared/channels-api.js';
-import { DEFAULT_SATISFACTION_AFTER_DAYS } from '../../shared/satisfaction.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { stateDeadline } from '../cases/deadlines.js';
 import { caseStatementTail, type CaseIngest, type NewCases } from '../cases/new-cases.js';
 import type { CentralDb, Queryable } from '../db/database.js';
+import { defaultDueAt } from './defaults.js';
 import { windowDepartmentAt, type CatalogueCache } from '../scope.js';
 
 export interface ChannelContext {
@@ -55,10 +55,6 @@ async function decidedByConstraints<T>(db: CentralDb, work: (tx: Queryable) => P
     return db.transaction(work);
   }
 }
-
-/** The time a default falls due for a service that ended at `endedAt` (第八条: calendar days). */
-export const defaultDueAt = (endedAt: Date): Date =>
-  new Date(endedAt.getTime() + DEFAULT_SATISFACTION_AFTER_DAYS * 86_400_000);
 
 /**
  * Refuses what the catalogue does not know, in words a channel's developer can act on; answers the department the
@@ -316,7 +312,7 @@ async function casesOf(ctx: ChannelContext, id: string, rating: RatingInput, rat
   };
 }
 
-/** Registers a service given that awaits its rating: its default falls due DEFAULT_SATISFACTION_AFTER_DAYS after it ended. */
+/** Registers a service given that awaits its rating: its default falls due as defaultDueAt says. */
 export async function registerService(
   ctx: ChannelContext,
   caller: Caller,
