@@ -30,6 +30,8 @@ export interface ConsoleCentre {
   central: CentralProcess;
   /** http://127.0.0.1:<port> */
   url: string;
+  /** Its PostgreSQL database, for a test to check what landed (never to write). */
+  databaseUrl: string;
   /** The first admin's one-time password, as the first start printed it. */
   firstAdminPassword: string;
   browser: Browser;
@@ -130,10 +132,11 @@ export async function apiLogin(context: BrowserContext, url: string, username: s
 
 export async function startConsoleCentre(): Promise<ConsoleCentre> {
   const dir = tempDir('hcp-console-e2e-');
+  const databaseUrl = await createTestDatabase(inject('pgUrl'), 'console_e2e');
   const central = await startCentralProcess({
     dataDir: join(dir.path, 'central'),
     port: await freePort(),
-    databaseUrl: await createTestDatabase(inject('pgUrl'), 'console_e2e'),
+    databaseUrl,
     enrollPerMinute: 1000,
   });
   const url = central.url;
@@ -177,6 +180,7 @@ export async function startConsoleCentre(): Promise<ConsoleCentre> {
   return {
     central,
     url,
+    databaseUrl,
     firstAdminPassword: password,
     browser,
     admin: central.admin,

@@ -9,6 +9,7 @@
  * input may acknowledge the press to the rater (the evaluator's ACK, the screen's thanks) as soon as it returns.
  * Runs in Node.
  */
+import { RATING_WINDOW_SECONDS } from '../shared/device-config.js';
 import { DEFAULT_KEY_MAP, type KeyMapInForce } from '../shared/key-map.js';
 import { KioskError } from '../shared/kiosk-errors.js';
 import type { InvitationRequest, InvitationView } from '../shared/local-api.js';
@@ -55,6 +56,8 @@ export function invitationView(row: Pick<InvitationRow, 'id' | 'state' | 'expire
 
 export class InvitationService {
   private expiryTimer: NodeJS.Timeout | undefined;
+  /** The invitation that last ended unrated in this run, and when: the screen shows its QR code for a while. */
+  private lastUnrated: { id: string; endedAt: number } | null = null;
 
   constructor(
     private readonly ctx: KioskContext,
@@ -85,7 +88,7 @@ export class InvitationService {
       if (ctx.invitations.open()) throw new KioskError('invitation_open', 'another invitation is still open');
       const now = ctx.now();
       const id = uuidv7(now);
-      const windowSeconds = ctx.settings.get('ratingWindowSeconds') ?? 20;
+      const windowSeconds = ctx.settings.get('ratingWindowSeconds') ?? RATING_WINDOW_SECONDS.default;
       const inWindow = mode === 'window' ? shift : undefined;
       const staffDepartment = inWindow ? ctx.roster.staff(inWindow.staffNo)?.departmentCode : undefined;
       const row = {
@@ -188,6 +191,7 @@ export class InvitationService {
     });
     if (expired !== null) {
       this.disarmExpiry();
+      this.lastUnrated = { id: expired, endedAt: ctx.now() };
       ctx.emit({ type: 'invitation.expired', id: expired });
     }
     if (outcome.kind === 'rated') {
@@ -249,6 +253,11 @@ export class InvitationService {
     });
   }
 
+  /** The invitation that last ended unrated since start, if any (the QR code's screen: KioskService.screenView). */
+  lastEndedUnrated(): { id: string; endedAt: number } | null {
+    return this.lastUnrated;
+  }
+
   close(): void {
     this.disarmExpiry();
   }
@@ -307,7 +316,10 @@ export class InvitationService {
         const row = ctx.invitations.get(id);
         return row !== undefined && this.end(row, 'unrated', row.expiresAt, null);
       });
-      if (ended) ctx.emit({ type: 'invitation.expired', id });
+      if (ended) {
+        this.lastUnrated = { id, endedAt: ctx.now() };
+        ctx.emit({ type: 'invitation.expired', id });
+      }
     } catch (error) {
       // Most likely a full disk: try again shortly. A press meanwhile still finds the window passed.
       ctx.log.error({ err: error, id }, 'could not end an expired invitation; retrying');

@@ -6,16 +6,19 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DeviceConfig } from '../shared/device-config.js';
+import { RATING_WINDOW_SECONDS, type DeviceConfig } from '../shared/device-config.js';
 import { DEFAULT_KEY_MAP, KeyMapSchema, type KeyMap, type KeyMapInForce } from '../shared/key-map.js';
 import { KioskError } from '../shared/kiosk-errors.js';
 import type { KioskEvent } from '../shared/kiosk-events.js';
-import type { EvaluatorStatus, StatusView } from '../shared/local-api.js';
+import type { EvaluatorStatus, RatingQrView, StatusView } from '../shared/local-api.js';
 import type { QuarantinedEntry } from './store/outbox-repo.js';
 import type { EvaluatorInputSetting, Settings } from './store/settings-repo.js';
 import { KeyTests, type EndKeyTest } from './key-test.js';
 import type { ScreenView } from '../shared/ui-contract.js';
-import { createContext, hasRoom, transact, type KioskContext } from './context.js';
+import { createContext, hasRoom, iso, transact, type KioskContext } from './context.js';
+import type { DeviceIdentity } from '../common/device-identity.js';
+import { ratingQr } from './rating-qr.js';
+import type { InvitationRow } from './store/invitation-repo.js';
 import { uuidv7 } from '../common/ids.js';
 import type { RaterInput } from './input/rater-input.js';
 import { PAUSED_TEXT, SerialInput, type DeviceView, type EvaluatorDiagnostics } from './input/serial-input.js';
@@ -55,6 +58,8 @@ export class KioskService {
   /** The key map in force, read (and checked) once after each change; see keyMapInForce. */
   private keyMapCache: KeyMapInForce | undefined;
   private pairings: ScreenPairings | undefined;
+  /** The device key, once enrolled: it signs the QR codes of services (rating-qr.ts). */
+  private identity: DeviceIdentity | undefined;
 
   private constructor(db: Database, sealer: Sealer, log: Logger) {
     this.ctx = createContext(db, sealer, log, (event) => this.dispatch(event));
@@ -246,6 +251,7 @@ export class KioskService {
       ctx.settings.set('ratingWindowSeconds', config.ratingWindowSeconds);
       ctx.settings.set('keyMap', KeyMapSchema.parse(config.keyMap));
       ctx.settings.set('updateFeedUrl', config.updateFeedUrl ?? null);
+      ctx.settings.set('ratingPageUrl', config.ratingPageUrl ?? null);
       ctx.settings.set('retentionDays', config.retentionDays ?? null);
       ctx.settings.set('provisionedAt', new Date(ctx.now()).toISOString());
       ctx.roster.replaceAll(
@@ -269,6 +275,47 @@ export class KioskService {
     this.sync = agent;
     this.subscribe(() => agent.nudge());
     agent.start();
+  }
+
+  /** The device key of an enrolled kiosk, for the QR codes it shows and prints. */
+  useIdentity(identity: DeviceIdentity): void {
+    this.identity = identity;
+  }
+
+  /**
+   * The QR code of a service for the 办件 system to print (issue 17): one that ended unrated, or in terminal mode
+   * one still open. A rated or cancelled one has none (no_qr_code), nor has any while the kiosk is not enrolled.
+   */
+  ratingQrOf(invitationId: string): RatingQrView {
+    const row = this.ctx.invitations.get(invitationId);
+    if (!row) throw new KioskError('not_found', `no invitation ${invitationId}`);
+    const signer = this.qrSigner();
+    if (!signer) throw new KioskError('no_qr_code', 'this kiosk is not enrolled with a central system: no QR codes');
+    if (row.state !== 'unrated' && !(row.state === 'open' && row.mode === 'terminal')) {
+      throw new KioskError('no_qr_code', `invitation ${invitationId} has no QR code: it is ${row.state}`);
+    }
+    return ratingQr(row, signer);
+  }
+
+  /** What signs and addresses QR codes: null until the kiosk is enrolled and has its device key. */
+  private qrSigner(): Parameters<typeof ratingQr>[1] | null {
+    const enrolment = this.ctx.settings.get('enrolment');
+    if (!enrolment || !this.identity) return null;
+    const base = this.ctx.settings.get('ratingPageUrl') ?? enrolment.centralUrl;
+    return { identity: this.identity, centralDeviceId: enrolment.deviceId, base };
+  }
+
+  /** The screen's QR code: the open invitation's in terminal mode, else the last unrated one's for a window. */
+  private screenQr(open: InvitationRow | undefined, windowSeconds: number): ScreenView['qrCode'] {
+    const signer = this.qrSigner();
+    if (!signer) return null;
+    if (open) {
+      return open.mode === 'terminal' ? { url: ratingQr(open, signer).url, until: iso(open.expiresAt) } : null;
+    }
+    const last = this.invitations.lastEndedUnrated();
+    const until = last ? last.endedAt + windowSeconds * 1000 : 0;
+    const row = last && this.ctx.now() < until ? this.ctx.invitations.get(last.id) : undefined;
+    return row?.state === 'unrated' ? { url: ratingQr(row, signer).url, until: iso(until) } : null;
   }
 
   /** Starts a rater input; its presses go through `press`. */
@@ -327,6 +374,7 @@ export class KioskService {
     const staff = shift ? ctx.roster.staff(shift.staffNo) : undefined;
     const open = ctx.invitations.open();
     const item = open?.serviceItemCode ?? null;
+    const windowSeconds = ctx.settings.get('ratingWindowSeconds') ?? RATING_WINDOW_SECONDS.default;
     return {
       mode: ctx.settings.get('mode') ?? null,
       terminalName: ctx.settings.get('terminalName') ?? null,
@@ -344,7 +392,8 @@ export class KioskService {
         : null,
       serviceItems: ctx.roster.serviceItems(),
       reasonTags: ctx.roster.reasonTags(),
-      ratingWindowSeconds: ctx.settings.get('ratingWindowSeconds') ?? 20,
+      ratingWindowSeconds: windowSeconds,
+      qrCode: this.screenQr(open, windowSeconds),
       keyMap: [...this.keyMap()],
     };
   }

@@ -197,6 +197,8 @@ export function syncAgentFor(
   const enrolment = service.enrolment();
   const identity = DeviceIdentity.load(dataDir) ?? (deviceKeyPem ? DeviceIdentity.fromPem(deviceKeyPem) : null);
   if (!enrolment || !identity) return null;
+  // The key that signs requests signs the QR codes of services, which work while the kiosk is offline.
+  service.useIdentity(identity);
   const log = logger.child({ module: 'sync' });
   let dispatcher: ReturnType<typeof dispatcherFor>;
   try {

@@ -115,6 +115,21 @@ describe('citizen screen', () => {
     expect(screen.getByText('Service paused')).toBeTruthy();
     fireEvent.click(screen.getByText('中文'));
   });
+
+  it('shows the QR code of a service nobody rated until its time is up, then who is serving', async () => {
+    const until = Date.now() + 20_000;
+    const qrCode = { url: 'https://hcp.example.gov.cn/r/AQID', until: new Date(until).toISOString() };
+    const f = fake({ view: { ...VIEW, invitation: null, qrCode } });
+    const store = createCitizenStore(f.client);
+    render(<CitizenScreen store={store} />);
+    f.connect();
+    await flush();
+    expect(screen.getByText('本次服务尚未评价')).toBeTruthy();
+    expect(screen.getByTestId('rating-qr').querySelector('svg path')).toBeTruthy();
+    act(() => store.getState().tick(until));
+    expect(screen.queryByTestId('rating-qr')).toBeNull();
+    expect(screen.getByText('王丽')).toBeTruthy();
+  });
 });
 
 describe('staff panel', () => {

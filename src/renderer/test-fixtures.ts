@@ -15,5 +15,6 @@ export const SCREEN_VIEW: ScreenView = {
     { code: 'attitude', label: '服务态度' },
   ],
   ratingWindowSeconds: 20,
+  qrCode: null,
   keyMap: [5, 4, 3, 2, 1],
 };

@@ -58,6 +58,8 @@ export const SettingsPatch = z
      * every Electron kiosk runs, so it must never travel where the hall network could rewrite it.
      */
     updateFeedUrl: z.url({ protocol: /^https$/ }).max(300),
+    /** Where phones open the QR rating page, when kiosks reach the centre by another address (DeviceConfig). */
+    ratingPageUrl: z.url({ protocol: /^https?$/ }).max(200),
     /** Days a kiosk keeps a delivered record once its day is reconciled (DeviceConfig.retentionDays). */
     retentionDays: z.number().int().min(RETENTION_DAYS.min).max(RETENTION_DAYS.max),
   })

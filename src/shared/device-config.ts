@@ -93,6 +93,14 @@ export const DeviceConfig = z
       .array(z.url({ protocol: /^https$/ }).max(300))
       .max(10)
       .optional(),
+    /**
+     * Where phones open the QR rating page (the centre's public address, `<url>/r/<token>`); absent: the central
+     * URL the kiosk was enrolled with. A hall whose kiosks reach the centre by an internal address sets it.
+     */
+    ratingPageUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(200)
+      .optional(),
     /** Days a delivered, reconciled record stays on the kiosk (RETENTION_DAYS); absent: the default. */
     retentionDays: z.number().int().min(RETENTION_DAYS.min).max(RETENTION_DAYS.max).optional(),
     /** Level of each physical key, left to right (vendors order keys differently). Default: 非常满意 first. */

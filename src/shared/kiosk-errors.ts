@@ -22,6 +22,8 @@ export const KIOSK_ERROR_CODES = [
   'storage_full',
   /** A provision file names another centre's signing key than the one this kiosk pinned. */
   'central_key_mismatch',
+  /** No QR code for this invitation: it was rated or cancelled, or the kiosk is not enrolled with a centre. */
+  'no_qr_code',
 ] as const;
 
 export type KioskErrorCode = (typeof KIOSK_ERROR_CODES)[number];

@@ -57,6 +57,14 @@ export interface InvitationView {
   expiresAt: string;
 }
 
+/** The QR code of a service not rated at the counter, for the 办件 system to print on the receipt. */
+export interface RatingQrView {
+  /** The centre's rating page for this service: `<url>/r/<token>`, the token signed by this kiosk's device key. */
+  url: string;
+  /** When the code stops working: 7 days after the service (the 7-day default takes over then). */
+  expiresAt: string;
+}
+
 export interface ShiftView {
   id: string;
   staffNo: string;

@@ -235,6 +235,11 @@ export interface ScreenView {
   serviceItems: { code: string; name: string }[];
   reasonTags: { code: string; label: string }[];
   ratingWindowSeconds: number;
+  /**
+   * The QR code to rate on a phone (issue 17, 第十条(四)), shown until `until`: the open invitation's in terminal
+   * mode, else the last invitation that ended unrated, for a rating window after it. Null when not enrolled.
+   */
+  qrCode: { url: string; until: string } | null;
   /** The level of each evaluator key, left to right (keyboard-wedge evaluators type 1–5 or F1–F5). */
   keyMap: number[];
 }

@@ -47,6 +47,7 @@ const STATUS: Record<KioskErrorCode, number> = {
   invitation_open: 409,
   key_test_on: 409,
   invitation_closed: 409,
+  no_qr_code: 409,
   followup_not_allowed: 409,
   storage_full: 507,
   central_key_mismatch: 409,
@@ -143,6 +144,10 @@ export function buildLocalApi(options: LocalApiOptions): FastifyInstance {
   });
   app.get<{ Params: { id: string } }>(`${p}/invitations/:id`, async (request) =>
     service.invitations.get(invitationId(request.params.id)),
+  );
+  // The QR code of a service nobody rated at the counter, for the 办件 system's receipt (docs/local-api.md).
+  app.get<{ Params: { id: string } }>(`${p}/invitations/:id/qr`, async (request) =>
+    service.ratingQrOf(invitationId(request.params.id)),
   );
   app.delete<{ Params: { id: string } }>(`${p}/invitations/:id`, async (request, reply) => {
     service.invitations.cancel(invitationId(request.params.id));

@@ -35,6 +35,8 @@ export interface Settings {
   keyMapOverride: number[] | null;
   /** scrypt hash of the technician's admin PIN, set at first run. */
   adminPinHash: string;
+  /** Where phones open the QR rating page (DeviceConfig.ratingPageUrl); null: the enrolment's central URL. */
+  ratingPageUrl: string | null;
   /** The update feed the central configuration names, for the Electron shell. */
   updateFeedUrl: string | null;
   /** Days a delivered, reconciled record is kept (the centre's retentionDays; absent: the default). */

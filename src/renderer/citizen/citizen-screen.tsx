@@ -1,10 +1,12 @@
 /**
  * The screen that faces the rater: large type, high contrast, targets of 64 px and more, nothing that needs hover.
  * It shows who is serving (or 暂停服务), the five levels when an invitation is open, the follow-up after a 差评, and
- * the thanks. Keys 1–5 and F1–F5 from a keyboard-wedge evaluator press like the buttons. It never shows who the rater
+ * the thanks, and the QR code to rate on a phone after a service nobody rated (in terminal mode beside the levels
+ * too). Keys 1–5 and F1–F5 from a keyboard-wedge evaluator press like the buttons. It never shows who the rater
  * is. Runs in the browser.
  */
 import { useEffect, useState } from 'react';
+import { QRCodeSVG } from 'qrcode.react';
 import { useStore, type StoreApi } from 'zustand';
 import { SATISFACTION_LABELS, SATISFACTION_LEVELS, type Satisfaction } from '../../shared/satisfaction.js';
 import { errorText, useLang, useT } from '../i18n.js';
@@ -49,6 +51,13 @@ export function CitizenScreen({ store }: { store: StoreApi<CitizenState> }) {
         </section>
       )}
       {screen === 'prompt' && <Prompt state={state} />}
+      {screen === 'qr' && (
+        <section className="qr" data-testid="rating-qr">
+          <h1>{t('qr_title')}</h1>
+          <QrCode url={state.view!.qrCode!.url} size={320} />
+          <p className="big">{t('qr_hint')}</p>
+        </section>
+      )}
       {screen === 'followup' && <FollowUp state={state} />}
       {screen === 'thanks' && (
         <section className="thanks">
@@ -126,8 +135,22 @@ function Prompt({ state }: { state: CitizenState }) {
         ))}
       </div>
       <Countdown until={invitation.expiresAt} />
+      {state.view!.qrCode && (
+        <div className="qr-aside" data-testid="rating-qr">
+          <QrCode url={state.view!.qrCode.url} size={160} />
+          <span>{t('qr_or_scan')}</span>
+        </div>
+      )}
     </section>
   );
+}
+
+/**
+ * A QR code with a white quiet zone, dark on light whatever the theme: phones read it off a glossy screen. Level L:
+ * a screen is not a worn sticker, and fewer modules read better from across a counter.
+ */
+function QrCode({ url, size }: { url: string; size: number }) {
+  return <QRCodeSVG value={url} size={size} level="L" marginSize={4} bgColor="#ffffff" fgColor="#000000" />;
 }
 
 /** A face drawn in SVG: the mouth curves from a smile (5) to a frown (1). */

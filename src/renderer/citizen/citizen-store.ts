@@ -50,7 +50,9 @@ export function createCitizenStore(client: UiClient<'citizen'>, now: () => numbe
     },
     finishFollowUp: () => set({ phase: { kind: 'thanks', until: now() + THANKS_MS } }),
     tick: (t) => {
-      const phase = get().phase;
+      const { phase, view } = get();
+      // The QR code leaves the screen when its time is up, without waiting for the kiosk to say so.
+      if (view?.qrCode && t >= Date.parse(view.qrCode.until)) set({ view: { ...view, qrCode: null } });
       if (phase.kind === 'thanks' && t >= phase.until) set({ phase: { kind: 'rest' } });
       if (phase.kind === 'followup' && t >= phase.until) set({ phase: { kind: 'thanks', until: t + THANKS_MS } });
     },
@@ -74,14 +76,18 @@ export function createCitizenStore(client: UiClient<'citizen'>, now: () => numbe
   return store;
 }
 
-/** What the screen shows: the follow-up or thanks first, then the prompt, then who is serving. */
+/**
+ * What the screen shows: the follow-up or thanks first, then the prompt, then the QR code of a service that went
+ * unrated, then who is serving.
+ */
 export function screenOf(
   state: Pick<CitizenState, 'view' | 'phase'>,
-): 'connecting' | 'followup' | 'thanks' | 'prompt' | 'paused' | 'idle' {
+): 'connecting' | 'followup' | 'thanks' | 'prompt' | 'qr' | 'paused' | 'idle' {
   if (!state.view) return 'connecting';
   if (state.phase.kind === 'followup') return 'followup';
   if (state.phase.kind === 'thanks') return 'thanks';
   if (state.view.invitation) return 'prompt';
+  if (state.view.qrCode) return 'qr';
   if (state.view.mode === 'window' && (state.view.paused || !state.view.staff)) return 'paused';
   return 'idle';
 }

@@ -69,6 +69,9 @@ addMessages({
     'config.settings.key': '第 {n} 键',
     'config.settings.retention': '评价器保留天数',
     'config.settings.retention.help': '已送达并对账的记录在评价器上保留的天数，{min} 至 {max} 天。',
+    'config.settings.ratingPage': '扫码评价地址',
+    'config.settings.ratingPage.help':
+      '群众用手机扫描评价器上的二维码时打开的中心地址（公网地址）；不填则用评价器接入中心的地址。',
     'config.settings.feed': '软件更新地址',
     'config.settings.feed.help': '评价器下载软件更新的地址，必须是 https://。',
     'config.settings.saved': '设置已保存，评价器将在下次心跳时获取',
@@ -180,6 +183,9 @@ addMessages({
     'config.settings.key': 'Key {n}',
     'config.settings.retention': 'Kiosk retention',
     'config.settings.retention.help': 'Days a kiosk keeps a delivered, reconciled record, {min} to {max}.',
+    'config.settings.ratingPage': 'QR rating address',
+    'config.settings.ratingPage.help':
+      "The centre's address phones open from a kiosk's QR code (its public one); empty: the address kiosks use.",
     'config.settings.feed': 'Update feed',
     'config.settings.feed.help': 'Where kiosks download updates from: https:// only.',
     'config.settings.saved': 'Saved: kiosks get it at their next heartbeat',

@@ -1,6 +1,6 @@
 /**
  * The hall's settings (SettingsPatch in src/shared/central-api.ts): the rating window, the evaluator's key map,
- * the kiosks' update feed and how long a kiosk keeps delivered records. Only what changed is sent; the kiosks get
+ * the kiosks' update feed, the address of the QR rating page, and how long a kiosk keeps delivered records. Only what changed is sent; the kiosks get
  * it at their next heartbeat. Read by supervisors, changed by admins. Runs in the browser.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -19,6 +19,7 @@ interface Settings {
   ratingWindowSeconds?: number;
   keyMap?: number[];
   updateFeedUrl?: string;
+  ratingPageUrl?: string;
   retentionDays?: number;
 }
 
@@ -85,6 +86,14 @@ export function SettingsTab() {
               rules={[zodRule(SettingsPatch.shape.retentionDays.unwrap())]}
             >
               <InputNumber addonAfter={t('config.settings.days')} style={{ width: 200 }} />
+            </Form.Item>
+            <Form.Item
+              name="ratingPageUrl"
+              label={t('config.settings.ratingPage')}
+              extra={t('config.settings.ratingPage.help')}
+              rules={[zodRule(SettingsPatch.shape.ratingPageUrl)]}
+            >
+              <Input placeholder="https://" autoComplete="off" />
             </Form.Item>
             <Form.Item
               name="updateFeedUrl"
