@@ -190,11 +190,6 @@ async function writeBatch(
 }
 
 /**
- * One statement per kind: the ids go into the `records` ledger, and only those new there (`fresh`) into the kind's
- * own table, which returns them. `$1` is the device, `$2` the ids, `$3` their days; `insert` reads its columns from
- * `$4` on, as `unnest($2::uuid[], $4…) AS r (id, …) JOIN fresh USING (id)`.
- */
-/**
  * What the evaluations' statement does after writing them (as CTEs over `ev`, the rows new in it): registers each
  * unrated one as a service awaiting its 7-day default (第八条; docs/channels.md), unless its QR code's rating came
  * first and made it; opens the cases of its 差评 (cases/new-cases.ts). Nothing for a batch with neither.
@@ -237,6 +232,11 @@ function evaluationTail(
   };
 }
 
+/**
+ * One statement per kind: the ids go into the `records` ledger, and only those new there (`fresh`) into the kind's
+ * own table, which returns them. `$1` is the device, `$2` the ids, `$3` their days; `insert` reads its columns from
+ * `$4` on, as `unnest($2::uuid[], $4…) AS r (id, …) JOIN fresh USING (id)`.
+ */
 function recordStatements(
   sealer: Sealer,
   device: Device,

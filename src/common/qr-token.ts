@@ -4,20 +4,26 @@
  * offline. Signed by the device's own Ed25519 key, so the centre can check it with the key it enrolled, before the
  * kiosk's record has arrived. Compact (binary, then base64url), because a QR code's size grows with its text:
  *
- *   version (1) · record id (16) · device id (16) · expires, Unix seconds (4) · item, department, window codes
- *   (each a length byte and UTF-8) · Ed25519 signature (64) over "hcp-qr-v1\0" and everything before it.
+ *   version (1) · record id (16) · device id (16) · expires, Unix seconds (4) · item, department, window and staff
+ *   codes (each a length byte and UTF-8) · Ed25519 signature (64) over "hcp-qr-v1\0" and everything before it.
+ *
+ * The staff number is the one on the counter when the service was given: the rating counts for that staff member,
+ * as a rating at the counter would.
  *
  * Runs in Node (the kiosk signs, the centre verifies).
  */
 import { sign, verify, type KeyObject } from 'node:crypto';
+import { DEFAULT_SATISFACTION_AFTER_DAYS } from '../shared/satisfaction.js';
 
 const VERSION = 1;
 const DOMAIN = Buffer.from('hcp-qr-v1\0');
 const SIGNATURE_BYTES = 64;
+/** The codes after the expiry: item, department, window, staff. */
+const CODES = 4;
 /** A token's text is at most this long (the route refuses longer before decoding). */
 export const MAX_QR_TOKEN_LENGTH = 400;
-/** How long a QR code may be used (issue 17: 7 days, the time the 7-day default leaves a service to be rated). */
-export const QR_TOKEN_DAYS = 7;
+/** How long a QR code may be used: the time the 7-day default (第八条) leaves a service to be rated. */
+export const QR_TOKEN_DAYS = DEFAULT_SATISFACTION_AFTER_DAYS;
 
 export interface QrToken {
   recordId: string;
@@ -27,6 +33,7 @@ export interface QrToken {
   serviceItemCode: string | null;
   departmentCode: string | null;
   windowCode: string | null;
+  staffNo: string | null;
 }
 
 const uuidBytes = (id: string) => Buffer.from(id.replaceAll('-', ''), 'hex');
@@ -51,6 +58,7 @@ function payloadOf(t: QrToken): Buffer {
     text(t.serviceItemCode),
     text(t.departmentCode),
     text(t.windowCode),
+    text(t.staffNo),
   ]);
 }
 
@@ -68,11 +76,11 @@ export type QrRefusal = 'malformed' | 'forged' | 'expired' | 'unknown_device' | 
 export function readQrToken(text: string): { token: QrToken; payload: Buffer; signature: Buffer } | null {
   if (text.length > MAX_QR_TOKEN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(text)) return null;
   const bytes = Buffer.from(text, 'base64url');
-  if (bytes.length < 1 + 16 + 16 + 4 + 3 + SIGNATURE_BYTES || bytes[0] !== VERSION) return null;
+  if (bytes.length < 1 + 16 + 16 + 4 + CODES + SIGNATURE_BYTES || bytes[0] !== VERSION) return null;
   const payload = bytes.subarray(0, bytes.length - SIGNATURE_BYTES);
   let at = 37;
   const codes: (string | null)[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < CODES; i++) {
     const length = payload[at];
     if (length === undefined || at + 1 + length > payload.length) return null;
     const code = payload.subarray(at + 1, at + 1 + length).toString('utf8');
@@ -88,6 +96,7 @@ export function readQrToken(text: string): { token: QrToken; payload: Buffer; si
       serviceItemCode: codes[0]!,
       departmentCode: codes[1]!,
       windowCode: codes[2]!,
+      staffNo: codes[3]!,
     },
     payload,
     signature: bytes.subarray(bytes.length - SIGNATURE_BYTES),

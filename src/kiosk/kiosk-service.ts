@@ -15,10 +15,9 @@ import type { QuarantinedEntry } from './store/outbox-repo.js';
 import type { EvaluatorInputSetting, Settings } from './store/settings-repo.js';
 import { KeyTests, type EndKeyTest } from './key-test.js';
 import type { ScreenView } from '../shared/ui-contract.js';
-import { createContext, hasRoom, iso, transact, type KioskContext } from './context.js';
+import { createContext, hasRoom, transact, type KioskContext } from './context.js';
 import type { DeviceIdentity } from '../common/device-identity.js';
 import { ratingQr } from './rating-qr.js';
-import type { InvitationRow } from './store/invitation-repo.js';
 import { uuidv7 } from '../common/ids.js';
 import type { RaterInput } from './input/rater-input.js';
 import { PAUSED_TEXT, SerialInput, type DeviceView, type EvaluatorDiagnostics } from './input/serial-input.js';
@@ -46,6 +45,9 @@ export interface KioskServiceOptions {
 
 /** What sync/local-pins.ts's applyLocalPins takes after the context, whatever it is. */
 type LocalPinArguments = Parameters<typeof applyLocalPins> extends [KioskContext, ...infer Rest] ? Rest : never;
+
+/** How long after a service ends unrated the 办件 system may have its QR code for the receipt. */
+export const RECEIPT_QR_MS = 10 * 60_000;
 
 export class KioskService {
   readonly shifts: ShiftService;
@@ -283,17 +285,22 @@ export class KioskService {
   }
 
   /**
-   * The QR code of a service for the 办件 system to print (issue 17): one that ended unrated, or in terminal mode
-   * one still open. A rated or cancelled one has none (no_qr_code), nor has any while the kiosk is not enrolled.
+   * The QR code of a service for the 办件 system to print on the receipt (issue 17): only of one that ended unrated,
+   * and only within RECEIPT_QR_MS of its end, when the receipt is printed (no_qr_code otherwise). A rated or
+   * cancelled one has none, nor has any while the kiosk is not enrolled. Each one given is logged.
    */
   ratingQrOf(invitationId: string): RatingQrView {
     const row = this.ctx.invitations.get(invitationId);
     if (!row) throw new KioskError('not_found', `no invitation ${invitationId}`);
     const signer = this.qrSigner();
     if (!signer) throw new KioskError('no_qr_code', 'this kiosk is not enrolled with a central system: no QR codes');
-    if (row.state !== 'unrated' && !(row.state === 'open' && row.mode === 'terminal')) {
+    if (row.state !== 'unrated') {
       throw new KioskError('no_qr_code', `invitation ${invitationId} has no QR code: it is ${row.state}`);
     }
+    if (this.ctx.now() > (row.endedAt ?? 0) + RECEIPT_QR_MS) {
+      throw new KioskError('no_qr_code', `the QR code of invitation ${invitationId} is given only as the service ends`);
+    }
+    this.ctx.log.info({ invitationId }, 'QR code given for a receipt');
     return ratingQr(row, signer);
   }
 
@@ -305,17 +312,14 @@ export class KioskService {
     return { identity: this.identity, centralDeviceId: enrolment.deviceId, base };
   }
 
-  /** The screen's QR code: the open invitation's in terminal mode, else the last unrated one's for a window. */
-  private screenQr(open: InvitationRow | undefined, windowSeconds: number): ScreenView['qrCode'] {
+  /** The citizen screen's QR code: the last unrated invitation's, for a rating window after it ended. */
+  private screenQr(windowSeconds: number): ScreenView['qrCode'] {
     const signer = this.qrSigner();
-    if (!signer) return null;
-    if (open) {
-      return open.mode === 'terminal' ? { url: ratingQr(open, signer).url, until: iso(open.expiresAt) } : null;
-    }
     const last = this.invitations.lastEndedUnrated();
-    const until = last ? last.endedAt + windowSeconds * 1000 : 0;
-    const row = last && this.ctx.now() < until ? this.ctx.invitations.get(last.id) : undefined;
-    return row?.state === 'unrated' ? { url: ratingQr(row, signer).url, until: iso(until) } : null;
+    if (!signer || !last) return null;
+    const left = last.endedAt + windowSeconds * 1000 - this.ctx.now();
+    const row = left > 0 ? this.ctx.invitations.get(last.id) : undefined;
+    return row?.state === 'unrated' ? { url: ratingQr(row, signer).url, secondsLeft: Math.ceil(left / 1000) } : null;
   }
 
   /** Starts a rater input; its presses go through `press`. */
@@ -367,8 +371,11 @@ export class KioskService {
     };
   }
 
-  /** What the screens show now (src/shared/ui-contract.ts ScreenView). */
-  screenView(): ScreenView {
+  /**
+   * What the screens show now (src/shared/ui-contract.ts ScreenView). The QR code only when asked, for the citizen
+   * screen: it is a link that rates the service, so the staff panel and technician mode never get it.
+   */
+  screenView(options: { qrCode?: boolean } = {}): ScreenView {
     const { ctx } = this;
     const shift = ctx.shifts.current();
     const staff = shift ? ctx.roster.staff(shift.staffNo) : undefined;
@@ -393,7 +400,7 @@ export class KioskService {
       serviceItems: ctx.roster.serviceItems(),
       reasonTags: ctx.roster.reasonTags(),
       ratingWindowSeconds: windowSeconds,
-      qrCode: this.screenQr(open, windowSeconds),
+      qrCode: options.qrCode && !open ? this.screenQr(windowSeconds) : null,
       keyMap: [...this.keyMap()],
     };
   }

@@ -1,8 +1,9 @@
 /**
- * The QR code of a service nobody rated at the counter (issue 17): on the citizen screen for a rating window after
- * the invitation ends unrated, in terminal mode beside the levels, and from the local API for the receipt. The token
- * is checked with the device's public key as the centre checks it: it names the service, this kiosk as the centre
- * knows it, the codes and a 7-day expiry. Rated and cancelled services, and a kiosk not enrolled, get none.
+ * The QR code of a service nobody rated at the counter (issue 17): on the citizen screen (and no other) for a
+ * rating window after the invitation ends unrated, in either mode, and from the local API for the receipt as the
+ * service ends. The token is checked with the device's public key as the centre checks it: it names the service,
+ * this kiosk as the centre knows it, the codes, who served and a 7-day expiry. An open, rated or cancelled service,
+ * and a kiosk not enrolled, get none.
  */
 import { createPublicKey } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -12,7 +13,7 @@ import { uuidv7 } from '../common/ids.js';
 import { qrSignatureHolds, readQrToken } from '../common/qr-token.js';
 import type { RatingQrView } from '../shared/local-api.js';
 import { buildLocalApi } from './api/local-api.js';
-import type { KioskService } from './kiosk-service.js';
+import { RECEIPT_QR_MS, type KioskService } from './kiosk-service.js';
 import { ratingPageUrl } from './rating-qr.js';
 import { PIN_1001, provisioned, tempDir, terminalConfig, windowConfig } from './test-support/fixtures.js';
 
@@ -53,6 +54,8 @@ function letExpire(service: KioskService, by = 60_000): void {
   service.press({ level: 5, source: 'touch' });
 }
 
+const citizenQr = (service: KioskService) => service.screenView({ qrCode: true }).qrCode;
+
 const qrOf = (api: FastifyInstance, id: string) => api.inject({ method: 'GET', url: `/api/v1/invitations/${id}/qr` });
 
 function tokenIn(url: string, identity: DeviceIdentity) {
@@ -68,13 +71,16 @@ describe('the QR code of a service nobody rated, in window mode', () => {
     await service.shifts.login({ staffNo: '1001', pin: PIN_1001 });
     const opened = service.invitations.open({ serviceItemCode: 'SC-0001' });
     // Still open at the counter: the citizen rates with the keys, there is no code yet.
-    expect(service.screenView().qrCode).toBeNull();
+    expect(citizenQr(service)).toBeNull();
     expect((await qrOf(api, opened.id)).json()).toMatchObject({ error: 'no_qr_code' });
 
     letExpire(service);
     expect(service.invitations.get(opened.id).state).toBe('unrated');
-    const shown = service.screenView().qrCode!;
+    const shown = citizenQr(service)!;
     expect(shown.url.startsWith('https://hcp.example.gov.cn/r/')).toBe(true);
+    expect(shown.secondsLeft).toBe(20);
+    // Only the rater's screen: whoever holds the link can rate the service.
+    expect(service.screenView().qrCode).toBeNull();
     const printed = await qrOf(api, opened.id);
     expect(printed.statusCode).toBe(200);
     const receipt = printed.json<RatingQrView>();
@@ -89,17 +95,20 @@ describe('the QR code of a service nobody rated, in window mode', () => {
       serviceItemCode: 'SC-0001',
       departmentCode: 'SCJG',
       windowCode: 'W01',
+      staffNo: '1001',
       signed: true,
     });
     expect(receipt.expiresAt).toBe(new Date(created + 7 * DAY).toISOString());
     // Another kiosk's key does not make this kiosk's code.
     expect(tokenIn(receipt.url, DeviceIdentity.generate()).signed).toBe(false);
 
-    // A rating window later the screen goes back to the counter; the receipt's code still works for 7 days.
-    const later = service.context.now() + 20_000;
-    service.context.now = () => later;
-    expect(service.screenView().qrCode).toBeNull();
+    // A rating window later the screen goes back to the counter; the receipt is printed as the service ends.
+    const ended = service.context.now();
+    service.context.now = () => ended + 20_000;
+    expect(citizenQr(service)).toBeNull();
     expect((await qrOf(api, opened.id)).statusCode).toBe(200);
+    service.context.now = () => ended + RECEIPT_QR_MS + 1;
+    expect((await qrOf(api, opened.id)).json()).toMatchObject({ error: 'no_qr_code' });
   });
 
   it('gives none for a rated or cancelled service, an unknown one, or on a kiosk not enrolled', async () => {
@@ -113,7 +122,7 @@ describe('the QR code of a service nobody rated, in window mode', () => {
       const answer = await qrOf(api, id);
       expect([answer.statusCode, answer.json<{ error: string }>().error]).toEqual([409, 'no_qr_code']);
     }
-    expect(service.screenView().qrCode).toBeNull();
+    expect(citizenQr(service)).toBeNull();
     expect((await qrOf(api, uuidv7())).statusCode).toBe(404);
     expect((await qrOf(api, 'not-an-id')).statusCode).toBe(404);
 
@@ -121,7 +130,7 @@ describe('the QR code of a service nobody rated, in window mode', () => {
     await alone.service.shifts.login({ staffNo: '1001', pin: PIN_1001 });
     const unrated = alone.service.invitations.open({});
     letExpire(alone.service);
-    expect(alone.service.screenView().qrCode).toBeNull();
+    expect(citizenQr(alone.service)).toBeNull();
     const answer = await qrOf(alone.api, unrated.id);
     expect([answer.statusCode, answer.json<{ error: string }>().error]).toEqual([409, 'no_qr_code']);
   });
@@ -137,13 +146,21 @@ describe('the QR code of a service nobody rated, in window mode', () => {
 });
 
 describe('the QR code in terminal mode', () => {
-  it('is beside the levels while the invitation is open, and stays after it ends unrated', async () => {
+  it('is given only once the invitation has ended unrated: while open, the terminal takes the rating', async () => {
     const { service, api, identity } = await kiosk(terminalConfig());
     const opened = service.invitations.open({ serviceItemCode: 'SB-0101' });
-    const beside = service.screenView().qrCode!;
-    expect(tokenIn(beside.url, identity)).toMatchObject({ recordId: opened.id, windowCode: null, signed: true });
-    expect((await qrOf(api, opened.id)).json<RatingQrView>().url).toBe(beside.url);
+    // Two ways to rate one service at once would be two ratings of it.
+    expect(citizenQr(service)).toBeNull();
+    expect((await qrOf(api, opened.id)).json()).toMatchObject({ error: 'no_qr_code' });
     letExpire(service);
-    expect(service.screenView().qrCode?.url).toBe(beside.url);
+    const shown = citizenQr(service)!;
+    expect(tokenIn(shown.url, identity)).toMatchObject({
+      recordId: opened.id,
+      serviceItemCode: 'SB-0101',
+      windowCode: null,
+      staffNo: null,
+      signed: true,
+    });
+    expect((await qrOf(api, opened.id)).json<RatingQrView>().url).toBe(shown.url);
   });
 });

@@ -17,7 +17,7 @@ export function ratingPageUrl(base: string, token: string): string {
 }
 
 export function ratingQr(
-  row: Pick<InvitationRow, 'id' | 'createdAt' | 'serviceItemCode' | 'departmentCode' | 'windowCode'>,
+  row: Pick<InvitationRow, 'id' | 'createdAt' | 'serviceItemCode' | 'departmentCode' | 'windowCode' | 'staffNo'>,
   signer: { identity: DeviceIdentity; centralDeviceId: string; base: string },
 ): RatingQrView {
   const expiresAt = new Date(row.createdAt + QR_TOKEN_DAYS * DAY_MS);
@@ -28,6 +28,7 @@ export function ratingQr(
     serviceItemCode: row.serviceItemCode,
     departmentCode: row.departmentCode,
     windowCode: row.windowCode,
+    staffNo: row.staffNo,
   });
   return { url: ratingPageUrl(signer.base, token), expiresAt: expiresAt.toISOString() };
 }

@@ -117,8 +117,7 @@ describe('citizen screen', () => {
   });
 
   it('shows the QR code of a service nobody rated until its time is up, then who is serving', async () => {
-    const until = Date.now() + 20_000;
-    const qrCode = { url: 'https://hcp.example.gov.cn/r/AQID', until: new Date(until).toISOString() };
+    const qrCode = { url: 'https://hcp.example.gov.cn/r/AQID', secondsLeft: 20 };
     const f = fake({ view: { ...VIEW, invitation: null, qrCode } });
     const store = createCitizenStore(f.client);
     render(<CitizenScreen store={store} />);
@@ -126,7 +125,9 @@ describe('citizen screen', () => {
     await flush();
     expect(screen.getByText('本次服务尚未评价')).toBeTruthy();
     expect(screen.getByTestId('rating-qr').querySelector('svg path')).toBeTruthy();
-    act(() => store.getState().tick(until));
+    act(() => store.getState().tick(Date.now() + 19_000));
+    expect(screen.getByTestId('rating-qr')).toBeTruthy();
+    act(() => store.getState().tick(Date.now() + 21_000));
     expect(screen.queryByTestId('rating-qr')).toBeNull();
     expect(screen.getByText('王丽')).toBeTruthy();
   });

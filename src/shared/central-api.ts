@@ -8,6 +8,7 @@ import {
   nameSchema,
   PIN_PATTERN,
   RATING_WINDOW_SECONDS,
+  RatingPageUrlSchema,
   RETENTION_DAYS,
   type DeviceConfig,
 } from './device-config.js';
@@ -59,7 +60,7 @@ export const SettingsPatch = z
      */
     updateFeedUrl: z.url({ protocol: /^https$/ }).max(300),
     /** Where phones open the QR rating page, when kiosks reach the centre by another address (DeviceConfig). */
-    ratingPageUrl: z.url({ protocol: /^https?$/ }).max(200),
+    ratingPageUrl: RatingPageUrlSchema,
     /** Days a kiosk keeps a delivered record once its day is reconciled (DeviceConfig.retentionDays). */
     retentionDays: z.number().int().min(RETENTION_DAYS.min).max(RETENTION_DAYS.max),
   })

@@ -51,6 +51,19 @@ export const StaffEntry = z
   });
 export type StaffEntry = z.infer<typeof StaffEntry>;
 
+/**
+ * Where phones open the QR rating page (`<url>/r/<token>`): the centre's public address, set when kiosks reach the
+ * centre by an internal one. https, since the page takes a rating and perhaps a phone number (plain http only on
+ * this machine's loopback, for a trial); a path is kept, a query or fragment is refused (it would be lost).
+ */
+export const RatingPageUrlSchema = z
+  .url({ protocol: /^https?$/ })
+  .max(200)
+  .refine(
+    (u) => /^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$))/i.test(u) && !/[?#]/.test(u),
+    'https, with no query or fragment (plain http only on loopback)',
+  );
+
 export const DeviceConfig = z
   .strictObject({
     mode: z.enum(KIOSK_MODES),
@@ -93,14 +106,8 @@ export const DeviceConfig = z
       .array(z.url({ protocol: /^https$/ }).max(300))
       .max(10)
       .optional(),
-    /**
-     * Where phones open the QR rating page (the centre's public address, `<url>/r/<token>`); absent: the central
-     * URL the kiosk was enrolled with. A hall whose kiosks reach the centre by an internal address sets it.
-     */
-    ratingPageUrl: z
-      .url({ protocol: /^https?$/ })
-      .max(200)
-      .optional(),
+    /** Where phones open the QR rating page (RatingPageUrlSchema); absent: the central URL of the enrolment. */
+    ratingPageUrl: RatingPageUrlSchema.optional(),
     /** Days a delivered, reconciled record stays on the kiosk (RETENTION_DAYS); absent: the default. */
     retentionDays: z.number().int().min(RETENTION_DAYS.min).max(RETENTION_DAYS.max).optional(),
     /** Level of each physical key, left to right (vendors order keys differently). Default: 非常满意 first. */

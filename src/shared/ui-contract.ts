@@ -236,10 +236,11 @@ export interface ScreenView {
   reasonTags: { code: string; label: string }[];
   ratingWindowSeconds: number;
   /**
-   * The QR code to rate on a phone (issue 17, 第十条(四)), shown until `until`: the open invitation's in terminal
-   * mode, else the last invitation that ended unrated, for a rating window after it. Null when not enrolled.
+   * The citizen screen's QR code to rate on a phone (issue 17, 第十条(四)): the last invitation that ended unrated,
+   * for `secondsLeft` more (a rating window after its end; counted by the screen from when it got the view, so a
+   * screen whose clock is off shows it as long). Null on other screens, when not enrolled, and while one is open.
    */
-  qrCode: { url: string; until: string } | null;
+  qrCode: { url: string; secondsLeft: number } | null;
   /** The level of each evaluator key, left to right (keyboard-wedge evaluators type 1–5 or F1–F5). */
   keyMap: number[];
 }

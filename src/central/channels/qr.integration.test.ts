@@ -25,6 +25,7 @@ describe('the QR rating page', () => {
       serviceItemCode: 'SC-0001',
       departmentCode: 'SCJG',
       windowCode: 'W01',
+      staffNo: '1001',
       ...overrides,
     };
     return { token, text: kiosk.identity.signQr(token) };
@@ -68,11 +69,23 @@ describe('the QR rating page', () => {
       ['phone', '13912345678'],
     ]);
     expect([thanks.statusCode, thanks.body.includes('感谢您的评价')]).toEqual([200, true]);
-    const [rated] = await h.db.query<{ id: string; satisfaction: number; department_code: string; service: string }>(
-      `SELECT e.id::text, e.satisfaction, e.department_code, s.kiosk_record_id::text AS service
+    const [rated] = await h.db.query<{
+      id: string;
+      satisfaction: number;
+      department_code: string;
+      staff_no: string;
+      service: string;
+    }>(
+      `SELECT e.id::text, e.satisfaction, e.department_code, e.staff_no, s.kiosk_record_id::text AS service
          FROM evaluations e JOIN services s ON s.id = e.service_id WHERE e.channel = 'qr_code'`,
     );
-    expect(rated).toMatchObject({ satisfaction: 2, department_code: 'SCJG', service: token.recordId });
+    // Counted for the staff member who served, whose number the kiosk signed into the code.
+    expect(rated).toMatchObject({
+      satisfaction: 2,
+      department_code: 'SCJG',
+      staff_no: '1001',
+      service: token.recordId,
+    });
     const [c] = await h.db.query<{ department_code: string; channel: string }>(
       'SELECT department_code, channel FROM cases WHERE evaluation_id = $1',
       [rated!.id],
@@ -218,5 +231,28 @@ describe('the QR rating page', () => {
     expect(await ratings(nobody.token.recordId)).toEqual([{ channel: 'system_default', satisfaction: 3 }]);
     expect(await ratings(byPhone.token.recordId)).toEqual([{ channel: 'qr_code', satisfaction: 4 }]);
     expect(await ratings(late.token.recordId)).toEqual([{ channel: 'qr_code', satisfaction: 5 }]);
+  });
+
+  it('takes one batch of unrated records and 差评 together: each unrated one queued, each 差评 its case', async () => {
+    const ended = new Date(Date.now() - 1000).toISOString();
+    const unrated = [uuidv7(), uuidv7()].map((id) =>
+      evaluation({ id, outcome: 'unrated', satisfaction: null, source: null, endedAt: ended }),
+    );
+    const bad = [1, 2].map((level) => evaluation({ satisfaction: level }));
+    const res = await h.device('POST', '/api/v1/device/records', batch([unrated[0], bad[0], unrated[1], bad[1]]));
+    expect(res.json<{ results: { status: string }[] }>().results.map((r) => r.status)).toEqual([
+      'accepted',
+      'accepted',
+      'accepted',
+      'accepted',
+    ]);
+    const ids = (records: { id: string }[]) => `(${records.map((r) => `'${r.id}'`).join(', ')})`;
+    expect(
+      await h.count(
+        `services_awaiting a JOIN services s ON s.id = a.service_id WHERE s.kiosk_record_id IN ${ids(unrated)}`,
+      ),
+    ).toBe(2);
+    expect(await h.count(`cases WHERE evaluation_id IN ${ids(bad)}`)).toBe(2);
+    expect(await h.count(`services WHERE kiosk_record_id IN ${ids(bad)}`)).toBe(0);
   });
 });

@@ -75,6 +75,8 @@ async function serviceOf(ctx: QrContext, t: QrToken) {
     serviceItemCode: names?.item ? t.serviceItemCode : null,
     windowCode: t.windowCode !== null && catalogue.windows.has(t.windowCode) ? t.windowCode : null,
     departmentCode: t.departmentCode !== null && catalogue.departments.has(t.departmentCode) ? t.departmentCode : null,
+    // Who served: the rating counts for them, as at the counter.
+    staffNo: t.staffNo !== null && catalogue.staff.has(t.staffNo) ? t.staffNo : null,
   };
   return { page, codes };
 }
@@ -162,7 +164,6 @@ export function registerQrRoutes(scope: FastifyInstance, ctx: QrContext): void {
             serviceNumber: 1,
             assessNumber: 1,
             ...codes,
-            staffNo: null,
             satisfaction: level,
             reasonTags: kept.tags,
             comment: kept.comment === '' ? null : kept.comment,

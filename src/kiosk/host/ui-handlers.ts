@@ -38,7 +38,8 @@ export type RoleHandlers<R extends UiRole> = { [N in UiCommandName<R>]: Handler<
 export function citizenHandlers({ service, screen }: UiHost): RoleHandlers<'citizen'> {
   return {
     status: () => service.status(),
-    view: () => service.screenView(),
+    // Only the rater's own screen shows the QR code: whoever holds its link can rate the service.
+    view: () => service.screenView({ qrCode: true }),
     press: ({ level, source }) => screen.press(level, source),
     followUp: ({ request }) => service.invitations.followUp(request),
   };

@@ -1,14 +1,18 @@
 /**
  * The screen that faces the rater: large type, high contrast, targets of 64 px and more, nothing that needs hover.
  * It shows who is serving (or 暂停服务), the five levels when an invitation is open, the follow-up after a 差评, and
- * the thanks, and the QR code to rate on a phone after a service nobody rated (in terminal mode beside the levels
- * too). Keys 1–5 and F1–F5 from a keyboard-wedge evaluator press like the buttons. It never shows who the rater
+ * the thanks, and the QR code to rate on a phone after a service nobody rated. Keys 1–5 and F1–F5 from a keyboard-wedge evaluator press like the buttons. It never shows who the rater
  * is. Runs in the browser.
  */
 import { useEffect, useState } from 'react';
 import { QRCodeSVG } from 'qrcode.react';
 import { useStore, type StoreApi } from 'zustand';
-import { SATISFACTION_LABELS, SATISFACTION_LEVELS, type Satisfaction } from '../../shared/satisfaction.js';
+import {
+  DEFAULT_SATISFACTION_AFTER_DAYS,
+  SATISFACTION_LABELS,
+  SATISFACTION_LEVELS,
+  type Satisfaction,
+} from '../../shared/satisfaction.js';
 import { errorText, useLang, useT } from '../i18n.js';
 import { screenOf, type CitizenState } from './citizen-store.js';
 
@@ -55,7 +59,7 @@ export function CitizenScreen({ store }: { store: StoreApi<CitizenState> }) {
         <section className="qr" data-testid="rating-qr">
           <h1>{t('qr_title')}</h1>
           <QrCode url={state.view!.qrCode!.url} size={320} />
-          <p className="big">{t('qr_hint')}</p>
+          <p className="big">{t('qr_hint', { n: DEFAULT_SATISFACTION_AFTER_DAYS })}</p>
         </section>
       )}
       {screen === 'followup' && <FollowUp state={state} />}
@@ -135,12 +139,6 @@ function Prompt({ state }: { state: CitizenState }) {
         ))}
       </div>
       <Countdown until={invitation.expiresAt} />
-      {state.view!.qrCode && (
-        <div className="qr-aside" data-testid="rating-qr">
-          <QrCode url={state.view!.qrCode.url} size={160} />
-          <span>{t('qr_or_scan')}</span>
-        </div>
-      )}
     </section>
   );
 }

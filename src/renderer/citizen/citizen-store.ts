@@ -18,6 +18,8 @@ export type Phase =
 export interface CitizenState {
   connected: boolean;
   view: ScreenView | null;
+  /** When, on this screen's clock, the view's QR code leaves the screen. */
+  qrUntil: number | null;
   phase: Phase;
   error: ErrorInfo | null;
   refresh(): Promise<void>;
@@ -32,11 +34,15 @@ export function createCitizenStore(client: UiClient<'citizen'>, now: () => numbe
   const store = createStore<CitizenState>((set, get) => ({
     connected: false,
     view: null,
+    qrUntil: null,
     phase: { kind: 'rest' },
     error: null,
     refresh: async () => {
       const result = await client.send({ name: 'view' });
-      if (result.ok) set({ view: result.value });
+      if (result.ok) {
+        const qr = result.value.qrCode;
+        set({ view: result.value, qrUntil: qr ? now() + qr.secondsLeft * 1000 : null });
+      }
     },
     press: async (level, source) => {
       const result = await client.send({ name: 'press', level, source });
@@ -50,9 +56,9 @@ export function createCitizenStore(client: UiClient<'citizen'>, now: () => numbe
     },
     finishFollowUp: () => set({ phase: { kind: 'thanks', until: now() + THANKS_MS } }),
     tick: (t) => {
-      const { phase, view } = get();
+      const { phase, view, qrUntil } = get();
       // The QR code leaves the screen when its time is up, without waiting for the kiosk to say so.
-      if (view?.qrCode && t >= Date.parse(view.qrCode.until)) set({ view: { ...view, qrCode: null } });
+      if (view?.qrCode && qrUntil !== null && t >= qrUntil) set({ view: { ...view, qrCode: null }, qrUntil: null });
       if (phase.kind === 'thanks' && t >= phase.until) set({ phase: { kind: 'rest' } });
       if (phase.kind === 'followup' && t >= phase.until) set({ phase: { kind: 'thanks', until: t + THANKS_MS } });
     },
