@@ -24,6 +24,7 @@ export const OPENAPI_TAGS = [
     name: 'channels',
     description: 'The rating channels: online platform, mobile, hotline, SMS, with a channel’s API key (评价渠道)',
   },
+  { name: 'suggestions', description: 'The 意见箱: what anyone leaves, and the centre’s workflow for it (意见箱)' },
   { name: 'system', description: 'Health check' },
 ] as const;
 export type OpenApiTag = (typeof OPENAPI_TAGS)[number]['name'];

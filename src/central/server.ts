@@ -69,6 +69,7 @@ import { registerCalendarRoutes } from './calendar/calendar.routes.js';
 import { registerCaseRoutes } from './cases/cases.routes.js';
 import { registerChannelRoutes } from './channels/channels.routes.js';
 import { registerQrRoutes } from './channels/qr.routes.js';
+import { registerPublicSuggestionRoutes, registerSuggestionAdminRoutes } from './suggestions/suggestions.routes.js';
 import { MAX_QR_TOKEN_LENGTH } from '../common/qr-token.js';
 import { DeadlinesCache } from './cases/deadlines.js';
 import { FleetStatus } from './fleet-status.js';
@@ -107,6 +108,9 @@ export interface RateLimits {
    */
   qrPagesPerMinute: number;
   qrPostsPerMinute: number;
+  /** The 意见箱 from one address (issue 17): its page, and what is left (form or API). */
+  suggestPagesPerMinute: number;
+  suggestPostsPerMinute: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
@@ -116,6 +120,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   loginPerMinute: 20,
   qrPagesPerMinute: 120,
   qrPostsPerMinute: 20,
+  suggestPagesPerMinute: 60,
+  suggestPostsPerMinute: 5,
 };
 
 export interface CentralApiOptions {
@@ -211,6 +217,7 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
   // What opens a 差评's case wherever a rating arrives: ingest, the channels' API, the QR page.
   const caseIngest = { calendar, deadlines, clock };
   const channels = { db, sealer, catalogues, cases: caseIngest };
+  const suggestions = { db, sealer, channels, calendar, clock };
   const alerts = createAlerts({ db, logger, calendar, sealer, clock });
   app.addHook('onReady', () => alerts.start());
   app.addHook('onReady', async () => {
@@ -269,6 +276,7 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
       registerCalendarRoutes(admin, { db, calendar });
       registerAlertRoutes(admin, { db, alerts });
       registerCaseRoutes(admin, { db, sealer, calendar, deadlines, dataDir: options.dataDir ?? null, clock });
+      registerSuggestionAdminRoutes(admin, suggestions);
       const r = admin.withTypeProvider<ZodTypeProvider>();
       for (const entity of CATALOG) {
         const what = CATALOGUE_NAMES[entity.path] ?? entity.path;
@@ -422,6 +430,14 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
       ...channels,
       devices,
       limits: { postsPerMinute: limits.qrPostsPerMinute, pagesPerMinute: limits.qrPagesPerMinute, postsPerToken: 10 },
+    }),
+  );
+
+  // ---- the 意见箱, no login (src/central/suggestions/) ------------------------------------------------------------
+  void app.register(async (scope) =>
+    registerPublicSuggestionRoutes(scope, {
+      ...suggestions,
+      limits: { postsPerMinute: limits.suggestPostsPerMinute, pagesPerMinute: limits.suggestPagesPerMinute },
     }),
   );
 

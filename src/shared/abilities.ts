@@ -41,6 +41,10 @@ export const ABILITIES = {
   'calendar.write': ['admin'],
   'notifications.read': ['admin', 'supervisor', 'handler', 'leader', 'auditor'],
   'alerts.manage': ['admin'],
+  // The 意见箱 (issue 17): which action is whose is src/shared/suggestions.ts's; a handler only answers what was
+  // referred to its departments.
+  'suggestions.read': ['admin', 'supervisor', 'handler', 'leader', 'auditor'],
+  'suggestions.act': ['admin', 'supervisor', 'handler'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Ability = keyof typeof ABILITIES;

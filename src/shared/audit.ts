@@ -38,6 +38,8 @@ export const AUDIT_ACTIONS = [
   'alerts.updated',
   // A rating channel's second first rating (or second 追评) of a service (issue 17): refused, and kept here.
   'rating.duplicate',
+  // The 意见箱 (issue 17): each step an account takes on an item (also in its timeline), never its contact.
+  'suggestion.transitioned',
   // An Excel export of the audit log itself, with its filters.
   'audit.exported',
   // A request to the admin API refused for want of authentication (401) or permission (403).

@@ -10,6 +10,7 @@ export const CHANNELS = [
   'mobile',
   'hotline',
   'sms',
+  'suggestion_box',
   'system_default',
 ] as const;
 
@@ -37,6 +38,8 @@ export const NATIONAL_PF_CODE: Readonly<Record<Channel, string | null>> = {
   hall_terminal: '5',
   hotline: '6',
   sms: '7',
+  // A 投诉 left on the centre's web page (`/suggest`) and turned into a case: the online platform's code.
+  suggestion_box: '1',
   system_default: null,
 };
 
@@ -63,5 +66,6 @@ export const CHANNEL_LABELS: Readonly<Record<Channel, string>> = {
   mobile: '移动服务端',
   hotline: '热线电话',
   sms: '短信',
+  suggestion_box: '意见箱',
   system_default: '系统默认',
 };

@@ -36,7 +36,7 @@ export interface ChannelContext {
 
 export interface Caller {
   /** The channel of the caller's API key, or the QR code's (its page, no key). */
-  channel: IntegrationChannel | 'qr_code';
+  channel: IntegrationChannel | 'qr_code' | 'suggestion_box';
   actor: AuditActor;
   ip: string | null;
 }

@@ -11,6 +11,7 @@ import { ALERTS_ROUTE_ABILITIES } from '../alerts/route-abilities.js';
 import { CALENDAR_ROUTE_ABILITIES } from '../calendar/route-abilities.js';
 import { CASES_ROUTE_ABILITIES } from '../cases/route-abilities.js';
 import { CATALOG } from '../catalog.js';
+import { SUGGESTIONS_ROUTE_ABILITIES } from '../suggestions/route-abilities.js';
 
 const A = '/api/v1/admin';
 
@@ -51,6 +52,7 @@ export const ADMIN_ROUTE_ABILITIES: Readonly<Record<string, Ability>> = {
   ...CASES_ROUTE_ABILITIES,
   ...CALENDAR_ROUTE_ABILITIES,
   ...ALERTS_ROUTE_ABILITIES,
+  ...SUGGESTIONS_ROUTE_ABILITIES,
 };
 
 /** Whether `actor` has `ability`: by its role, and nothing else. */

@@ -11,6 +11,7 @@ const CHANNELS_EN: Record<(typeof CHANNELS)[number], string> = {
   mobile: 'Mobile app',
   hotline: 'Hotline',
   sms: 'SMS',
+  suggestion_box: 'Suggestion box',
   system_default: 'System default',
 };
 
