@@ -89,6 +89,21 @@ const BODY_TEMPLATES: Record<string, fc.Arbitrary<unknown>> = {
     departmentCode: fc.constantFrom('SCJG', 'NOPE', null),
     endedAt: fc.constantFrom(now(), '2099-01-01T00:00:00Z'),
   }),
+  'POST /api/v1/suggestions': fc.record(
+    {
+      kind: fc.constantFrom('suggestion', 'complaint', 'inquiry', 'praise', 'rant'),
+      text: fc.string({ maxLength: 600 }),
+      departmentCode: fc.constantFrom('SCJG', 'NOPE', '" or 1=1 --'),
+      contact: fc.constantFrom('13912345678', 'a@b.cn', '<script>', ''),
+      website: fc.constantFrom('', 'http://spam.example'),
+    },
+    { requiredKeys: ['kind', 'text'] },
+  ),
+  'POST /api/v1/admin/suggestions/:id/actions': fc.record({
+    action: fc.constantFrom('refer', 'answer', 'close', 'toCase', 'delete'),
+    departmentCode: fc.constantFrom('SCJG', 'NOPE'),
+    answer: fc.string({ maxLength: 20 }),
+  }),
   'POST /api/v1/admin/departments': fc.record({ code: named('D'), name: fc.constant('部门') }),
   'PATCH /api/v1/admin/departments/:key': fc.record({ name: fc.constant('部门') }),
   'POST /api/v1/admin/windows': fc.record({
@@ -214,7 +229,13 @@ describe('central API fuzz', () => {
       signingKey: CentralSigningKey.generate(),
       // A data folder, so that the case attachments' routes are there to be fuzzed too.
       dataDir: dir.path,
-      rateLimits: { enrollPerMinute: 1_000_000, devicePerMinute: 1_000_000, deviceFailuresPerMinute: 1_000_000 },
+      rateLimits: {
+        enrollPerMinute: 1_000_000,
+        devicePerMinute: 1_000_000,
+        deviceFailuresPerMinute: 1_000_000,
+        // The 意见箱's posts reach its validation, not only its limit.
+        suggestPostsPerMinute: 1_000_000,
+      },
     });
     await app.ready();
     const routes = listRoutes(app, ['/api/docs']);

@@ -193,6 +193,11 @@ describe('hcp demo (npm start)', () => {
     };
     expect(cases.byState).toMatchObject({ verifying: 1, rectifying: 1, explain_requested: 1, closed: 1 });
     expect(cases.byState.assigned).toBeGreaterThan(0);
+    // Its 意见箱 has three items left through the public API, one referred already.
+    const box = (await (await fetch(`${centralUrl}/api/v1/admin/suggestions`, { headers: session })).json()) as {
+      items: { state: string }[];
+    };
+    expect(box.items.map((i) => i.state).sort()).toEqual(['pending', 'pending', 'referred']);
     expect(out).toMatch(/差评工单: demo\.supervisor \(督办\) and demo\.handler \(承办\), password HcpDemo-2026/);
     // A ticket is good once.
     const again = await fetch(`${centralUrl}/api/v1/auth/ticket`, {

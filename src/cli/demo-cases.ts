@@ -110,3 +110,39 @@ export async function playDemoCases(options: { centralUrl: string; db: CentralDb
     await act(supervisor, closed, 'close', { note: '整改到位，办结' });
   }
 }
+
+/** What people left in the demo's 意见箱, through its public API; one of them the supervisor has referred already. */
+const DEMO_SUGGESTIONS = [
+  { kind: 'suggestion', text: '建议大厅增加老年人休息座椅，并在取号机旁安排引导员。' },
+  {
+    kind: 'complaint',
+    text: '上周二下午在 1 号窗口等了一个多小时，工作人员中途离开没有说明。',
+    departmentCode: 'SCJG',
+  },
+  { kind: 'praise', text: '社保窗口的工作人员很耐心，一次就帮我把材料补齐了。', departmentCode: 'RSJ' },
+] as const;
+
+/** Leaves the demo's 意见箱 items, once per data folder, and refers the first to 市场监督管理局. */
+export async function playDemoSuggestions(options: { centralUrl: string; db: CentralDb }): Promise<void> {
+  const [seen] = await options.db.query('SELECT 1 FROM suggestions LIMIT 1');
+  if (seen) return;
+  const numbers: string[] = [];
+  for (const item of DEMO_SUGGESTIONS) {
+    const answer = await fetch(`${options.centralUrl}/api/v1/suggestions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(item),
+    });
+    if (!answer.ok) throw new Error(`demo: the 意见箱 answered ${answer.status}: ${await answer.text()}`);
+    numbers.push(((await answer.json()) as { number: string }).number);
+  }
+  const [first] = await options.db.query<{ id: string }>('SELECT id::text AS id FROM suggestions WHERE number = $1', [
+    numbers[0],
+  ]);
+  const supervisor = await signIn(options.centralUrl, DEMO_CASE_ACCOUNTS.supervisor.username);
+  await supervisor.request('POST', `/suggestions/${first!.id}/actions`, {
+    action: 'refer',
+    departmentCode: 'SCJG',
+    note: '请市场监管局研究答复',
+  });
+}

@@ -16,7 +16,7 @@ import { runKiosk } from '../kiosk/run-kiosk.js';
 import { hashPin } from '../common/pin-hash.js';
 import { createAccount } from '../central/accounts/accounts.js';
 import type { CentralDb } from '../central/db/database.js';
-import { DEMO_CASE_ACCOUNTS, DEMO_CASE_PASSWORD, playDemoCases } from './demo-cases.js';
+import { DEMO_CASE_ACCOUNTS, DEMO_CASE_PASSWORD, playDemoCases, playDemoSuggestions } from './demo-cases.js';
 import { DEMO_CATALOGUE, DEMO_STAFF_PINS, DemoHall } from './demo-data.js';
 import { enrollKiosk } from '../kiosk/sync/enroll.js';
 import { KioskService } from '../kiosk/kiosk-service.js';
@@ -66,6 +66,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       db: central.db,
     });
     await playDemoCases({ centralUrl: central.url, db: central.db });
+    await playDemoSuggestions({ centralUrl: central.url, db: central.db });
   } catch (error) {
     // A demo that cannot seed its hall stops its centre (and the embedded PostgreSQL) instead of hanging on.
     await central.stop();

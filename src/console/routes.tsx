@@ -11,6 +11,7 @@ import {
   CalendarOutlined,
   DashboardOutlined,
   DesktopOutlined,
+  MessageOutlined,
   SettingOutlined,
   TableOutlined,
   TeamOutlined,
@@ -25,6 +26,7 @@ import { LoginPage } from './pages/login/login-page.js';
 import { PasswordPage } from './pages/password/password-page.js';
 import './pages/config/menu-messages.js';
 import './pages/cases/menu-messages.js';
+import './pages/suggestions/menu-messages.js';
 
 /** One page of the console. */
 export interface ConsolePage {
@@ -64,6 +66,13 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     icon: <AlertOutlined />,
     load: () => import('./pages/cases/cases-page.js').then((m) => m.CasesPage),
     loadEntry: () => import('./pages/cases/case-view.js').then((m) => m.CasePage),
+  },
+  {
+    path: 'suggestions',
+    labelKey: 'menu.suggestions',
+    ability: 'suggestions.read',
+    icon: <MessageOutlined />,
+    load: () => import('./pages/suggestions/suggestions-page.js').then((m) => m.SuggestionsPage),
   },
   {
     path: 'devices',

@@ -267,7 +267,7 @@ export async function caseDetail(
     `SELECT e.invited_at AS "invitedAt", e.ended_at AS "endedAt", f.reason_tags AS "reasonTags", f.comment,
             f.id::text AS "followupId", f.callback_phone_sealed AS "phoneSealed"
        FROM evaluations e
-       LEFT JOIN LATERAL (SELECT * FROM followups f WHERE f.evaluation_id = e.id AND f.device_id = e.device_id
+       LEFT JOIN LATERAL (SELECT * FROM followups f WHERE f.evaluation_id = e.id AND f.device_id IS NOT DISTINCT FROM e.device_id
                            ORDER BY f.at DESC, f.id DESC LIMIT 1) f ON true
       WHERE e.id = $1`,
     [row.evaluationId],

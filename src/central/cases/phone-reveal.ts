@@ -39,7 +39,7 @@ export async function revealPhone(
   }
   const [followup] = await tx.query<{ id: string; sealed: Buffer }>(
     `SELECT f.id::text AS id, f.callback_phone_sealed AS sealed
-       FROM evaluations e JOIN followups f ON f.evaluation_id = e.id AND f.device_id = e.device_id
+       FROM evaluations e JOIN followups f ON f.evaluation_id = e.id AND f.device_id IS NOT DISTINCT FROM e.device_id
       WHERE e.id = $1 AND f.callback_phone_sealed IS NOT NULL ORDER BY f.at DESC, f.id DESC LIMIT 1`,
     [row.evaluationId],
   );

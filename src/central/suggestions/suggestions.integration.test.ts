@@ -291,6 +291,11 @@ describe('the 意见箱', () => {
         state: 'assigned',
         rating_channel: 'suggestion_box',
       });
+      // Its page shows the complaint's words, and the contact only masked, as for a rating of any channel.
+      const page = await p.request('supervisor', 'GET', `/cases/${detail.caseId}`);
+      expect(page.body).toContain('窗口工作人员态度很差');
+      expect(page.body).toContain('139****1111');
+      expect(page.body).not.toContain(CONTACT);
       expect((await act('supervisor', id, { action: 'toCase' })).statusCode).toBe(409);
       expect(await h.count(`evaluations WHERE channel = 'suggestion_box'`)).toBe(1);
     });
