@@ -5,6 +5,7 @@
  */
 import { isBadRating, SATISFACTION_LEVELS } from '../shared/satisfaction.js';
 import { createHash } from 'node:crypto';
+import { CENTRE_ONLY_SETTINGS } from '../shared/central-api.js';
 import { DeviceConfig } from '../shared/device-config.js';
 import type { CentralDb, Queryable } from './db/database.js';
 
@@ -67,7 +68,11 @@ export async function buildDeviceConfig(
     [SATISFACTION_LEVELS.filter(isBadRating)],
   );
   const settings = Object.fromEntries(
-    (await db.query<{ key: string; value: unknown }>('SELECT key, value FROM settings')).map((s) => [s.key, s.value]),
+    (
+      await db.query<{ key: string; value: unknown }>('SELECT key, value FROM settings WHERE NOT (key = ANY($1))', [
+        CENTRE_ONLY_SETTINGS,
+      ])
+    ).map((s) => [s.key, s.value]),
   );
   return DeviceConfig.parse({
     mode: device.mode,

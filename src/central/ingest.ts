@@ -81,6 +81,10 @@ export async function ingestBatch(
     // The calendar and the deadlines are read (from memory, mostly) only for a batch that has a 差评.
     const bad = valid.some(({ record }) => isBadRating(record));
     const [calendar, deadlines] = bad ? await Promise.all([cases.calendar.get(), cases.deadlines.get()]) : [null, null];
+    // And the default's rule only for a batch with an unrated service.
+    const dueOf = valid.some(({ record }) => record.kind === 'evaluation' && record.outcome === 'unrated')
+      ? await cases.defaultDue.get()
+      : defaultDueAt;
     const write = (some: typeof valid) => {
       const opened =
         calendar && deadlines
@@ -93,7 +97,7 @@ export async function ingestBatch(
               cases.clock(),
             )
           : null;
-      return writeBatch(db, sealer, device, catalogue, batch.clockOffsetMs, some, results, opened);
+      return writeBatch(db, sealer, device, catalogue, batch.clockOffsetMs, some, results, opened, dueOf);
     };
     try {
       await write(valid);
@@ -162,6 +166,7 @@ async function writeBatch(
   valid: { index: number; record: Wire }[],
   results: RecordResult[],
   cases: NewCases | null,
+  dueOf: (endedAt: Date) => Date,
 ): Promise<void> {
   // A record whose id appears twice in one batch is new at most once: the first is written, the others are duplicates.
   const seen = new Set<string>();
@@ -174,7 +179,7 @@ async function writeBatch(
   const records = unique.map((v) => v.record);
   // The device row is not touched: its clock offset goes with its heartbeats (fleet-status.ts), so that a batch
   // holds no lock a heartbeat's write would wait for.
-  const statements = recordStatements(sealer, device, catalogue, clockOffsetMs, records, cases);
+  const statements = recordStatements(sealer, device, catalogue, clockOffsetMs, records, cases, dueOf);
   // One statement is atomic by itself (its ledger insert and its kind's insert together): a batch of one kind, the
   // usual one, costs one round trip instead of three (BEGIN, it, COMMIT). The cases of its 差评, their events and
   // their alerts are written by the evaluations' statement itself (cases/new-cases.ts).
@@ -197,6 +202,7 @@ async function writeBatch(
 function evaluationTail(
   records: Wire[],
   cases: NewCases | null,
+  dueOf: (endedAt: Date) => Date,
 ): ((first: number) => { sql: string; params: unknown[] }) | undefined {
   const unrated = records.filter((r): r is Of<'evaluation'> => r.kind === 'evaluation' && r.outcome === 'unrated');
   if (unrated.length === 0 && !cases) return undefined;
@@ -221,11 +227,7 @@ function evaluationTail(
     const params =
       unrated.length === 0
         ? []
-        : [
-            unrated.map((r) => r.id),
-            unrated.map(() => uuidv7()),
-            unrated.map((r) => defaultDueAt(new Date(r.endedAt))),
-          ];
+        : [unrated.map((r) => r.id), unrated.map(() => uuidv7()), unrated.map((r) => dueOf(new Date(r.endedAt)))];
     if (!cases) return { sql: `${services} SELECT id::text AS id FROM ev`, params };
     const tail = caseStatementTail(cases, first + params.length);
     return { sql: `${services}${tail.sql}`, params: [...params, ...tail.params] };
@@ -244,6 +246,7 @@ function recordStatements(
   offset: number | null,
   records: Wire[],
   cases: NewCases | null,
+  dueOf: (endedAt: Date) => Date,
 ): Statement[] {
   const deviceId = device.id;
   // The department of the device's window when the press was made (a window may have moved since).
@@ -319,7 +322,7 @@ function recordStatements(
       (r) => keyMap(r.localKeyMap),
     ],
     [offset],
-    evaluationTail(records, cases),
+    evaluationTail(records, cases, dueOf),
   );
 
   // text[][] cannot hold ragged rows: reason tags travel as JSON and are unpacked in SQL.

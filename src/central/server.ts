@@ -69,6 +69,7 @@ import { registerCalendarRoutes } from './calendar/calendar.routes.js';
 import { registerCaseRoutes } from './cases/cases.routes.js';
 import { registerChannelRoutes } from './channels/channels.routes.js';
 import { registerQrRoutes } from './channels/qr.routes.js';
+import { DefaultDueCache } from './channels/defaults.js';
 import { registerPublicSuggestionRoutes, registerSuggestionAdminRoutes } from './suggestions/suggestions.routes.js';
 import { MAX_QR_TOKEN_LENGTH } from '../common/qr-token.js';
 import { DeadlinesCache } from './cases/deadlines.js';
@@ -215,7 +216,7 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
   const deadlines = new DeadlinesCache(db);
   const clock = options.clock ?? (() => new Date());
   // What opens a 差评's case wherever a rating arrives: ingest, the channels' API, the QR page.
-  const caseIngest = { calendar, deadlines, clock };
+  const caseIngest = { calendar, deadlines, clock, defaultDue: new DefaultDueCache(db, calendar) };
   const channels = { db, sealer, catalogues, cases: caseIngest };
   const suggestions = { db, sealer, channels, calendar, clock };
   const alerts = createAlerts({ db, logger, calendar, sealer, clock });
@@ -343,6 +344,7 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
             after: patch,
           });
         });
+        if (patch.defaultDays !== undefined) caseIngest.defaultDue.invalidate();
         return patch;
       });
       const devicesDocs = { tags: ['devices'], security: ADMIN_SECURITY };

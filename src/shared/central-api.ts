@@ -50,6 +50,13 @@ const pin = z.string().regex(PIN_PATTERN, '4 to 8 digits');
 export const StaffCreate = z.strictObject({ staffNo: code, name, departmentCode: code, pin });
 export const StaffPatch = z.strictObject({ name, departmentCode: code, pin, active: z.boolean() }).partial();
 
+/** How the 7-day default counts its days (SettingsPatch.defaultDays). */
+export const DEFAULT_DAYS_KINDS = ['calendar', 'working'] as const;
+export type DefaultDaysKind = (typeof DEFAULT_DAYS_KINDS)[number];
+
+/** Hall settings the centre keeps for itself: not part of a kiosk's configuration. */
+export const CENTRE_ONLY_SETTINGS: readonly string[] = ['defaultDays'];
+
 export const SettingsPatch = z
   .strictObject({
     ratingWindowSeconds: z.number().int().min(RATING_WINDOW_SECONDS.min).max(RATING_WINDOW_SECONDS.max),
@@ -61,6 +68,11 @@ export const SettingsPatch = z
     updateFeedUrl: z.url({ protocol: /^https$/ }).max(300),
     /** Where phones open the QR rating page, when kiosks reach the centre by another address (DeviceConfig). */
     ratingPageUrl: RatingPageUrlSchema,
+    /**
+     * How the 7-day default (第八条) counts its days: `calendar` (the default, as Guangdong reads it) or `working`
+     * days on the centre's working-day calendar. The centre's own: never sent to kiosks (CENTRE_ONLY_SETTINGS).
+     */
+    defaultDays: z.enum(DEFAULT_DAYS_KINDS),
     /** Days a kiosk keeps a delivered record once its day is reconciled (DeviceConfig.retentionDays). */
     retentionDays: z.number().int().min(RETENTION_DAYS.min).max(RETENTION_DAYS.max),
   })

@@ -13,6 +13,7 @@
  * The case holds codes only: never the rater's identity, the phone or the comment (they stay sealed or on the
  * evaluation's follow-up). Runs in Node.
  */
+import type { DefaultDueCache } from '../channels/defaults.js';
 import { uuidv7 } from '../../common/ids.js';
 import type { WireRecord } from '../../shared/wire-records.js';
 import { beijingDay, type WorkCalendar } from '../../shared/work-calendar.js';
@@ -24,6 +25,8 @@ import { stateDeadline, type DeadlinesCache, type DeadlineTable, type StoredDead
 export interface CaseIngest {
   calendar: CalendarCache;
   deadlines: DeadlinesCache;
+  /** When an unrated service's 7-day default falls due (channels/defaults.ts): ingest and the channels date it. */
+  defaultDue: DefaultDueCache;
   /** When a case is created (the centre's clock). */
   clock: () => Date;
 }

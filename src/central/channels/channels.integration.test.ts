@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../common/ids.js';
 import type { ChannelRating } from '../../shared/channels-api.js';
 import { API_KEY_SCOPES, createApiKey } from '../accounts/api-keys.js';
-import { ADMIN_TOKEN, startHarness, type Harness } from '../test-support/api-harness.js';
+import { ADMIN_TOKEN, batch, evaluation, startHarness, type Harness } from '../test-support/api-harness.js';
 import { applyDefaults } from './defaults.js';
 
 const DAY = 86_400_000;
@@ -262,5 +262,43 @@ describe('the rating channels’ API', () => {
     expect([late.statusCode, late.json<{ status: string }>().status]).toEqual([200, 'late']);
     expect(await h.count(`evaluations WHERE case_no = '${service}'`)).toBe(1);
     expect(await h.count(`late_ratings WHERE id = '${late.json<{ id: string }>().id}'`)).toBe(1);
+  });
+
+  it('counts the default in working days when the hall says so, for registered and kiosk services alike', async () => {
+    // Friday 2026-11-20, 10:00 in Beijing: seven working days on are Monday 23rd to Tuesday 1 December (no holiday).
+    const ended = '2026-11-20T02:00:00.000Z';
+    const calendarDue = '2026-11-27T02:00:00.000Z';
+    const workingDue = '2026-12-01T16:00:00.000Z'; // the end of Tuesday 1 December, Beijing
+    const register = async () =>
+      (await send('services', { projectNo: projectNo(), channel: 'web', departmentCode: 'GA', endedAt: ended })).json<{
+        defaultDueAt: string;
+      }>().defaultDueAt;
+    const unratedDue = async () => {
+      const record = evaluation({
+        outcome: 'unrated',
+        satisfaction: null,
+        source: null,
+        invitedAt: ended,
+        expiresAt: ended,
+        endedAt: ended,
+      });
+      expect((await h.device('POST', '/api/v1/device/records', batch([record]))).statusCode).toBe(200);
+      const [row] = await h.db.query<{ dueAt: Date }>(
+        `SELECT a.due_at AS "dueAt" FROM services s JOIN services_awaiting a ON a.service_id = s.id
+          WHERE s.kiosk_record_id = $1`,
+        [record.id],
+      );
+      return row!.dueAt.toISOString();
+    };
+    expect([await register(), await unratedDue()]).toEqual([calendarDue, calendarDue]);
+    expect((await h.admin('PATCH', '/settings', { defaultDays: 'working' })).statusCode).toBe(200);
+    expect([await register(), await unratedDue()]).toEqual([workingDue, workingDue]);
+    // The centre's own setting: the kiosks' configuration does not carry it, and still parses.
+    const config = await h.device('GET', '/api/v1/device/config');
+    expect(config.statusCode).toBe(200);
+    expect(config.body).not.toContain('defaultDays');
+    expect((await h.admin('PATCH', '/settings', { defaultDays: 'sometimes' })).statusCode).toBe(400);
+    expect((await h.admin('PATCH', '/settings', { defaultDays: 'calendar' })).statusCode).toBe(200);
+    expect(await register()).toBe(calendarDue);
   });
 });

@@ -12,11 +12,50 @@
  */
 import { uuidv7 } from '../../common/ids.js';
 import { DEFAULT_SATISFACTION, DEFAULT_SATISFACTION_AFTER_DAYS } from '../../shared/satisfaction.js';
-import type { CentralDb } from '../db/database.js';
+import type { DefaultDaysKind } from '../../shared/central-api.js';
+import type { WorkCalendar } from '../../shared/work-calendar.js';
+import type { CentralDb, Queryable } from '../db/database.js';
 
-/** The time a default falls due for a service that ended at `endedAt` (第八条: calendar days). */
-export const defaultDueAt = (endedAt: Date): Date =>
-  new Date(endedAt.getTime() + DEFAULT_SATISFACTION_AFTER_DAYS * 86_400_000);
+/**
+ * The time a default falls due for a service that ended at `endedAt` (第八条): DEFAULT_SATISFACTION_AFTER_DAYS
+ * calendar days after it, or, with a working-day calendar (the hall's `defaultDays` setting is `working`), the end
+ * of the last of as many working days after it.
+ */
+export function defaultDueAt(endedAt: Date, workingDays: WorkCalendar | null = null): Date {
+  return workingDays
+    ? workingDays.deadline(endedAt, DEFAULT_SATISFACTION_AFTER_DAYS).dueAt
+    : new Date(endedAt.getTime() + DEFAULT_SATISFACTION_AFTER_DAYS * 86_400_000);
+}
+
+/**
+ * The hall's rule for the default's due time, read once and kept until the settings change (invalidate); the
+ * working-day calendar itself is the calendar cache's, so an edited calendar counts at once.
+ */
+export class DefaultDueCache {
+  private kind: Promise<DefaultDaysKind> | undefined;
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly calendar: { get(): Promise<WorkCalendar> },
+  ) {}
+
+  /** The function that dates a service's default. */
+  async get(): Promise<(endedAt: Date) => Date> {
+    this.kind ??= this.db
+      .query<{ value: unknown }>("SELECT value FROM settings WHERE key = 'defaultDays'")
+      .then(([row]) => (row?.value === 'working' ? 'working' : 'calendar'))
+      .catch((error: unknown) => {
+        this.kind = undefined;
+        throw error;
+      });
+    const calendar = (await this.kind) === 'working' ? await this.calendar.get() : null;
+    return (endedAt) => defaultDueAt(endedAt, calendar);
+  }
+
+  invalidate(): void {
+    this.kind = undefined;
+  }
+}
 
 export interface DefaultRun {
   /** Services defaulted by this run. */

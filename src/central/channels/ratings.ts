@@ -320,7 +320,7 @@ export async function registerService(
   now = new Date(),
 ): Promise<ChannelServiceResult> {
   const endedAt = notAhead(service.endedAt, 'ended', now);
-  const due = defaultDueAt(endedAt);
+  const due = (await ctx.cases.defaultDue.get())(endedAt);
   return decidedByConstraints(ctx.db, async (tx) => {
     const departmentCode = await checkCodes(tx, ctx, service);
     const made = await upsertService(tx, {
@@ -332,10 +332,13 @@ export async function registerService(
     });
     const { id } = made;
     if (!made.made) {
-      const [known] = await tx.query<{ endedAt: Date }>('SELECT ended_at AS "endedAt" FROM services WHERE id = $1', [
-        id,
-      ]);
-      return { status: 'known', id, defaultDueAt: defaultDueAt(known!.endedAt).toISOString() };
+      // When it was queued (a rule changed since does not move it), else when it would have been: rated already.
+      const [known] = await tx.query<{ dueAt: Date | null; endedAt: Date }>(
+        `SELECT a.due_at AS "dueAt", s.ended_at AS "endedAt"
+           FROM services s LEFT JOIN services_awaiting a ON a.service_id = s.id WHERE s.id = $1`,
+        [id],
+      );
+      return { status: 'known', id, defaultDueAt: (known!.dueAt ?? defaultDueAt(known!.endedAt)).toISOString() };
     }
     await tx.query('INSERT INTO services_awaiting (service_id, due_at) VALUES ($1, $2)', [id, due]);
     return { status: 'registered', id, defaultDueAt: due.toISOString() };

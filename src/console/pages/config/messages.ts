@@ -69,6 +69,11 @@ addMessages({
     'config.settings.key': '第 {n} 键',
     'config.settings.retention': '评价器保留天数',
     'config.settings.retention.help': '已送达并对账的记录在评价器上保留的天数，{min} 至 {max} 天。',
+    'config.settings.defaultDays': '默认好评的天数',
+    'config.settings.defaultDays.help':
+      '办件 7 天内未评价的，系统默认「基本满意」：按自然日或按工作日（工作日历）计算。',
+    'config.settings.defaultDays.calendar': '自然日',
+    'config.settings.defaultDays.working': '工作日',
     'config.settings.ratingPage': '扫码评价地址',
     'config.settings.ratingPage.help':
       '群众用手机扫描评价器上的二维码时打开的中心地址（公网地址）；不填则用评价器接入中心的地址。',
@@ -183,6 +188,11 @@ addMessages({
     'config.settings.key': 'Key {n}',
     'config.settings.retention': 'Kiosk retention',
     'config.settings.retention.help': 'Days a kiosk keeps a delivered, reconciled record, {min} to {max}.',
+    'config.settings.defaultDays': 'Default rating after',
+    'config.settings.defaultDays.help':
+      'A service not rated within 7 days is rated 基本满意 by the system: calendar days, or working days of the calendar.',
+    'config.settings.defaultDays.calendar': 'Calendar days',
+    'config.settings.defaultDays.working': 'Working days',
     'config.settings.ratingPage': 'QR rating address',
     'config.settings.ratingPage.help':
       "The centre's address phones open from a kiosk's QR code (its public one); empty: the address kiosks use.",

@@ -1,12 +1,12 @@
 /**
  * The hall's settings (SettingsPatch in src/shared/central-api.ts): the rating window, the evaluator's key map,
- * the kiosks' update feed, the address of the QR rating page, and how long a kiosk keeps delivered records. Only what changed is sent; the kiosks get
+ * the kiosks' update feed, the address of the QR rating page, how the 7-day default counts its days, and how long a kiosk keeps delivered records. Only what changed is sent; the kiosks get
  * it at their next heartbeat. Read by supervisors, changed by admins. Runs in the browser.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Flex, Form, Input, InputNumber, Select, Typography } from 'antd';
 import { useEffect } from 'react';
-import { SettingsPatch } from '../../../shared/central-api.js';
+import { DEFAULT_DAYS_KINDS, SettingsPatch, type DefaultDaysKind } from '../../../shared/central-api.js';
 import { RATING_WINDOW_SECONDS, RETENTION_DAYS } from '../../../shared/device-config.js';
 import { DEFAULT_KEY_MAP, KeyMapSchema } from '../../../shared/key-map.js';
 import { get, patch } from '../../api.js';
@@ -20,6 +20,7 @@ interface Settings {
   keyMap?: number[];
   updateFeedUrl?: string;
   ratingPageUrl?: string;
+  defaultDays?: DefaultDaysKind;
   retentionDays?: number;
 }
 
@@ -36,6 +37,7 @@ export function SettingsTab() {
     ratingWindowSeconds: RATING_WINDOW_SECONDS.default,
     keyMap: [...DEFAULT_KEY_MAP],
     retentionDays: RETENTION_DAYS.default,
+    defaultDays: 'calendar',
     ...query.data,
   };
   useEffect(() => {
@@ -86,6 +88,16 @@ export function SettingsTab() {
               rules={[zodRule(SettingsPatch.shape.retentionDays.unwrap())]}
             >
               <InputNumber addonAfter={t('config.settings.days')} style={{ width: 200 }} />
+            </Form.Item>
+            <Form.Item
+              name="defaultDays"
+              label={t('config.settings.defaultDays')}
+              extra={t('config.settings.defaultDays.help')}
+            >
+              <Select
+                style={{ width: 200 }}
+                options={DEFAULT_DAYS_KINDS.map((k) => ({ value: k, label: t(`config.settings.defaultDays.${k}`) }))}
+              />
             </Form.Item>
             <Form.Item
               name="ratingPageUrl"
