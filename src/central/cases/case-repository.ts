@@ -27,11 +27,11 @@ import {
   type CasePage,
   type CaseQuery,
 } from '../../shared/cases-api.js';
-import { isUuid } from '../../shared/ids.js';
 import { beijingDay, type WorkCalendar } from '../../shared/work-calendar.js';
 import type { AuditActor } from '../../shared/audit.js';
 import type { DepartmentScope } from '../accounts/department-scope.js';
 import type { Queryable } from '../db/database.js';
+import { decodeCreatedCursor, encodeCreatedCursor } from '../db/created-cursor.js';
 
 /** The acting account as the state machine sees it: its role and, for a handler, its departments. */
 export async function caseActorOf(db: Queryable, actor: AuditActor | undefined): Promise<CaseActor> {
@@ -127,15 +127,6 @@ function listItem(row: CaseRow, calendar: WorkCalendar, now: Date): CaseListItem
   };
 }
 
-const encodeCursor = (createdAt: string, id: string) => Buffer.from(`${createdAt}|${id}`).toString('base64url');
-function decodeCursor(cursor: string): [string, string] {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !isUuid(id)) {
-    throw new HttpError(400, 'invalid_request', 'cursor: not a cursor this API gave out');
-  }
-  return [at, id];
-}
-
 export async function listCases(
   db: Queryable,
   calendar: WorkCalendar,
@@ -167,7 +158,7 @@ export async function listCases(
     where.push(q.dueSoon === 'true' ? soon : `NOT coalesce(${soon}, false)`);
   }
   if (q.cursor) {
-    const [at, id] = decodeCursor(q.cursor);
+    const [at, id] = decodeCreatedCursor(q.cursor);
     add('(c.created_at, c.id) < (?::timestamptz, ?::uuid)', at, id);
   }
   const rows = await db.query<CaseRow>(
@@ -177,7 +168,7 @@ export async function listCases(
   );
   const items = rows.slice(0, q.limit).map((row) => listItem(row, calendar, now));
   const last = items.at(-1);
-  return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  return { items, nextCursor: rows.length > q.limit && last ? encodeCreatedCursor(last.createdAt, last.id) : null };
 }
 
 export async function caseCounts(

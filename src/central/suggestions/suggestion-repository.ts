@@ -8,7 +8,6 @@ import type { FastifyRequest } from 'fastify';
 import type { Sealer } from '../../common/data-key.js';
 import { HttpError } from '../../common/http.js';
 import { uuidv7 } from '../../common/ids.js';
-import { isUuid } from '../../shared/ids.js';
 import { beijingDay, type WorkCalendar } from '../../shared/work-calendar.js';
 import {
   SUGGESTION_ACTIONS,
@@ -27,6 +26,7 @@ import type { DepartmentScope } from '../accounts/department-scope.js';
 import { auditWithin } from '../audit/audit.routes.js';
 import { rateFromChannel, type ChannelContext } from '../channels/ratings.js';
 import type { Queryable } from '../db/database.js';
+import { decodeCreatedCursor, encodeCreatedCursor } from '../db/created-cursor.js';
 
 interface Row {
   id: string;
@@ -137,15 +137,6 @@ function scopeCondition(scope: DepartmentScope, params: unknown[]): string {
   return inScope === 'TRUE' ? 'TRUE' : `(s.state <> 'pending' AND ${inScope})`;
 }
 
-const encodeCursor = (createdAt: string, id: string) => Buffer.from(`${createdAt}|${id}`).toString('base64url');
-function decodeCursor(cursor: string): [string, string] {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !isUuid(id)) {
-    throw new HttpError(400, 'invalid_request', 'cursor: not a cursor this API gave out');
-  }
-  return [at, id];
-}
-
 export async function listSuggestions(
   ctx: SuggestionContext,
   query: SuggestionQuery,
@@ -156,7 +147,7 @@ export async function listSuggestions(
   if (query.state) where.push(`s.state = $${params.push(query.state)}`);
   if (query.kind) where.push(`s.kind = $${params.push(query.kind)}`);
   if (query.cursor) {
-    const [at, id] = decodeCursor(query.cursor);
+    const [at, id] = decodeCreatedCursor(query.cursor);
     where.push(`(s.created_at, s.id) < ($${params.push(at)}::timestamptz, $${params.push(id)}::uuid)`);
   }
   const rows = await ctx.db.query<Row>(
@@ -167,7 +158,7 @@ export async function listSuggestions(
   const now = ctx.clock();
   const items = rows.slice(0, query.limit).map((r) => itemOf(r, now));
   const last = rows.length > query.limit ? items.at(-1) : undefined;
-  return { items, nextCursor: last ? encodeCursor(last.createdAt, last.id) : null };
+  return { items, nextCursor: last ? encodeCreatedCursor(last.createdAt, last.id) : null };
 }
 
 async function rowOf(q: Queryable, id: string, scope: DepartmentScope, lock = false): Promise<Row> {
