@@ -7,6 +7,8 @@ export default defineConfig({
   root: 'src/console',
   base: '/console/',
   plugins: [react()],
+  // The hall's icon, the same file as the kiosk screens' (served by the centre at /favicon.ico).
+  publicDir: '../renderer/public',
   build: {
     outDir: '../../dist/console',
     // Not emptied first: a running centre keeps answering /console/ while a build replaces index.html (a page

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, SCREENSHOTS } from './browser.js';
 import { codeFromCommandLine, enterCode, pairThroughTech, storedScreen, storedToken } from './pairing.js';
+import { atEachSize, expectFits } from './layout.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DeviceIdentity } from '../src/common/device-identity.js';
 import { tempDir } from '../src/common/test-support/temp-dir.js';
@@ -38,8 +39,16 @@ function rows<T>(sql: string): T[] {
   }
 }
 
+/** The staff panel's item search: a few letters of the name, then the match. */
+async function chooseItem(page: Page, item: string): Promise<void> {
+  await page.fill('input[type="search"]', item.slice(0, 4));
+  await page.click(`.matches button:text-is("${item}")`);
+  await page.waitForSelector(`.chosen >> text=${item}`);
+}
+
 async function invite(item = '个体工商户设立登记', caseNo = ''): Promise<void> {
-  await staff.selectOption('select', { label: item });
+  await staff.waitForSelector('button.invite-button');
+  await chooseItem(staff, item);
   await staff.fill('input[aria-label="办件编号"]', caseNo);
   await staff.click('button.invite-button');
   await citizen.waitForSelector('[data-screen="prompt"]');
@@ -89,7 +98,7 @@ describe('browser host: citizen screen and staff panel', () => {
     await shot(citizen, 'citizen-800x480-no-staff');
     for (const k of ['1', '0', '0', '1', 'OK', ...PIN_1001.split('')])
       await staff.click(`.keypad button:text-is("${k}")`);
-    await staff.click('button.primary:has-text("登录")');
+    await staff.click('button.login-button');
     await staff.waitForSelector('text=王丽 · 1001');
     await citizen.waitForSelector('[data-screen="idle"] >> text=王丽');
     expect(await citizen.textContent('.staff-card')).toContain('1001');
@@ -139,11 +148,12 @@ describe('browser host: citizen screen and staff panel', () => {
     await citizen.waitForSelector('[data-screen="idle"]', { timeout: 20_000 });
   });
 
-  it('goes back to the staff card when the rating window runs out', async () => {
+  it('goes back to the staff card when the rating window runs out, and tells the staff it went unrated', async () => {
     await invite();
-    await staff.waitForSelector('text=等待评价');
-    await citizen.waitForSelector('[data-screen="idle"]', { timeout: 30_000 });
+    await staff.waitForSelector('[data-phase="waiting"] >> text=/等待评价 \\d+ 秒/');
+    await staff.waitForSelector('[data-phase="unrated"] >> text=未评价', { timeout: 30_000 });
     await staff.waitForSelector('button.invite-button');
+    await citizen.waitForSelector('[data-screen="idle"]', { timeout: 30_000 });
   });
 
   it('pauses with a reason and resumes', async () => {
@@ -198,6 +208,66 @@ describe('browser host: citizen screen and staff panel', () => {
       "SELECT satisfaction FROM invitations WHERE state = 'rated' ORDER BY created_at",
     );
     expect(levels.map((l) => l.satisfaction)).toEqual([4, 5, 1, 3, 2, 4]);
+    await citizen.waitForSelector('[data-screen="paused"]');
+  });
+
+  it('fits every state of both screens at 1920×1080, 1280×800 and 800×480: no sideways scroll, nothing out of reach', async () => {
+    // The shift summary the last test left open is modal: the keypad behind it cannot be reached.
+    await atEachSize(staff, () => expectFits(staff, 'staff-summary'));
+    const behind = await staff.evaluate(() => {
+      const key = document.querySelector('.keypad button');
+      if (!key) return 'no keypad';
+      const r = key.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return hit?.closest('dialog') ? 'dialog' : (hit?.textContent ?? 'nothing');
+    });
+    expect(behind).toBe('dialog');
+    await staff.click('dialog.summary button.primary');
+    await staff.waitForSelector('text=工作人员登录');
+    await atEachSize(staff, () => expectFits(staff, 'staff-login'));
+    await citizen.waitForSelector('[data-screen="paused"]');
+    await atEachSize(citizen, () => expectFits(citizen, 'citizen-no-staff'));
+
+    for (const k of ['1', '0', '0', '1', 'OK', ...PIN_1001.split('')])
+      await staff.click(`.keypad button:text-is("${k}")`);
+    await staff.click('button.login-button');
+    await staff.waitForSelector('button.invite-button');
+    await atEachSize(staff, () => expectFits(staff, 'staff-shift'));
+    await citizen.waitForSelector('[data-screen="idle"]');
+    await atEachSize(citizen, () => expectFits(citizen, 'citizen-idle'));
+    await staff.fill('input[type="search"]', '登记');
+    await staff.waitForSelector('.matches');
+    await atEachSize(staff, () => expectFits(staff, 'staff-item-search'));
+    await staff.fill('input[type="search"]', '');
+
+    // Opened by the 办件 system through the local API, with the item filled in.
+    expect((await kiosk.api('POST', '/invitations', { serviceItemCode: 'SC-0001', caseNo: '2026-0009' })).status).toBe(
+      201,
+    );
+    await citizen.waitForSelector('[data-screen="prompt"]');
+    await atEachSize(citizen, () => expectFits(citizen, 'citizen-prompt'));
+    await staff.waitForSelector('[data-phase="waiting"] >> text=2026-0009');
+    await atEachSize(staff, () => expectFits(staff, 'staff-waiting'));
+    await citizen.click('button.level-1');
+    await citizen.waitForSelector('[data-screen="followup"]');
+    await atEachSize(citizen, () => expectFits(citizen, 'citizen-followup'));
+    await citizen.click('button.skip');
+    await citizen.waitForSelector('[data-screen="thanks"]');
+    await expectFits(citizen, 'citizen-thanks'); // on for a few seconds only: at the screen's own size
+    await staff.waitForSelector('[data-phase="rated"]');
+    await atEachSize(staff, () => expectFits(staff, 'staff-rated'));
+
+    await staff.click('.pause button:text-is("业务咨询")');
+    await staff.click('button.pause-button');
+    await staff.waitForSelector('[data-phase="paused"]');
+    await atEachSize(staff, () => expectFits(staff, 'staff-paused'));
+    await citizen.waitForSelector('[data-screen="paused"] >> text=业务咨询');
+    await atEachSize(citizen, () => expectFits(citizen, 'citizen-paused'));
+    await staff.click('button:text-is("恢复服务")');
+    await staff.click('button.logout');
+    await staff.waitForSelector('dialog.summary');
+    expect(await staff.textContent('[data-count="pausedSeconds"]')).toMatch(/\d+ 分 \d+ 秒/);
+    await staff.click('dialog.summary button.primary');
     await citizen.waitForSelector('[data-screen="paused"]');
   });
 

@@ -12,6 +12,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../src/shared/audit.js';
 import { XLSX_CONTENT_TYPE } from '../src/shared/excel.js';
+import { batch, evaluation } from '../src/central/test-support/api-harness.js';
 import { shot, startConsoleCentre, type ConsoleCentre } from './console-harness.js';
 
 let centre: ConsoleCentre;
@@ -247,6 +248,40 @@ describe('the console: 配置, 账号 and 审计', () => {
     // The export itself is in the log, with its filter.
     const newest = (await centre.admin('GET', '/audit?action=audit.exported')).body as { entries: AuditRecord[] };
     expect(newest.entries[0]).toMatchObject({ actor: { name: ADMIN }, summary: { filters: { actor: ADMIN } } });
+  });
+
+  it('lists an item code the catalogue lacks under 未知事项, and maps it to a real item', async () => {
+    expect(
+      (await centre.admin('POST', '/service-items', { code: 'RS-0001', name: '社保卡申领', departmentCode: 'RS' }))
+        .status,
+    ).toBe(201);
+    const kiosk = await centre.enrolKiosk('W09', '9号窗口评价器');
+    const at = new Date().toISOString();
+    const records = [5, 1].map((satisfaction) => ({
+      ...evaluation({ windowCode: 'W09', departmentCode: 'RS', staffNo: '5001', satisfaction, invitedAt: at }),
+      serviceItemCode: 'BJ-RS-88',
+      unknownItem: true,
+    }));
+    const delivered = await centre.device(kiosk, 'POST', '/api/v1/device/records', batch(records));
+    expect(delivered.status, JSON.stringify(delivered.body)).toBe(200);
+    await page.getByRole('menu').getByText('配置').click();
+    await page.getByRole('tab', { name: '未知事项' }).click();
+    const row = page.getByRole('row', { name: /BJ-RS-88/ });
+    await row.getByRole('cell', { name: '2', exact: true }).waitFor();
+    await calmShot('config-unknown-items');
+    await row.getByLabel('选择目录中的事项').click();
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')
+      .getByTitle('社保卡申领（RS-0001）')
+      .click();
+    await row.getByRole('button', { name: '对应' }).click();
+    await page.getByText('BJ-RS-88 已对应，2 条评价已计入该事项').waitFor();
+    await page.getByText('没有未知事项').waitFor();
+    const listed = await centre.admin('GET', '/evaluations?serviceItemCode=RS-0001');
+    expect((listed.body as { items: { unknownItemCode: string }[] }).items.map((e) => e.unknownItemCode)).toEqual([
+      'BJ-RS-88',
+      'BJ-RS-88',
+    ]);
   });
 
   it('shows a handler only its departments’ staff, and no control that changes the catalogue', async () => {

@@ -4,7 +4,9 @@
  * the counter leaves a QR code on the screen; the test reads the code from the screenshot's pixels (jsQR), opens its
  * URL in a phone-sized context (390×844), rates 不满意 with a reason, and finds one rating and one case at the
  * centre; opening the code again says 已评价. Then the same with the kiosk cut off from the centre (a fault proxy
- * refusing): the phone's rating lands first, and the kiosk's record joins it when the network is back.
+ * refusing): the phone's rating lands first, and the kiosk's record joins it when the network is back. Last, the
+ * hall's citizen-screen settings set at the centre (larger text, spoken prompts) reach the screen, and an item code
+ * the catalogue lacks is shown as 政务服务 and kept apart at the centre (未知事项).
  */
 import { join } from 'node:path';
 import jsqr from 'jsqr';
@@ -18,6 +20,7 @@ import { enrollKioskProcess, startKioskProcess, type KioskProcess } from '../src
 import type { StatusView } from '../src/shared/local-api.js';
 import { SCREENSHOTS } from './browser.js';
 import { startConsoleCentre, type ConsoleCentre } from './console-harness.js';
+import { atEachSize, expectFits } from './layout.js';
 import { codeFromCommandLine, enterCode } from './pairing.js';
 
 let centre: ConsoleCentre;
@@ -180,5 +183,42 @@ describe('a service nobody rated at the counter, rated on a phone from the QR co
     });
     await phone.goto(url);
     await phone.getByRole('heading', { name: '已评价' }).waitFor();
+  });
+});
+
+describe('the hall’s citizen-screen settings, and an item the catalogue lacks', () => {
+  it('larger text and spoken prompts set at the centre reach the screen; an unknown item shows 政务服务 and is flagged', async () => {
+    const set = await centre.admin('PATCH', '/settings', {
+      citizenScreen: { speech: true, volume: 60, largeText: true },
+    });
+    expect(set.status).toBe(200);
+    await citizen.locator('main.citizen.large').waitFor({ timeout: 90_000 });
+    await atEachSize(citizen, () => expectFits(citizen, 'citizen-large-idle'));
+
+    const opened = await kiosk.api('POST', '/invitations', { serviceItemCode: 'BJ-RAW-0001', caseNo: 'BJ-2026-7' });
+    expect(opened.status).toBe(201);
+    const id = (opened.body as { id: string }).id;
+    const prompt = citizen.locator('[data-screen="prompt"]');
+    await prompt.waitFor({ timeout: 30_000 });
+    await expectFits(citizen, 'citizen-large-prompt');
+    expect(await prompt.textContent()).toContain('办理事项：政务服务');
+    expect(await citizen.textContent('body')).not.toContain('BJ-RAW-0001');
+    // Headless Chromium has no voice of its own: the bundled recording is played.
+    expect(await citizen.getAttribute('main.citizen', 'data-spoken')).toMatch(/^rate_prompt:(system|recording)$/);
+
+    // Nobody presses: the unrated record reaches the centre with the code apart, listed for an admin to map.
+    await waitFor(
+      'the record at the centre',
+      async () =>
+        (
+          await db.query(
+            `SELECT 1 FROM evaluations WHERE id = $1 AND unknown_item_code = 'BJ-RAW-0001' AND service_item_code IS NULL`,
+            [id],
+          )
+        ).rowCount === 1,
+      60_000,
+    );
+    const listed = await centre.admin('GET', '/unknown-items');
+    expect(listed.body).toEqual([expect.objectContaining({ code: 'BJ-RAW-0001', ratings: 1 })]);
   });
 });

@@ -19,7 +19,14 @@ import type { CentralDb, Statement } from './db/database.js';
 import { defaultDueAt } from './channels/defaults.js';
 import { uuidv7 } from '../common/ids.js';
 import type { DeviceRow } from './device-config.js';
-import { checkScope, isStaffUnknown, windowDepartmentAt, type Catalogue, type CatalogueCache } from './scope.js';
+import {
+  checkScope,
+  fileServiceItem,
+  isStaffUnknown,
+  windowDepartmentAt,
+  type Catalogue,
+  type CatalogueCache,
+} from './scope.js';
 
 type Wire = WireRecord;
 type Of<K extends Wire['kind']> = Extract<Wire, { kind: K }>;
@@ -290,16 +297,16 @@ function recordStatements(
     'evaluation',
     `INSERT INTO evaluations (id, device_id, clock_offset_ms, channel, mode, outcome, satisfaction, source, invited_at,
        expires_at, ended_at, shift_id, staff_no, window_code, department_code, service_item_code, case_no, ticket_no,
-       rater_sealed, staff_unknown, local_key_map)
-     SELECT id, $1, $22, channel, mode, outcome, satisfaction, source, invited_at, expires_at, ended_at, shift_id,
+       rater_sealed, staff_unknown, local_key_map, unknown_item_code)
+     SELECT id, $1, $23, channel, mode, outcome, satisfaction, source, invited_at, expires_at, ended_at, shift_id,
             staff_no, window_code, department_code, service_item_code, case_no, ticket_no, decode(rater, 'base64'),
-            staff_unknown, local_key_map::smallint[]
+            staff_unknown, local_key_map::smallint[], unknown_item_code
        FROM unnest($2::uuid[], $4::text[], $5::text[], $6::text[], $7::smallint[], $8::text[], $9::timestamptz[],
                    $10::timestamptz[], $11::timestamptz[], $12::uuid[], $13::text[], $14::text[], $15::text[],
-                   $16::text[], $17::text[], $18::text[], $19::text[], $20::boolean[], $21::text[])
+                   $16::text[], $17::text[], $18::text[], $19::text[], $20::boolean[], $21::text[], $22::text[])
          AS r (id, channel, mode, outcome, satisfaction, source, invited_at, expires_at, ended_at, shift_id, staff_no,
                window_code, department_code, service_item_code, case_no, ticket_no, rater, staff_unknown,
-               local_key_map)
+               local_key_map, unknown_item_code)
        JOIN fresh USING (id)`,
     [
       (r) => r.channel,
@@ -314,12 +321,13 @@ function recordStatements(
       (r) => r.staffNo,
       (r) => r.windowCode,
       (r) => r.departmentCode,
-      (r) => r.serviceItemCode,
+      (r) => fileServiceItem(r.serviceItemCode, catalogue).known,
       (r) => r.caseNo,
       (r) => r.ticketNo,
       (r) => seal(r.rater, r.id),
       (r) => isStaffUnknown(r.staffNo, r.departmentCode, catalogue),
       (r) => keyMap(r.localKeyMap),
+      (r) => fileServiceItem(r.serviceItemCode, catalogue).unknown,
     ],
     [offset],
     evaluationTail(records, cases, dueOf),

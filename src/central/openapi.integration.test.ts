@@ -254,6 +254,22 @@ describe('a request the route’s schema refuses', () => {
     expect([res.statusCode, res.json()]).toEqual([200, {}]);
   });
 
+  it('refuses a body of JSON null, which the strict bodies never read as {}', async () => {
+    for (const [method, url] of [
+      ['PATCH', '/api/v1/admin/settings'],
+      ['POST', '/api/v1/admin/departments'],
+      ['POST', '/api/v1/suggestions'],
+    ] as const) {
+      const res = await h.app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        payload: 'null',
+      });
+      expect([res.statusCode, res.json<{ error: string }>().error], url).toEqual([400, 'invalid_request']);
+    }
+  });
+
   it('answers a path parameter no row can have with 404 not_found', async () => {
     const res = await h.admin('PATCH', '/accounts/not-a-uuid', { displayName: 'x' });
     expect([res.statusCode, res.json()]).toEqual([404, { error: 'not_found', message: 'no such account' }]);

@@ -54,6 +54,8 @@ export interface Catalogue {
   departments: ReadonlySet<string>;
   /** staff number → department */
   staff: ReadonlyMap<string, string>;
+  /** service item code, or an alias an admin mapped (migration 0120) → the item's code */
+  items: ReadonlyMap<string, string>;
   /** When it was read (ms since epoch). */
   readAt: number;
 }
@@ -94,7 +96,7 @@ export class CatalogueCache {
     if (this.loading) return this.loading;
     const generation = this.generation;
     const loading = (async () => {
-      const [windows, history, departments, staff] = await Promise.all([
+      const [windows, history, departments, staff, items] = await Promise.all([
         this.db.query<{ code: string; department: string }>('SELECT code, department_code AS department FROM windows'),
         this.db.query<{ code: string; department: string; since: Date }>(
           `SELECT window_code AS code, department_code AS department, since FROM window_departments
@@ -103,6 +105,10 @@ export class CatalogueCache {
         this.db.query<{ code: string }>('SELECT code FROM departments'),
         this.db.query<{ code: string; department: string }>(
           'SELECT staff_no AS code, department_code AS department FROM staff',
+        ),
+        this.db.query<{ code: string; item: string }>(
+          `SELECT code, code AS item FROM service_items
+           UNION ALL SELECT code, service_item_code FROM service_item_aliases`,
         ),
       ]);
       const windowHistory = new Map<string, WindowStretch[]>();
@@ -117,6 +123,7 @@ export class CatalogueCache {
         windowHistory,
         departments: new Set(departments.map((d) => d.code)),
         staff: new Map(staff.map((s) => [s.code, s.department])),
+        items: new Map(items.map((i) => [i.code, i.item])),
         readAt: now,
       };
       if (generation === this.generation) this.current = catalogue;
@@ -231,4 +238,17 @@ export function isStaffUnknown(staffNo: string | null, department: string | null
   if (staffNo === null) return false;
   const of = catalogue.staff.get(staffNo);
   return of === undefined || (department !== null && of !== department);
+}
+
+/**
+ * A record's service item as the centre files it: `known`, the catalogue's code (an alias mapped to its item), or
+ * null; `unknown`, the code as it came when the catalogue holds neither it nor an alias of it.
+ */
+export function fileServiceItem(
+  code: string | null,
+  catalogue: Catalogue,
+): { known: string | null; unknown: string | null } {
+  if (code === null) return { known: null, unknown: null };
+  const item = catalogue.items.get(code);
+  return item === undefined ? { known: null, unknown: code } : { known: item, unknown: null };
 }

@@ -76,6 +76,7 @@ import { DeadlinesCache } from './cases/deadlines.js';
 import { FleetStatus } from './fleet-status.js';
 import { ingestBatch } from './ingest.js';
 import { registerConsole } from './console/serve-console.js';
+import { registerUnknownItemRoutes } from './unknown-items/unknown-items.routes.js';
 import { ADMIN_SECURITY, DEVICE_SECURITY } from './openapi-docs.js';
 import { registerOpenApi } from './openapi.js';
 import { postgresInputError } from './pg-errors.js';
@@ -278,6 +279,7 @@ export function buildCentralApi(options: CentralApiOptions): FastifyInstance {
       registerAlertRoutes(admin, { db, alerts });
       registerCaseRoutes(admin, { db, sealer, calendar, deadlines, dataDir: options.dataDir ?? null, clock });
       registerSuggestionAdminRoutes(admin, suggestions);
+      registerUnknownItemRoutes(admin, { db, onMapped: () => catalogues.invalidate() });
       const r = admin.withTypeProvider<ZodTypeProvider>();
       for (const entity of CATALOG) {
         const what = CATALOGUE_NAMES[entity.path] ?? entity.path;

@@ -32,6 +32,12 @@ export function installJsonErrors(
   app: FastifyInstance,
   options: { service: string; translate?: (error: unknown) => HttpError | undefined },
 ): void {
+  // A body of JSON `null` is not an object, and no route takes one: refused before any route reads it as `{}`.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === null && request.headers['content-type'] !== undefined) {
+      throw new HttpError(400, 'invalid_request', 'body: a JSON object is expected, not null');
+    }
+  });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = error instanceof HttpError ? error : options.translate?.(error);
     if (known) return reply.code(known.status).send(errorBody(known.code, known.message, known.details));
@@ -57,9 +63,15 @@ function frameworkCode(status: number, code: string | undefined): string {
   return `http_${status}`;
 }
 
+/**
+ * A request's body as its schema reads it: no body at all (which Fastify gives as undefined or null) is `{}`, for
+ * the routes that take none. A JSON `null` sent as the body never gets here: `installJsonErrors` refuses it.
+ */
+const bodyOf = (body: unknown) => body ?? {};
+
 /** Parses a body (or query) against a strict schema; a mismatch is a 400 `invalid_request` naming the first problem. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const result = schema.safeParse(body ?? {});
+  const result = schema.safeParse(bodyOf(body));
   if (result.success) return result.data;
   throw invalidRequest(result.error, 'body');
 }
@@ -84,7 +96,7 @@ export function pathParams<S extends z.ZodType>(schema: S, notFound: string): S 
 
 /**
  * Fastify's validator compiler for routes that declare zod schemas (their params, querystring, body): the same
- * answers as parseBody — a 400 `invalid_request` naming the first field at fault, a missing body read as `{}` — and
+ * answers as parseBody — a 400 `invalid_request` naming the first field at fault, a missing body read as `{}` (a JSON `null` is refused before, by installJsonErrors) — and
  * a params mismatch a 404 (pathParams). Any other kind of schema is refused when the route is declared: one
  * validator, one error shape.
  */
@@ -94,7 +106,7 @@ export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema,
   }
   const root = httpPart === 'querystring' ? 'query' : (httpPart ?? 'body');
   return (data: unknown) => {
-    const result = schema.safeParse(httpPart === 'body' ? (data ?? {}) : data);
+    const result = schema.safeParse(httpPart === 'body' ? bodyOf(data) : data);
     if (result.success) return { value: result.data };
     if (httpPart === 'params') {
       return { error: new HttpError(404, 'not_found', notFoundMessages.get(schema) ?? 'no such entry') };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMessages, t } from './i18n.js';
+import { addMessages, hasMessage, t } from './i18n.js';
 
 describe("the console's words", () => {
   addMessages({
@@ -19,5 +19,15 @@ describe("the console's words", () => {
     expect(() => addMessages({ 'zh-CN': { 'test.hello': '您好' }, en: {} })).toThrow(/declared twice/);
     // The same words again (a module loaded twice) are no conflict.
     expect(() => addMessages({ 'zh-CN': { 'test.only-zh': '仅中文' }, en: {} })).not.toThrow();
+  });
+});
+
+describe('the audit log page', () => {
+  it('names every audit action in both languages', async () => {
+    const { AUDIT_ACTIONS } = await import('../shared/audit.js');
+    await import('./pages/audit/messages.js');
+    const missing = (lang: 'zh-CN' | 'en') => AUDIT_ACTIONS.filter((a) => !hasMessage(lang, `audit.action.${a}`));
+    expect(missing('zh-CN')).toEqual([]);
+    expect(missing('en')).toEqual([]);
   });
 });

@@ -58,6 +58,11 @@ export function setLanguage(lang: Language): void {
   for (const listener of listeners) listener();
 }
 
+/** Whether `lang` has its own words for `key` (not the Chinese fallback). */
+export function hasMessage(lang: Language, key: string): boolean {
+  return key in dictionaries[lang];
+}
+
 /** The words for `key` in the current language, with `{name}` replaced by `vars.name`. */
 export function t(key: string, vars?: Record<string, string | number>): string {
   const words = dictionaries[current][key] ?? dictionaries['zh-CN'][key] ?? key;

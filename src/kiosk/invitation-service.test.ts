@@ -52,6 +52,17 @@ describe('invitation lifecycle', () => {
     expect(events.map((e) => e.type)).toEqual(['invitation.opened', 'invitation.rated']);
   });
 
+  it('an item code the catalogue lacks: the screens get no name for it, and the record is flagged unknownItem', () => {
+    const inv = service.invitations.open({ serviceItemCode: 'NOT-IN-CATALOGUE' });
+    expect(service.screenView().invitation?.serviceItem).toEqual({ code: 'NOT-IN-CATALOGUE', name: null });
+    service.press({ level: 5, source: 'touch' });
+    const record = outbox<EvaluationRecord>('evaluation').find((r) => r.id === inv.id);
+    expect(record).toMatchObject({ serviceItemCode: 'NOT-IN-CATALOGUE', unknownItem: true });
+    const known = service.invitations.open({ serviceItemCode: 'SC-0001' });
+    service.press({ level: 5, source: 'touch' });
+    expect(outbox<EvaluationRecord>('evaluation').find((r) => r.id === known.id)).not.toHaveProperty('unknownItem');
+  });
+
   it('open → unrated when the rating window runs out; the record still goes to the centre', () => {
     const inv = service.invitations.open({});
     vi.advanceTimersByTime(19_999);

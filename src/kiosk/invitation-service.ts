@@ -116,7 +116,7 @@ export class InvitationService {
         id: row.id,
         expiresAt: iso(row.expiresAt),
         seconds: Math.ceil((row.expiresAt - row.createdAt) / 1000),
-        serviceItem: item ? { code: item, name: ctx.roster.serviceItem(item)?.name ?? null } : null,
+        serviceItem: ctx.roster.itemView(item),
         caseNo: row.caseNo,
       },
     });
@@ -286,6 +286,9 @@ export class InvitationService {
       ticketNo: row.ticketNo,
       rater: row.raterSealed ? { sealed: row.raterSealed.toString('base64') } : null,
       ...(press ? this.localKeyMap() : {}),
+      ...(row.serviceItemCode && !this.ctx.roster.serviceItem(row.serviceItemCode)
+        ? { unknownItem: true as const }
+        : {}),
     };
     this.ctx.outbox.append(record, endedAt);
     return true;

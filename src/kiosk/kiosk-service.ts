@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { RATING_WINDOW_SECONDS, type DeviceConfig } from '../shared/device-config.js';
+import { citizenScreenOf, RATING_WINDOW_SECONDS, type DeviceConfig } from '../shared/device-config.js';
 import { DEFAULT_KEY_MAP, KeyMapSchema, type KeyMap, type KeyMapInForce } from '../shared/key-map.js';
 import { KioskError } from '../shared/kiosk-errors.js';
 import type { KioskEvent } from '../shared/kiosk-events.js';
@@ -255,6 +255,7 @@ export class KioskService {
       ctx.settings.set('updateFeedUrl', config.updateFeedUrl ?? null);
       ctx.settings.set('ratingPageUrl', config.ratingPageUrl ?? null);
       ctx.settings.set('retentionDays', config.retentionDays ?? null);
+      ctx.settings.set('citizenScreen', config.citizenScreen);
       ctx.settings.set('provisionedAt', new Date(ctx.now()).toISOString());
       ctx.roster.replaceAll(
         staff,
@@ -393,13 +394,14 @@ export class KioskService {
         ? {
             id: open.id,
             expiresAt: new Date(open.expiresAt).toISOString(),
-            serviceItem: item ? { code: item, name: ctx.roster.serviceItem(item)?.name ?? null } : null,
+            serviceItem: ctx.roster.itemView(item),
             caseNo: open.caseNo,
           }
         : null,
       serviceItems: ctx.roster.serviceItems(),
       reasonTags: ctx.roster.reasonTags(),
       ratingWindowSeconds: windowSeconds,
+      citizenScreen: citizenScreenOf(ctx.settings.get('citizenScreen')),
       qrCode: options.qrCode && !open ? this.screenQr(windowSeconds) : null,
       keyMap: [...this.keyMap()],
     };

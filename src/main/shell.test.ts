@@ -43,8 +43,13 @@ describe('window options', () => {
       kiosk: true,
       fullscreen: true,
       frame: false,
+      webPreferences: { autoplayPolicy: 'no-user-gesture-required' }, // it speaks its prompts unprompted
     });
-    expect(windowOptions({ role: 'staff', bounds, preload: '' })).toMatchObject({ kiosk: false, fullscreen: false });
+    expect(windowOptions({ role: 'staff', bounds, preload: '' })).toMatchObject({
+      kiosk: false,
+      fullscreen: false,
+      webPreferences: { autoplayPolicy: 'document-user-activation-required' },
+    });
   });
 
   it('put the citizen screen on its configured display and the staff panel on another', () => {

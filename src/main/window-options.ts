@@ -39,6 +39,8 @@ export function windowOptions(plan: WindowPlan): BrowserWindowConstructorOptions
       navigateOnDragDrop: false,
       // A middle click opens links in new windows without the will-navigate and window-open guards seeing it.
       disableBlinkFeatures: 'Auxclick',
+      // The citizen screen speaks its prompts (适老化) with nobody having touched it first.
+      autoplayPolicy: citizen ? 'no-user-gesture-required' : 'document-user-activation-required',
       additionalArguments: [`--hcp-role=${plan.role}`],
     },
   };

@@ -104,6 +104,24 @@ describe('citizen screen', () => {
     expect(f.sent.some((c) => c.name === 'followUp')).toBe(false);
   });
 
+  it('never shows a code the catalogue lacks: a neutral 政务服务 instead', async () => {
+    const unknown = { ...VIEW.invitation!, serviceItem: { code: 'BJ-RAW-9999', name: null } };
+    const f = fake({ view: { ...VIEW, invitation: unknown } });
+    render(<CitizenScreen store={createCitizenStore(f.client)} />);
+    f.connect();
+    await flush();
+    expect(screen.getByText(/办理事项：政务服务/)).toBeTruthy();
+    expect(document.body.textContent).not.toContain('BJ-RAW-9999');
+  });
+
+  it('writes larger when the hall says so', async () => {
+    const f = fake({ view: { ...VIEW, citizenScreen: { speech: false, volume: 0, largeText: true } } });
+    render(<CitizenScreen store={createCitizenStore(f.client)} />);
+    f.connect();
+    await flush();
+    expect(document.querySelector('main.citizen')!.classList.contains('large')).toBe(true);
+  });
+
   it('shows 暂停服务 with the reason, and switches to English', async () => {
     const f = fake({ view: { ...VIEW, invitation: null, paused: { reason: '午休' } } });
     render(<CitizenScreen store={createCitizenStore(f.client)} />);
@@ -193,8 +211,8 @@ describe('staff panel', () => {
       unrated: 1,
       cancelled: 0,
       strayPresses: 0,
-      pauses: 0,
-      pausedSeconds: 0,
+      pauses: 1,
+      pausedSeconds: 125,
     };
     const f = fake({ status: { ...STATUS, shift }, view: VIEW, logout: summary });
     render(<StaffPanel store={createStaffStore(f.client, 60_000)} />);
@@ -204,6 +222,59 @@ describe('staff panel', () => {
     await flush();
     expect(screen.getByText('本班次统计')).toBeTruthy();
     expect(document.querySelector('[data-count="rated"]')!.textContent).toBe('3');
+    expect(document.querySelector('[data-count="pausedSeconds"]')!.textContent).toBe('2 分 5 秒');
+    expect(document.body.textContent).not.toMatch(/满意/);
+  });
+
+  const SHIFT = { id: 's', staffNo: '1001', name: '王丽', since: '', paused: false, pauseReason: null };
+  const ITEMS = Array.from({ length: 300 }, (_, i) => ({ code: `IT-${i}`, name: `事项${i}号 登记` }));
+
+  it('finds the item in a catalogue of hundreds by a search and sends its code', async () => {
+    const f = fake({ status: { ...STATUS, shift: SHIFT }, view: { ...VIEW, invitation: null, serviceItems: ITEMS } });
+    render(<StaffPanel store={createStaffStore(f.client, 60_000)} />);
+    f.connect();
+    await flush();
+    const search = screen.getByRole('searchbox', { name: '办理事项' });
+    fireEvent.change(search, { target: { value: '事项12' } });
+    // 事项12, 事项120 … 事项129: a few at once, and how many more.
+    expect(screen.getAllByRole('option')).toHaveLength(4);
+    expect(screen.getByText(/还有 7 项/)).toBeTruthy();
+    fireEvent.change(search, { target: { value: '事项127' } });
+    fireEvent.click(screen.getByRole('option', { name: '事项127号 登记' }));
+    fireEvent.change(screen.getByRole('textbox', { name: '办件编号' }), { target: { value: ' 2026-77 ' } });
+    fireEvent.click(screen.getByText('请评价'));
+    await flush();
+    expect(f.sent).toContainEqual({ name: 'invite', request: { serviceItemCode: 'IT-127', caseNo: '2026-77' } });
+  });
+
+  it('shows an open invitation read-only with its countdown, and each ending in words, never the level', async () => {
+    const invitation = { id: 'i1', state: 'open', expiresAt: new Date(Date.now() + 15_000).toISOString() };
+    const answers: Parameters<typeof fake>[0] = { status: { ...STATUS, shift: SHIFT, invitation }, view: VIEW };
+    const f = fake(answers);
+    const store = createStaffStore(f.client, 60_000);
+    render(<StaffPanel store={store} />);
+    f.connect();
+    await flush();
+    const waiting = document.querySelector('[data-phase="waiting"]')!;
+    expect(waiting.textContent).toMatch(/等待评价 1[45] 秒/);
+    expect(waiting.textContent).toContain('个体工商户设立登记');
+    expect(waiting.textContent).toContain('A-7');
+    expect(screen.queryByRole('searchbox')).toBeNull();
+    expect(screen.queryByRole('textbox', { name: '办件编号' })).toBeNull();
+    // A pause waits for the invitation to end.
+    fireEvent.click(screen.getByText('午休'));
+    expect(screen.getByText<HTMLButtonElement>('暂停服务').disabled).toBe(true);
+    answers.status = { ...STATUS, shift: SHIFT, invitation: null };
+    answers.view = { ...VIEW, invitation: null };
+    for (const [event, words] of [
+      ['invitation.done', '已评价'],
+      ['invitation.expired', '未评价'],
+      ['invitation.cancelled', '已取消'],
+    ] as const) {
+      f.emit({ type: event, id: 'i1' });
+      await flush();
+      expect(screen.getByRole('status').textContent).toContain(words);
+    }
     expect(document.body.textContent).not.toMatch(/满意/);
   });
 });

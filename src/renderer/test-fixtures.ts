@@ -15,6 +15,7 @@ export const SCREEN_VIEW: ScreenView = {
     { code: 'attitude', label: '服务态度' },
   ],
   ratingWindowSeconds: 20,
+  citizenScreen: { speech: true, volume: 80, largeText: false },
   qrCode: null,
   keyMap: [5, 4, 3, 2, 1],
 };

@@ -40,6 +40,8 @@ export const AUDIT_ACTIONS = [
   'rating.duplicate',
   // The 意见箱 (issue 17): each step an account takes on an item (also in its timeline), never its contact.
   'suggestion.transitioned',
+  // An unknown service item code mapped to an item of the catalogue (issue 18), with the ratings it filed.
+  'catalogue.item_mapped',
   // An Excel export of the audit log itself, with its filters.
   'audit.exported',
   // A request to the admin API refused for want of authentication (401) or permission (403).

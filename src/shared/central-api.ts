@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import {
+  CitizenScreenSchema,
   codeSchema,
   nameSchema,
   PIN_PATTERN,
@@ -75,6 +76,8 @@ export const SettingsPatch = z
     defaultDays: z.enum(DEFAULT_DAYS_KINDS),
     /** Days a kiosk keeps a delivered record once its day is reconciled (DeviceConfig.retentionDays). */
     retentionDays: z.number().int().min(RETENTION_DAYS.min).max(RETENTION_DAYS.max),
+    /** The citizen screen's spoken prompts, their volume and the larger text (DeviceConfig.citizenScreen). */
+    citizenScreen: CitizenScreenSchema,
   })
   .partial();
 

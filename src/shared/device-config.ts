@@ -52,6 +52,25 @@ export const StaffEntry = z
 export type StaffEntry = z.infer<typeof StaffEntry>;
 
 /**
+ * The citizen screen's hall settings (适老化): spoken prompts on the touchscreen, as an evaluator speaks them (请对本次
+ * 服务做出评价 when the prompt opens, 谢谢您的评价 after), at `volume` percent; and `largeText`, a larger type for the
+ * whole screen.
+ */
+export const CitizenScreenSchema = z.strictObject({
+  speech: z.boolean(),
+  volume: z.number().int().min(0).max(100),
+  largeText: z.boolean(),
+});
+export type CitizenScreenSettings = z.infer<typeof CitizenScreenSchema>;
+export const CITIZEN_SCREEN_DEFAULTS: Readonly<CitizenScreenSettings> = { speech: true, volume: 80, largeText: false };
+
+/** A stored value read back through the schema: one that does not fit (none yet, an older kiosk's) is the defaults. */
+export function citizenScreenOf(value: unknown): CitizenScreenSettings {
+  const parsed = CitizenScreenSchema.safeParse(value);
+  return parsed.success ? parsed.data : { ...CITIZEN_SCREEN_DEFAULTS };
+}
+
+/**
  * Where phones open the QR rating page (`<url>/r/<token>`): the centre's public address, set when kiosks reach the
  * centre by an internal one. https, since the page takes a rating and perhaps a phone number (plain http only on
  * this machine's loopback, for a trial); a path is kept, a query or fragment is refused (it would be lost).
@@ -112,6 +131,8 @@ export const DeviceConfig = z
     retentionDays: z.number().int().min(RETENTION_DAYS.min).max(RETENTION_DAYS.max).optional(),
     /** Level of each physical key, left to right (vendors order keys differently). Default: 非常满意 first. */
     keyMap: KeyMapSchema.default([...DEFAULT_KEY_MAP]),
+    /** How the citizen screen speaks and how large it writes (CitizenScreenSchema). */
+    citizenScreen: CitizenScreenSchema.default({ ...CITIZEN_SCREEN_DEFAULTS }),
   })
   .superRefine((c, ctx) => {
     if (c.mode === 'window' && !c.window) {

@@ -41,6 +41,8 @@ export const EvaluationQuery = z.strictObject({
   outcome: z.enum(EVALUATION_OUTCOMES).optional(),
   /** Only the evaluations whose staff number the centre did not know (`true`), or only the others. */
   staffUnknown: z.enum(['true', 'false']).optional(),
+  /** The evaluations that carried this item code, one the catalogue does not hold (未知事项, not yet mapped). */
+  unknownItemCode: z.string().min(1).max(64).optional(),
   /** Oldest first (`asc`, the default: what an integration reading everything wants) or newest first (the page). */
   order: z.enum(['asc', 'desc']).default('asc'),
   cursor: z.string().max(200).optional(),
@@ -66,6 +68,8 @@ export interface EvaluationListItem {
   windowCode: string | null;
   departmentCode: string | null;
   serviceItemCode: string | null;
+  /** The item code it carried when the catalogue did not hold it (未知事项); kept after an admin maps it. */
+  unknownItemCode: string | null;
   staffUnknown: boolean;
   /** The technician's local key map the rating was pressed under, or null (the centre's). */
   localKeyMap: number[] | null;

@@ -39,6 +39,8 @@ export interface EvaluationRecord {
   rater: Sealed | null;
   /** The technician's local key map, when one was in force (it overrides the centre's). */
   localKeyMap?: Satisfaction[] | null;
+  /** Set when the kiosk's catalogue lacked `serviceItemCode`: the citizen saw a neutral 政务服务 instead. */
+  unknownItem?: true;
 }
 
 /** What a rater added after a 差评: reason tags, a callback number for the return visit (第十四条), a comment. */

@@ -16,6 +16,7 @@ import {
   type ShiftView,
   type StatusView,
 } from './local-api.js';
+import type { CitizenScreenSettings } from './device-config.js';
 import type { Result } from './result.js';
 import { UuidSchema } from './ids.js';
 import { KeyMapSchema } from './key-map.js';
@@ -235,6 +236,8 @@ export interface ScreenView {
   serviceItems: { code: string; name: string }[];
   reasonTags: { code: string; label: string }[];
   ratingWindowSeconds: number;
+  /** How the citizen screen speaks and how large it writes (hall settings, DeviceConfig.citizenScreen). */
+  citizenScreen: CitizenScreenSettings;
   /**
    * The citizen screen's QR code to rate on a phone (issue 17, 第十条(四)): the last invitation that ended unrated,
    * for `secondsLeft` more (a rating window after its end; counted by the screen from when it got the view, so a

@@ -45,6 +45,11 @@ export const WireEvaluation = z
      * the press was read with, so the centre can see which ratings it touched. Absent from older kiosks.
      */
     localKeyMap: KeyMapSchema.nullable().optional(),
+    /**
+     * Set when the kiosk's catalogue did not hold `serviceItemCode` (a 办件 system sent a code the hall has not
+     * listed): the citizen was shown a neutral 政务服务. The centre judges the code against its own catalogue.
+     */
+    unknownItem: z.literal(true).optional(),
   })
   .refine((e) => (e.outcome === 'rated') === (e.satisfaction !== null && e.source !== null), {
     message: 'a rated evaluation has a level and a source; an unrated or cancelled one has neither',

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../common/test-support/temp-dir.js';
 import { registerConsole } from './serve-console.js';
 
+const ICON = Buffer.from([0, 0, 1, 0, 1, 0]);
 const INDEX = '<html><head><meta name="csp-nonce" content="__CSP_NONCE__"></head><body>console</body></html>';
 
 describe('the console served at /console/', () => {
@@ -14,6 +15,7 @@ describe('the console served at /console/', () => {
     writeFileSync(join(dir.path, 'index.html'), INDEX);
     mkdirSync(join(dir.path, 'assets'));
     writeFileSync(join(dir.path, 'assets', 'index-AbC123.js'), 'console.log(1)');
+    writeFileSync(join(dir.path, 'favicon.ico'), ICON);
     app = Fastify();
     registerConsole(app, dir.path);
     await app.ready();
@@ -51,6 +53,11 @@ describe('the console served at /console/', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toMatch(/max-age=31536000/);
     expect(res.headers['cache-control']).toMatch(/immutable/);
+  });
+
+  it('serves the hall icon at /favicon.ico', async () => {
+    const res = await app.inject({ url: '/favicon.ico' });
+    expect([res.statusCode, res.headers['content-type'], res.rawPayload]).toEqual([200, 'image/x-icon', ICON]);
   });
 
   it('answers 404, not the page, for a missing asset or any missing file', async () => {

@@ -12,6 +12,7 @@
  *   A fresh nonce per answer: it is only worth something if it cannot be guessed. See docs/security.md.
  * - Without a build (dist/console/index.html missing), /console/ answers 503 with a page saying to run
  *   `npm run build` (and restart the centre: the assets' folder is mounted at start).
+ * - `/favicon.ico`: the hall's icon, from the build (the kiosk screens' own file), for every page the centre serves.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -85,6 +86,16 @@ export function registerConsole(app: FastifyInstance, dir = CONSOLE_DIST): void 
     scope.get('/console', hidden, (_request, reply) => reply.redirect('/console/', 301));
     scope.get('/console/', hidden, page);
     scope.get('/console/*', hidden, page);
+    // The icon of every page the centre serves (console, QR rating, 意见箱), from the console's build.
+    scope.get('/favicon.ico', hidden, (_request, reply) => {
+      let icon: Buffer;
+      try {
+        icon = readFileSync(`${dir}/favicon.ico`);
+      } catch {
+        return reply.callNotFound();
+      }
+      return reply.type('image/x-icon').header('cache-control', 'public, max-age=86400').send(icon);
+    });
 
     if (built && existsSync(`${dir}/assets`)) {
       await scope.register(fastifyStatic, {

@@ -12,6 +12,7 @@ import { CALENDAR_ROUTE_ABILITIES } from '../calendar/route-abilities.js';
 import { CASES_ROUTE_ABILITIES } from '../cases/route-abilities.js';
 import { CATALOG } from '../catalog.js';
 import { SUGGESTIONS_ROUTE_ABILITIES } from '../suggestions/route-abilities.js';
+import { UNKNOWN_ITEMS_ROUTE_ABILITIES } from '../unknown-items/route-abilities.js';
 
 const A = '/api/v1/admin';
 
@@ -53,6 +54,7 @@ export const ADMIN_ROUTE_ABILITIES: Readonly<Record<string, Ability>> = {
   ...CALENDAR_ROUTE_ABILITIES,
   ...ALERTS_ROUTE_ABILITIES,
   ...SUGGESTIONS_ROUTE_ABILITIES,
+  ...UNKNOWN_ITEMS_ROUTE_ABILITIES,
 };
 
 /** Whether `actor` has `ability`: by its role, and nothing else. */

@@ -42,6 +42,6 @@ export function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title><style>${STYLE}</style></head>
+<link rel="icon" href="/favicon.ico"><title>${escape(title)}</title><style>${STYLE}</style></head>
 <body><main>${body}</main></body></html>`;
 }

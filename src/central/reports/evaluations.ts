@@ -25,7 +25,7 @@ function decodeCursor(cursor: string): [string, string] {
 const COLUMNS = `id::text AS id, device_id AS "deviceId", channel, mode, outcome, satisfaction, source,
   invited_at AS "invitedAt", ended_at AS "endedAt", clock_offset_ms AS "clockOffsetMs", staff_no AS "staffNo",
   window_code AS "windowCode", department_code AS "departmentCode", service_item_code AS "serviceItemCode",
-  staff_unknown AS "staffUnknown", local_key_map AS "localKeyMap",
+  unknown_item_code AS "unknownItemCode", staff_unknown AS "staffUnknown", local_key_map AS "localKeyMap",
   EXISTS (SELECT 1 FROM cases c WHERE c.evaluation_id = e.id AND c.state = 'invalid') AS invalid`;
 
 export async function listEvaluations(
@@ -57,6 +57,10 @@ export async function listEvaluations(
   if (q.channel) add('channel = ?', q.channel);
   if (outcome) add('outcome = ?', outcome);
   if (q.staffUnknown) add('staff_unknown = ?', q.staffUnknown === 'true');
+  if (q.unknownItemCode) {
+    add('unknown_item_code = ?', q.unknownItemCode);
+    where.push('service_item_code IS NULL'); // the partial index of migration 0120
+  }
   if (after) {
     params.push(...after);
     where.push(`(invited_at, id) ${next} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);

@@ -144,7 +144,8 @@ describe('local API: the walk-through', () => {
 });
 
 describe('local API: bad input gets a 4xx with a clear code, never a 500, never a partial write', () => {
-  const cases: [string, () => Promise<{ statusCode: number; json: () => { error: string } }>, number, string][] = [
+  type Case = [string, () => Promise<{ statusCode: number; json: () => { error: string } }>, number, string];
+  const cases: Case[] = [
     [
       'malformed JSON',
       () =>
@@ -197,6 +198,18 @@ describe('local API: bad input gets a 4xx with a clear code, never a 500, never 
     ['an SQL-looking PIN', () => post('/shift/login', { staffNo: '1001', pin: "' OR 1=1 --" }), 400, 'invalid_request'],
     ['a pause with no reason', () => post('/shift/pause', {}), 400, 'invalid_request'],
     ['a body on resume', () => post('/shift/resume', { now: true }), 400, 'invalid_request'],
+    ...['/invitations', '/shift/resume', '/shift/logout'].map((url): Case => [
+      `a JSON null body on ${url}`,
+      () =>
+        api.inject({
+          method: 'POST',
+          url: `/api/v1${url}`,
+          headers: { 'content-type': 'application/json' },
+          payload: 'null',
+        }),
+      400,
+      'invalid_request',
+    ]),
   ];
 
   it.each(cases)('%s', async (_name, send, status, code) => {

@@ -61,6 +61,11 @@ export class RosterRepo {
     ) as ServiceItem | undefined;
   }
 
+  /** An invitation's item as the screens show it: its name, or null when the catalogue does not hold the code. */
+  itemView(code: string | null): { code: string; name: string | null } | null {
+    return code ? { code, name: this.serviceItem(code)?.name ?? null } : null;
+  }
+
   serviceItems(): { code: string; name: string }[] {
     return this.sql('SELECT code, name FROM service_items ORDER BY code').all() as { code: string; name: string }[];
   }

@@ -2,6 +2,7 @@
  * Device settings: one JSON value per key. Runs in Node.
  */
 import type { Database, Statement } from 'better-sqlite3';
+import type { CitizenScreenSettings } from '../../shared/device-config.js';
 
 export interface Settings {
   /** This device's id; made once on first start. */
@@ -39,6 +40,8 @@ export interface Settings {
   ratingPageUrl: string | null;
   /** The update feed the central configuration names, for the Electron shell. */
   updateFeedUrl: string | null;
+  /** The citizen screen's speech and text size (DeviceConfig.citizenScreen); absent: CITIZEN_SCREEN_DEFAULTS. */
+  citizenScreen: CitizenScreenSettings;
   /** Days a delivered, reconciled record is kept (the centre's retentionDays; absent: the default). */
   retentionDays: number | null;
   /** When reconciliation, and pruning, last succeeded (ISO): they run at start when older than a day. */

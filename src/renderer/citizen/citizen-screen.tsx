@@ -15,12 +15,27 @@ import {
 } from '../../shared/satisfaction.js';
 import { errorText, useLang, useT } from '../i18n.js';
 import { screenOf, type CitizenState } from './citizen-store.js';
+import { speak, stopSpeaking } from './speech.js';
 
 export function CitizenScreen({ store }: { store: StoreApi<CitizenState> }) {
   const state = useStore(store);
   const t = useT();
   const lang = useLang((s) => s.lang);
   const screen = screenOf(state);
+  const settings = state.view?.citizenScreen;
+
+  // Spoken as the screen changes, never on a re-render of the same screen; what was said, and how, is on the page
+  // (data-spoken) for the technician and the tests.
+  const [spoken, setSpoken] = useState('');
+  useEffect(() => {
+    if (!settings) return;
+    if (screen === 'prompt' || screen === 'thanks') {
+      const prompt = screen === 'prompt' ? 'rate_prompt' : 'thanks';
+      setSpoken(`${prompt}:${speak(prompt, lang, settings)}`);
+    }
+    return () => stopSpeaking();
+    // Only the screen: a change of settings or of language does not speak again.
+  }, [screen]);
 
   useEffect(() => {
     const timer = setInterval(() => state.tick(Date.now()), 250);
@@ -41,7 +56,7 @@ export function CitizenScreen({ store }: { store: StoreApi<CitizenState> }) {
   }, [screen, state]);
 
   return (
-    <main className="citizen" data-screen={screen}>
+    <main className={settings?.largeText ? 'citizen large' : 'citizen'} data-screen={screen} data-spoken={spoken}>
       <button className="lang" onClick={() => useLang.getState().toggle()}>
         {t('lang')}
       </button>
@@ -126,7 +141,8 @@ function Prompt({ state }: { state: CitizenState }) {
       {(invitation.serviceItem || invitation.caseNo) && (
         <p className="context">
           {invitation.serviceItem &&
-            `${t('service_item')}：${invitation.serviceItem.name ?? invitation.serviceItem.code}`}
+            // A code the hall's catalogue does not hold is never shown: it means nothing to the citizen.
+            `${t('service_item')}：${invitation.serviceItem.name ?? t('generic_item')}`}
           {invitation.caseNo && ` · ${t('case_no')}：${invitation.caseNo}`}
         </p>
       )}

@@ -50,6 +50,9 @@ addMessages({
     'audit.action.device.revoked': '吊销设备',
     'audit.action.audit.exported': '导出审计日志',
     'audit.action.access.refused': '拒绝访问',
+    'audit.action.rating.duplicate': '重复评价（已拒绝）',
+    'audit.action.suggestion.transitioned': '意见箱办理',
+    'audit.action.catalogue.item_mapped': '未知事项对应',
   },
   en: {
     'audit.description':
@@ -100,5 +103,8 @@ addMessages({
     'audit.action.device.revoked': 'Device revoked',
     'audit.action.audit.exported': 'Audit log exported',
     'audit.action.access.refused': 'Access refused',
+    'audit.action.rating.duplicate': 'Duplicate rating (refused)',
+    'audit.action.suggestion.transitioned': 'Suggestion handled',
+    'audit.action.catalogue.item_mapped': 'Unknown item mapped',
   },
 });

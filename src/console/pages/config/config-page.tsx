@@ -25,6 +25,7 @@ import { CatalogTab, type EntitySpec } from './catalog-tab.js';
 import { ImportTab } from './import-tab.js';
 import './messages.js';
 import { SettingsTab } from './settings-tab.js';
+import { UnknownItemsTab } from './unknown-items-tab.js';
 
 const f = (
   name: string,
@@ -123,7 +124,12 @@ export function ConfigPage() {
       children: <CatalogTab spec={spec} />,
     })),
     ...(can('settings.read') ? [{ key: 'settings', label: t('config.tab.settings'), children: <SettingsTab /> }] : []),
-    ...(can('catalogue.write') ? [{ key: 'import', label: t('config.tab.import'), children: <ImportTab /> }] : []),
+    ...(can('catalogue.write')
+      ? [
+          { key: 'import', label: t('config.tab.import'), children: <ImportTab /> },
+          { key: 'unknown-items', label: t('config.tab.unknown-items'), children: <UnknownItemsTab /> },
+        ]
+      : []),
   ];
   return (
     <PageFrame title={t('menu.config')} description={t('config.description')}>

@@ -3,6 +3,12 @@ import { addMessages } from '../../i18n.js';
 
 addMessages({
   'zh-CN': {
+    'config.settings.citizenScreen': '群众评价屏',
+    'config.settings.citizenScreen.help':
+      '触摸屏的语音提示（"请对本次服务做出评价""谢谢您的评价"）和音量，以及大字模式（适老化）。',
+    'config.settings.speech': '语音提示',
+    'config.settings.volume': '音量',
+    'config.settings.largeText': '大字模式',
     'config.description': '部门、窗口、服务事项、人员、差评原因标签和大厅设置；修改后评价器在下次心跳时获取新配置。',
     'config.tab.departments': '部门',
     'config.tab.windows': '窗口',
@@ -11,6 +17,17 @@ addMessages({
     'config.tab.reason-tags': '差评原因标签',
     'config.tab.settings': '大厅设置',
     'config.tab.import': 'Excel 导入',
+    'config.tab.unknown-items': '未知事项',
+    'config.unknown.hint':
+      '办件系统或评价器送来了目录中没有的事项编码：群众看到的是"政务服务"，这些评价暂不计入任何事项。把编码对应到目录中的事项后，已有和以后的评价都计入该事项。',
+    'config.unknown.none': '没有未知事项',
+    'config.unknown.code': '送来的编码',
+    'config.unknown.ratings': '评价数',
+    'config.unknown.period': '时间范围',
+    'config.unknown.map': '对应到事项',
+    'config.unknown.pick': '选择目录中的事项',
+    'config.unknown.apply': '对应',
+    'config.unknown.mapped': '{code} 已对应，{n} 条评价已计入该事项',
     'config.noun.department': '部门',
     'config.noun.window': '窗口',
     'config.noun.item': '服务事项',
@@ -107,6 +124,7 @@ addMessages({
     'config.import.status.error': '错误',
     'config.error.not_a_workbook': '这不是 Excel 工作簿（.xlsx）：请用模板填写后另存为 .xlsx。',
     'config.error.bad_header': '表头不对：{message}',
+    'config.error.already_mapped': '这个编码已对应到另一个事项：{message}',
     'config.error.too_many_rows': '行数过多：{message}',
     'config.error.workbook_too_large': '文件解压后过大，请拆分后分别导入。',
     'config.error.payload_too_large': '文件太大（最大 2 MB），请拆分后分别导入。',
@@ -119,6 +137,12 @@ addMessages({
     'config.level.1': '非常不满意',
   },
   en: {
+    'config.settings.citizenScreen': 'Citizen screen',
+    'config.settings.citizenScreen.help':
+      'Spoken prompts on the touchscreen ("please rate this service", "thank you") and their volume, and larger text for older raters.',
+    'config.settings.speech': 'Spoken prompts',
+    'config.settings.volume': 'Volume',
+    'config.settings.largeText': 'Larger text',
     'config.description':
       'Departments, windows, service items, staff, reason tags and hall settings; kiosks pick changes up at their next heartbeat.',
     'config.tab.departments': 'Departments',
@@ -128,6 +152,17 @@ addMessages({
     'config.tab.reason-tags': 'Reason tags',
     'config.tab.settings': 'Hall settings',
     'config.tab.import': 'Excel import',
+    'config.tab.unknown-items': 'Unknown items',
+    'config.unknown.hint':
+      'A case system or a kiosk sent item codes the catalogue does not hold: the citizen saw "Government service", and these ratings count for no item yet. Map a code to an item of the catalogue and its ratings, past and future, count for that item.',
+    'config.unknown.none': 'No unknown items',
+    'config.unknown.code': 'Code received',
+    'config.unknown.ratings': 'Ratings',
+    'config.unknown.period': 'Period',
+    'config.unknown.map': 'Map to an item',
+    'config.unknown.pick': 'Choose an item of the catalogue',
+    'config.unknown.apply': 'Map',
+    'config.unknown.mapped': '{code} mapped: {n} ratings now count for the item',
     'config.noun.department': 'department',
     'config.noun.window': 'window',
     'config.noun.item': 'service item',
@@ -226,6 +261,7 @@ addMessages({
     'config.import.status.error': 'Error',
     'config.error.not_a_workbook': 'This is not an Excel workbook (.xlsx): fill in the template and save it as .xlsx.',
     'config.error.bad_header': 'The header row is wrong: {message}',
+    'config.error.already_mapped': 'This code is mapped to another item already: {message}',
     'config.error.too_many_rows': 'Too many rows: {message}',
     'config.error.workbook_too_large': 'The file unzips too large: split it.',
     'config.error.payload_too_large': 'The file is too large (2 MB at most): split it.',

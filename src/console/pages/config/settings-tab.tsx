@@ -1,13 +1,18 @@
 /**
  * The hall's settings (SettingsPatch in src/shared/central-api.ts): the rating window, the evaluator's key map,
- * the kiosks' update feed, the address of the QR rating page, how the 7-day default counts its days, and how long a kiosk keeps delivered records. Only what changed is sent; the kiosks get
+ * the kiosks' update feed, the address of the QR rating page, the citizen screen's speech and larger text, how the 7-day default counts its days, and how long a kiosk keeps delivered records. Only what changed is sent; the kiosks get
  * it at their next heartbeat. Read by supervisors, changed by admins. Runs in the browser.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Flex, Form, Input, InputNumber, Select, Typography } from 'antd';
+import { Alert, App, Button, Card, Flex, Form, Input, InputNumber, Select, Slider, Switch, Typography } from 'antd';
 import { useEffect } from 'react';
 import { DEFAULT_DAYS_KINDS, SettingsPatch, type DefaultDaysKind } from '../../../shared/central-api.js';
-import { RATING_WINDOW_SECONDS, RETENTION_DAYS } from '../../../shared/device-config.js';
+import {
+  CITIZEN_SCREEN_DEFAULTS,
+  RATING_WINDOW_SECONDS,
+  RETENTION_DAYS,
+  type CitizenScreenSettings,
+} from '../../../shared/device-config.js';
 import { DEFAULT_KEY_MAP, KeyMapSchema } from '../../../shared/key-map.js';
 import { get, patch } from '../../api.js';
 import { useAuth } from '../../auth.js';
@@ -22,6 +27,7 @@ interface Settings {
   ratingPageUrl?: string;
   defaultDays?: DefaultDaysKind;
   retentionDays?: number;
+  citizenScreen?: CitizenScreenSettings;
 }
 
 const LEVELS = [5, 4, 3, 2, 1] as const;
@@ -38,6 +44,7 @@ export function SettingsTab() {
     keyMap: [...DEFAULT_KEY_MAP],
     retentionDays: RETENTION_DAYS.default,
     defaultDays: 'calendar',
+    citizenScreen: { ...CITIZEN_SCREEN_DEFAULTS },
     ...query.data,
   };
   useEffect(() => {
@@ -80,6 +87,22 @@ export function SettingsTab() {
               rules={[zodRule(KeyMapSchema)]}
             >
               <KeyMapInput />
+            </Form.Item>
+            <Form.Item label={t('config.settings.citizenScreen')} extra={t('config.settings.citizenScreen.help')}>
+              <Flex gap={24} wrap align="center">
+                <Form.Item name={['citizenScreen', 'speech']} valuePropName="checked" noStyle>
+                  <Switch aria-label={t('config.settings.speech')} />
+                </Form.Item>
+                <span>{t('config.settings.speech')}</span>
+                <span>{t('config.settings.volume')}</span>
+                <Form.Item name={['citizenScreen', 'volume']} noStyle>
+                  <Slider min={0} max={100} step={5} style={{ width: 160 }} aria-label={t('config.settings.volume')} />
+                </Form.Item>
+                <Form.Item name={['citizenScreen', 'largeText']} valuePropName="checked" noStyle>
+                  <Switch aria-label={t('config.settings.largeText')} />
+                </Form.Item>
+                <span>{t('config.settings.largeText')}</span>
+              </Flex>
             </Form.Item>
             <Form.Item
               name="retentionDays"
