@@ -10,9 +10,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, SCREENSHOTS } from './browser.js';
+import { atEachSize, expectFits } from './layout.js';
 import { codeFromCommandLine, enterCode, pairThroughTech } from './pairing.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../src/common/test-support/temp-dir.js';
+import { waitFor } from '../src/common/test-support/wait-for.js';
 import { startEvaluatorLine, type EvaluatorLine } from '../src/hardware/test-support/evaluator-line.js';
 import { startKioskProcess, type KioskProcess } from '../src/kiosk/test-support/kiosk-process.js';
 import type { StatusView } from '../src/shared/local-api.js';
@@ -147,5 +149,80 @@ describe('technician mode: first-run wizard and diagnostics', () => {
     await prompted;
     expect((await line.sim.press(2)).acked).toBe(true);
     expect(((await kiosk.api('GET', `/invitations/${id}`)).body as { state: string }).state).toBe('rated');
+  });
+
+  /** No Chinese on the technician screen but the language button's own name (中文, to switch back). */
+  const chineseLeft = async () =>
+    ((await tech.textContent('main.tech')) ?? '').replace('中文', '').match(/[\u4e00-\u9fff]+/g) ?? [];
+
+  it('fits every step at 1920×1080, 1280×800 and 800×480, in Chinese and in English, nothing out of reach', async () => {
+    for (const [step, name, ready] of [
+      ['接入中心', 'connect', 'text=接入中心系统'],
+      ['评价器', 'evaluator', 'text=串口评价器'],
+      ['连接检查', 'check', 'button:text-is("检查与中心系统的连接")'],
+      ['诊断', 'diagnostics', '[data-diag="evaluator"]'],
+      ['屏幕配对', 'screens', 'select[aria-label="屏幕类型"]'],
+    ] as const) {
+      await tech.click(`nav button:has-text("${step}")`);
+      await tech.waitForSelector(ready);
+      await atEachSize(tech, () => expectFits(tech, `tech-${name}`));
+    }
+    await tech.click('nav button:has-text("诊断")');
+    await tech.click('header button.lang');
+    await tech.waitForSelector('nav >> text=Diagnostics');
+    await tech.waitForSelector('[data-diag="sync"] >> text=Central system');
+    expect(await chineseLeft()).toEqual([]);
+    await atEachSize(tech, () => expectFits(tech, 'tech-diagnostics-en'));
+    await tech.click('nav button:has-text("Evaluator")');
+    await tech.waitForSelector('text=Serial evaluator');
+    expect(await chineseLeft()).toEqual([]);
+    await atEachSize(tech, () => expectFits(tech, 'tech-evaluator-en'));
+    await tech.click('header button.lang');
+    await tech.waitForSelector('nav >> text=诊断');
+  });
+
+  it('shows the serial evaluator in use as the chosen input, and says in words when no port listing is possible', async () => {
+    await tech.click('nav button:has-text("评价器")');
+    await tech.waitForSelector('text=串口评价器');
+    expect(await tech.isChecked('input[type="radio"] >> nth=0')).toBe(true);
+    expect(await tech.inputValue('input[aria-label="串口"]')).toBe(line.pty.hostPath);
+    // This machine may or may not have udevadm: either the ports are listed, or the screen says why not.
+    await tech.waitForSelector('p.ports');
+    expect(await tech.textContent('main.tech')).not.toContain('操作未成功');
+  });
+
+  it('lets a touch-only technician unlock, set up and read the diagnostics with the on-screen keypad alone', async () => {
+    const touch = await browser.newPage({ viewport: { width: 800, height: 480 }, hasTouch: true });
+    try {
+      // Paired with a code from the kiosk PC, tapped on the screen's own keypad.
+      await enterCode(touch, kiosk.url, 'technician', await codeFromCommandLine(dir.path, 'technician'));
+      await touch.waitForSelector('text=请输入管理员密码', { timeout: 20_000 });
+      await atEachSize(touch, () => expectFits(touch, 'tech-lock'));
+      const tap = (selector: string) => touch.click(selector);
+      // A wrong PIN first: said in words, with the keypad still there.
+      for (const k of ['1', '2', '3', '4', '5', '6', 'OK']) await tap(`.lock .keypad button:text-is("${k}")`);
+      await touch.waitForSelector('[role="alert"] >> text=/剩余次数/');
+      for (const k of ['8', '6', '4', '2', '0', '9']) await tap(`.lock .keypad button:text-is("${k}")`);
+      await tap('.lock button:text-is("进入")');
+      // Set up already: the diagnostics first.
+      await touch.waitForSelector('[data-diag="evaluator"]', { timeout: 20_000 });
+      expect(await touch.getAttribute('nav button.on', 'class')).toContain('on');
+      expect(await touch.textContent('nav button.on')).toContain('诊断');
+      await tap('nav button:has-text("评价器")');
+      await tap('label:has-text("仅触摸屏")');
+      await tap('.evaluator-step button:text-is("保存")');
+      await waitFor('the touch input', async () => {
+        const s = (await kiosk.api('GET', '/status')).body as StatusView;
+        return s.evaluator.state === 'none';
+      });
+      await tap('button.next');
+      await tap('button:text-is("检查与中心系统的连接")');
+      await touch.waitForSelector('[data-check]');
+      await tap('button:text-is("完成")');
+      await touch.waitForSelector('[data-diag="sync"] >> text=中心系统');
+      await expectFits(touch, 'tech-touch-diagnostics');
+    } finally {
+      await touch.close();
+    }
   });
 });

@@ -23,7 +23,7 @@ interface EnrolCliOptions {
 }
 import type { SyncTimings } from '../kiosk/sync/sync-agent.js';
 import { CENTRAL_DEFAULT_PORT } from '../shared/central-api.js';
-import { BAUD_RATES, listSerialPorts, type BaudRate } from '../hardware/transport.js';
+import { BAUD_RATES, listSerialPorts, PORT_LIST_NOTES, type BaudRate } from '../hardware/transport.js';
 import { hashPin } from '../common/pin-hash.js';
 import { APP_VERSION } from '../kiosk/version.js';
 import { kioskPairCommand } from './kiosk-pair.js';
@@ -178,7 +178,8 @@ export function buildCli(): Command {
     .command('ports')
     .description('list the serial ports of this machine (to find the evaluator)')
     .action(async () => {
-      const ports = await listSerialPorts();
+      const { ports, note } = await listSerialPorts();
+      if (note) process.stdout.write(`${PORT_LIST_NOTES[note]}\n`);
       if (ports.length === 0) process.stdout.write('no serial ports found\n');
       for (const p of ports) {
         const what = [p.manufacturer, p.vendorId && `${p.vendorId}:${p.productId}`, p.serialNumber].filter(Boolean);

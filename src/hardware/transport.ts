@@ -1,6 +1,8 @@
 /**
  * The byte pipe under the evaluator driver: a serial port, or an in-memory pair in unit tests. Runs in Node.
  */
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { unixSerialTransport } from './unix-serial.js';
 
 export interface Transport {
@@ -85,8 +87,74 @@ export interface PortInfo {
   productId?: string;
 }
 
-/** The serial ports this machine has, for the technician's picker and `hcp kiosk ports`. */
-export async function listSerialPorts(): Promise<PortInfo[]> {
+/**
+ * Why a port list is partial: `no_udevadm`, the system's listing failed on Linux and only the serial lines under
+ * /dev are listed, without manufacturer or ids; `no_listing`, no list at all (type the port's name).
+ */
+export type PortListNote = 'no_udevadm' | 'no_listing';
+
+/** The serial ports found, and, when they could be found only in part, why (the screens say it in words). */
+export interface PortList {
+  ports: PortInfo[];
+  note: PortListNote | null;
+}
+
+/** What each note means, for the command line (the screens have their own words for it). */
+export const PORT_LIST_NOTES: Record<PortListNote, string> = {
+  no_udevadm: 'the system could not list the serial ports (no udevadm?): these are the serial lines under /dev',
+  no_listing: 'the system could not list the serial ports: give the port by its name (e.g. COM3)',
+};
+
+/** Device names of real serial lines under /dev: on-board UARTs, USB adapters, USB CDC devices. */
+const SERIAL_NAME = /^tty(S|USB|ACM)\d+$/;
+
+/**
+ * The serial ports under `devRoot` when the system's listing fails (serialport lists them on Linux through
+ * `udevadm`, which a machine may lack): the USB and ACM lines, and the on-board ones that a driver backs (Linux
+ * makes 32 `ttyS` nodes whether or not there is a UART behind them: only those with a device under
+ * /sys/class/tty are real). No manufacturer or ids: those came from udev.
+ */
+export function portsFromDev(devRoot = '/dev', sysRoot = '/sys/class/tty'): PortInfo[] {
+  let names: string[];
+  try {
+    names = readdirSync(devRoot);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => SERIAL_NAME.test(name))
+    .filter((name) => !name.startsWith('ttyS') || hasDevice(join(sysRoot, name)))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    .map((name) => ({ path: join(devRoot, name) }));
+}
+
+function hasDevice(sysEntry: string): boolean {
+  try {
+    return existsSync(join(realpathSync(sysEntry), 'device'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The serial ports this machine has, for the technician's picker and `hcp kiosk ports`: the system's listing, or,
+ * when it fails, the serial lines under /dev with a note saying so. Never throws.
+ */
+export async function listSerialPorts(
+  list: () => Promise<PortInfo[]> = systemPorts,
+  fallback: () => PortInfo[] = portsFromDev,
+): Promise<PortList> {
+  try {
+    return { ports: await list(), note: null };
+  } catch {
+    if (process.platform === 'win32' && list === systemPorts) {
+      return { ports: [], note: 'no_listing' };
+    }
+    return { ports: fallback(), note: 'no_udevadm' };
+  }
+}
+
+async function systemPorts(): Promise<PortInfo[]> {
   const { SerialPort } = await import('serialport');
   const ports = await SerialPort.list();
   return ports.map((p) => ({

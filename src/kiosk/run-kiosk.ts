@@ -78,7 +78,10 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
   await service.addInput(screen);
   // The serial evaluator: the port given on the command line, else the one chosen in technician mode.
   let serial: SerialInput | null = null;
+  // The input in use, which technician mode shows as chosen (a port on the command line wins over the setting).
+  let inUse: EvaluatorInputSetting | undefined;
   const applyInput = async (input: EvaluatorInputSetting): Promise<void> => {
+    inUse = input;
     if (serial) await service.removeInput(serial);
     serial = null;
     if (input.kind !== 'serial') return;
@@ -99,6 +102,7 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
       view: () => service.deviceView(),
       log: options.logger.child({ module: 'evaluator' }),
     });
+    inUse = { kind: 'serial', path: 'line', baudRate: 9600 };
     await service.addInput(serial);
   } else if (options.serial) await applyInput({ kind: 'serial', ...options.serial });
   else if (configured) await applyInput(configured);
@@ -116,6 +120,7 @@ export async function runKiosk(options: RunKioskOptions): Promise<RunningKiosk> 
       return true;
     },
     { insecureHttp: options.insecureHttp, caFile: options.caFile },
+    () => inUse,
   );
 
   const browserHost = options.browserHost ?? !parentPort;

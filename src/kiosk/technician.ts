@@ -8,7 +8,7 @@
 import { checkCentralUrl, dispatcherFor, type CentralTransportOptions } from './sync/central-transport.js';
 import { statfsSync } from 'node:fs';
 import { hashPin, verifyPin } from '../common/pin-hash.js';
-import { listSerialPorts, type PortInfo } from '../hardware/transport.js';
+import { listSerialPorts, type PortList } from '../hardware/transport.js';
 import { DeviceConfig } from '../shared/device-config.js';
 import type { KeyMap, KeyMapInForce } from '../shared/key-map.js';
 import { KioskError } from '../shared/kiosk-errors.js';
@@ -47,6 +47,8 @@ export class TechnicianService {
     readonly requestExit: () => boolean = () => false,
     /** The kiosk's --insecure-http and --ca-file: enrolment and the connection check follow the same policy. */
     private readonly transport: CentralTransportOptions = {},
+    /** The input in use, when the host knows it (a serial port on the command line wins over the setting). */
+    private readonly inUse: () => EvaluatorInputSetting | undefined = () => undefined,
   ) {}
 
   status(): TechStatus {
@@ -58,7 +60,7 @@ export class TechnicianService {
       provisioned: status.enrolment.provisioned,
       enrolled: status.enrolment.enrolled,
       mode: status.mode,
-      evaluatorInput: service.evaluatorInput() ?? { kind: 'touch' },
+      evaluatorInput: this.inUse() ?? service.evaluatorInput() ?? { kind: 'touch' },
       keyMap: [...keyMap.map],
       keyMapSource: keyMap.source,
     };
@@ -94,7 +96,7 @@ export class TechnicianService {
     throw new KioskError('bad_credentials', 'the admin PIN is wrong', { attemptsLeft: MAX_TRIES - this.failures });
   }
 
-  listPorts(): Promise<PortInfo[]> {
+  listPorts(): Promise<PortList> {
     return listSerialPorts();
   }
 

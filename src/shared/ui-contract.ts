@@ -145,7 +145,11 @@ const TECH_COMMANDS = {
   techStatus: command<TechStatusView>()({}, { open: true }),
   setAdminPin: command()({ pin: z.string().regex(/^\d{6,8}$/, '6 to 8 digits') }, { open: true }),
   unlock: command()({ pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits') }, { open: true }),
-  listPorts: command<{ path: string; manufacturer?: string }[]>()(),
+  /** The serial ports, and why the list is partial (null when the system's listing worked; PortListNote). */
+  listPorts: command<{
+    ports: { path: string; manufacturer?: string }[];
+    note: 'no_udevadm' | 'no_listing' | null;
+  }>()(),
   // keyMap null clears a local override (back to the centre's order).
   setInput: command<unknown>()({ input: EvaluatorInputSchema, keyMap: KeyMapSchema.nullable().optional() }),
   /** On: the session started and when it ends by itself; off: null. */

@@ -6,11 +6,16 @@
 import { useEffect, useState } from 'react';
 import { ROLE_LABELS, ROLE_PATHS } from '../../shared/screen-pairing.js';
 import type { PairedScreenView, PairingCodeView, UiRole } from '../../shared/ui-contract.js';
+import { useLang, useT } from '../i18n.js';
 import type { TechState } from '../tech/tech-store.js';
 
-const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '—');
+const time = (iso: string | null, lang: 'zh' | 'en') =>
+  iso ? new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { hour12: false }) : '—';
 
 export function ScreensPanel({ state }: { state: TechState }) {
+  const t = useT();
+  const lang = useLang((s) => s.lang);
+  const roleName = (r: UiRole) => t(`role_${r}`);
   const [role, setRole] = useState<UiRole>('citizen');
   const [label, setLabel] = useState('');
   const [issued, setIssued] = useState<PairingCodeView | null>(null);
@@ -35,57 +40,58 @@ export function ScreensPanel({ state }: { state: TechState }) {
   const link = issued ? `${location.origin}${ROLE_PATHS[issued.role]}#pair=${issued.code}` : '';
   return (
     <section className="step screens">
-      <h2>配对新屏幕</h2>
+      <h2>{t('pair_new')}</h2>
       <div className="pair-form">
         <label>
-          屏幕
-          <select aria-label="屏幕类型" value={role} onChange={(e) => setRole(e.target.value as UiRole)}>
+          {t('pair_screen')}
+          <select aria-label={t('pair_type')} value={role} onChange={(e) => setRole(e.target.value as UiRole)}>
             {(Object.keys(ROLE_LABELS) as UiRole[]).map((r) => (
               <option key={r} value={r}>
-                {ROLE_LABELS[r]}
+                {roleName(r)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          名称
+          {t('pair_name')}
           <input
-            aria-label="屏幕名称"
-            placeholder={`例如：1号窗口 ${ROLE_LABELS[role]}`}
+            aria-label={t('pair_label')}
+            placeholder={t('pair_example', { role: roleName(role) })}
             maxLength={40}
             value={label}
             onChange={(e) => setLabel(e.target.value)}
           />
         </label>
         <button className="primary" onClick={() => void issue()}>
-          生成配对码
+          {t('pair_issue')}
         </button>
       </div>
       {issued && (
         <div className="issued" data-role={issued.role}>
           <p>
-            在{ROLE_LABELS[issued.role]}“{issued.label}”上输入配对码（一次有效，{time(issued.expiresAt)} 前）：
+            {t('pair_enter', { role: roleName(issued.role), label: issued.label, until: time(issued.expiresAt, lang) })}
           </p>
-          <output className="pairing-code" aria-label="配对码">
+          <output className="pairing-code" aria-label={t('pair_code')}>
             {`${issued.code.slice(0, 4)} ${issued.code.slice(4)}`}
           </output>
           <p className="link">
-            或在该屏幕上打开：<code>{link}</code>
+            {t('pair_link')}
+            <code>{link}</code>
           </p>
         </div>
       )}
-      <h2>已配对的屏幕</h2>
+      <h2>{t('paired_title')}</h2>
       {screens.length === 0 ? (
-        <p>尚无已配对的屏幕</p>
+        <p>{t('paired_none')}</p>
       ) : (
         <table className="paired">
           <thead>
             <tr>
-              <th>名称</th>
-              <th>类型</th>
-              <th>配对时间</th>
-              <th>最近连接</th>
-              <th>状态</th>
+              <th>{t('pair_name')}</th>
+              <th>{t('pair_screen')}</th>
+              <th>{t('paired_at')}</th>
+              <th>{t('paired_seen')}</th>
+              <th>{t('paired_state')}</th>
               <th />
             </tr>
           </thead>
@@ -93,13 +99,13 @@ export function ScreensPanel({ state }: { state: TechState }) {
             {screens.map((s) => (
               <tr key={s.id} data-screen-id={s.id}>
                 <td>{s.label}</td>
-                <td>{ROLE_LABELS[s.role]}</td>
-                <td>{time(s.createdAt)}</td>
-                <td>{time(s.lastSeenAt)}</td>
-                <td>{s.connected ? '在线' : '离线'}</td>
+                <td>{roleName(s.role)}</td>
+                <td>{time(s.createdAt, lang)}</td>
+                <td>{time(s.lastSeenAt, lang)}</td>
+                <td>{s.connected ? t('paired_online') : t('paired_offline')}</td>
                 <td>
                   <button className="danger" onClick={() => void revoke(s)}>
-                    {confirming === s.id ? '确认撤销（该屏幕将立即断开）' : '撤销'}
+                    {confirming === s.id ? t('pair_revoke_confirm') : t('pair_revoke')}
                   </button>
                 </td>
               </tr>

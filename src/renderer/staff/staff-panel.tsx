@@ -10,6 +10,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore, type StoreApi } from 'zustand';
 import type { ShiftSummary } from '../../shared/local-api.js';
 import { errorText, useLang, useT } from '../i18n.js';
+import { Keypad } from '../keypad.js';
 import { ENDED_NOTICE_MS, type StaffState } from './staff-store.js';
 
 export function StaffPanel({ store }: { store: StoreApi<StaffState> }) {
@@ -66,32 +67,6 @@ function StatusLine({ state }: { state: StaffState }) {
         {s.central.state === 'online' && s.queue.pending > 0 && <progress aria-label={t('uploading')} />}
       </span>
     </span>
-  );
-}
-
-const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '⌫', '0', 'OK'];
-
-/** A digit keypad: `onKey` gets a digit, ⌫ or OK. Physical digits, Backspace and Enter press it too. */
-export function Keypad({ onKey, disabled = false }: { onKey: (key: string) => void; disabled?: boolean }) {
-  useEffect(() => {
-    if (disabled) return;
-    const onDown = (e: KeyboardEvent) => {
-      const key = /^[0-9]$/.test(e.key) ? e.key : e.key === 'Backspace' ? '⌫' : e.key === 'Enter' ? 'OK' : null;
-      if (!key || (e.target instanceof HTMLInputElement && e.target.type !== 'button')) return;
-      e.preventDefault();
-      onKey(key);
-    };
-    window.addEventListener('keydown', onDown);
-    return () => window.removeEventListener('keydown', onDown);
-  }, [onKey, disabled]);
-  return (
-    <div className="keypad">
-      {KEYS.map((k) => (
-        <button key={k} className={k === 'OK' ? 'key ok' : 'key'} disabled={disabled} onClick={() => onKey(k)}>
-          {k}
-        </button>
-      ))}
-    </div>
   );
 }
 

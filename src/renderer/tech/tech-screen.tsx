@@ -10,6 +10,7 @@ import { useEffect, useState } from 'react';
 import { useStore, type StoreApi } from 'zustand';
 import type { Satisfaction } from '../../shared/satisfaction.js';
 import { errorText, isKey, useLang, useT } from '../i18n.js';
+import { Keypad } from '../keypad.js';
 import type { TechState } from './tech-store.js';
 import { ScreensPanel } from '../pairing/screens-panel.js';
 import { KeyOrder, KeyTest } from './key-panels.js';
@@ -18,13 +19,16 @@ type Step = 'connect' | 'evaluator' | 'check' | 'diagnostics' | 'screens';
 
 export function TechScreen({ store }: { store: StoreApi<TechState> }) {
   const state = useStore(store);
+  const t = useT();
   const lang = useLang((s) => s.lang);
-  const [step, setStep] = useState<Step>('connect');
-  if (!state.status) return <main className="tech">正在连接…</main>;
+  // Until the technician picks a step: the wizard for a fresh kiosk, the diagnostics for one that is set up.
+  const [picked, setStep] = useState<Step | null>(null);
+  if (!state.status) return <main className="tech">{t('tech_connecting')}</main>;
+  const step: Step = picked ?? (state.status.provisioned ? 'diagnostics' : 'connect');
   return (
     <main className="tech">
       <header>
-        <h1>技术人员模式</h1>
+        <h1>{t('tech_title')}</h1>
         {state.status.unlocked && (
           <nav>
             {(['connect', 'evaluator', 'check', 'diagnostics', 'screens'] as const)
@@ -32,19 +36,14 @@ export function TechScreen({ store }: { store: StoreApi<TechState> }) {
               .map((s, i) => (
                 <button key={s} className={step === s ? 'on' : ''} onClick={() => setStep(s)}>
                   {i < 3 ? `${i + 1}. ` : ''}
-                  {
-                    {
-                      connect: '接入中心',
-                      evaluator: '评价器',
-                      check: '连接检查',
-                      diagnostics: '诊断',
-                      screens: '屏幕配对',
-                    }[s]
-                  }
+                  {t(`step_${s}`)}
                 </button>
               ))}
           </nav>
         )}
+        <button className="lang" onClick={() => useLang.getState().toggle()}>
+          {t('lang')}
+        </button>
       </header>
       {state.error && (
         <p className="error" role="alert">
@@ -68,42 +67,75 @@ export function TechScreen({ store }: { store: StoreApi<TechState> }) {
 }
 
 function Lock({ state }: { state: TechState }) {
+  const t = useT();
   const [pin, setPin] = useState('');
   const [again, setAgain] = useState('');
   const first = !state.status!.adminPinSet;
+  const [field, setField] = useState<'pin' | 'again'>('pin');
+  const ready = pin.length >= (first ? 6 : 4) && (!first || pin === again);
+  const submit = () => {
+    if (!ready) return;
+    void state.run(first ? { name: 'setAdminPin', pin } : { name: 'unlock', pin }).then(() => {
+      setPin('');
+      setAgain('');
+      setField('pin');
+    });
+  };
+  const press = (k: string) => {
+    if (k === 'OK') return first && field === 'pin' ? setField('again') : submit();
+    const set = field === 'pin' ? setPin : setAgain;
+    set((v) => (k === '⌫' ? v.slice(0, -1) : v.length < 8 ? v + k : v));
+  };
+  const digits = (v: string) => v.replace(/\D/g, '').slice(0, 8);
   return (
     <section className="lock">
-      <h2>{first ? '首次使用：设置管理员密码（6–8 位数字）' : '请输入管理员密码'}</h2>
-      <input
-        type="password"
-        inputMode="numeric"
-        aria-label="管理员密码"
-        value={pin}
-        onChange={(e) => setPin(e.target.value)}
-      />
-      {first && (
+      {/* A form, so that Enter submits from a keyboard; the keypad serves a touch-only terminal. */}
+      <form
+        className="lock-fields"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <h2>{first ? t('lock_first') : t('lock_enter')}</h2>
         <input
           type="password"
-          inputMode="numeric"
-          aria-label="再次输入"
-          value={again}
-          onChange={(e) => setAgain(e.target.value)}
+          inputMode="none"
+          autoComplete="off"
+          aria-label={t('admin_pin')}
+          placeholder={t('admin_pin')}
+          className={field === 'pin' ? 'active' : ''}
+          value={pin}
+          onFocus={() => setField('pin')}
+          onChange={(e) => setPin(digits(e.target.value))}
         />
-      )}
-      <button
-        className="primary"
-        disabled={pin.length < (first ? 6 : 4) || (first && pin !== again)}
-        onClick={() =>
-          void state.run(first ? { name: 'setAdminPin', pin } : { name: 'unlock', pin }).then(() => setPin(''))
-        }
-      >
-        {first ? '设置并进入' : '进入'}
-      </button>
+        {first && (
+          <input
+            type="password"
+            inputMode="none"
+            autoComplete="off"
+            aria-label={t('admin_pin_again')}
+            placeholder={t('admin_pin_again')}
+            className={field === 'again' ? 'active' : ''}
+            value={again}
+            onFocus={() => setField('again')}
+            onChange={(e) => setAgain(digits(e.target.value))}
+          />
+        )}
+        {first && again.length >= pin.length && again !== pin && pin.length > 0 && (
+          <p className="hint">{t('pins_differ')}</p>
+        )}
+        <button type="submit" className="primary" disabled={!ready}>
+          {first ? t('lock_set') : t('lock_open')}
+        </button>
+      </form>
+      <Keypad onKey={press} />
     </section>
   );
 }
 
 function Connect({ state, next }: { state: TechState; next: () => void }) {
+  const t = useT();
   const [url, setUrl] = useState('');
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
@@ -120,24 +152,25 @@ function Connect({ state, next }: { state: TechState; next: () => void }) {
   return (
     <section className="step">
       <p>
-        当前：
-        {s.mode === 'window' ? '窗口评价器（一次一评）' : s.mode === 'terminal' ? '自助终端（一事一评）' : '尚未设置'}
-        {s.enrolled ? ' · 已接入中心系统' : ''}
+        {t('mode_now', {
+          mode: t(s.mode === 'window' ? 'mode_window' : s.mode === 'terminal' ? 'mode_terminal' : 'mode_none'),
+        })}
+        {s.enrolled ? t('enrolled_now') : ''}
       </p>
-      <h2>接入中心系统（模式、窗口由中心配置）</h2>
+      <h2>{t('enrol_title')}</h2>
       <label>
-        中心系统地址
+        {t('central_url')}
         <input
-          aria-label="中心系统地址"
+          aria-label={t('central_url')}
           placeholder="https://hcp.example.gov.cn"
           value={url}
           onChange={(e) => setUrl(e.target.value)}
         />
       </label>
       <label>
-        接入码
+        {t('enrol_code')}
         <input
-          aria-label="接入码"
+          aria-label={t('enrol_code')}
           placeholder="K7QP-3MZD"
           value={code}
           onChange={(e) => setCode(e.target.value.toUpperCase())}
@@ -154,19 +187,19 @@ function Connect({ state, next }: { state: TechState; next: () => void }) {
           });
         }}
       >
-        {busy ? '正在接入中心系统…' : '接入'}
+        {busy ? t('enrolling') : t('enrol')}
       </button>
-      {busy && <progress aria-label="正在接入" />}
-      <h2>无网络：导入配置文件</h2>
+      {busy && <progress aria-label={t('enrolling')} />}
+      <h2>{t('provision_title')}</h2>
       <input
         type="file"
         accept="application/json,.json"
-        aria-label="配置文件"
+        aria-label={t('provision_file')}
         onChange={(e) => e.target.files?.[0] && void loadFile(e.target.files[0])}
       />
       {s.provisioned && (
         <button onClick={next} className="next">
-          下一步
+          {t('next')}
         </button>
       )}
     </section>
@@ -176,6 +209,7 @@ function Connect({ state, next }: { state: TechState; next: () => void }) {
 const BAUDS = [9600, 19200, 38400, 115200] as const;
 
 function Evaluator({ state, next }: { state: TechState; next: () => void }) {
+  const t = useT();
   const input = state.status!.evaluatorInput;
   const [kind, setKind] = useState<'serial' | 'keyboard' | 'touch'>(input.kind);
   const [path, setPath] = useState(input.kind === 'serial' ? input.path : '');
@@ -183,7 +217,9 @@ function Evaluator({ state, next }: { state: TechState; next: () => void }) {
     input.kind === 'serial' ? (input.baudRate as (typeof BAUDS)[number]) : 9600,
   );
   const [keyMap, setKeyMap] = useState<number[]>(state.status!.keyMap);
-  const ports = (state.last.listPorts as { path: string; manufacturer?: string }[] | undefined) ?? [];
+  const listed = state.last.listPorts as
+    { ports: { path: string; manufacturer?: string }[]; note: 'no_udevadm' | 'no_listing' | null } | undefined;
+  const ports = listed?.ports ?? [];
   const testing = state.keyTest !== null;
   useEffect(() => {
     void state.run({ name: 'listPorts' });
@@ -206,83 +242,91 @@ function Evaluator({ state, next }: { state: TechState; next: () => void }) {
   // Refused while a staff member is logged in or an invitation is open: the test is then off, and the error shown.
   const test = (on: boolean) => state.setKeyTest(on);
   return (
-    <section className="step">
-      <div className="choice">
-        {(['serial', 'keyboard', 'touch'] as const).map((k) => (
-          <label key={k}>
-            <input type="radio" name="kind" checked={kind === k} onChange={() => setKind(k)} />
-            {{ serial: '串口评价器', keyboard: '键盘式评价器（按 1–5 / F1–F5）', touch: '仅触摸屏' }[k]}
-          </label>
-        ))}
-      </div>
-      {kind === 'serial' && (
-        <div className="serial">
-          <label>
-            串口
-            <input
-              aria-label="串口"
-              list="ports"
-              value={path}
-              onChange={(e) => setPath(e.target.value)}
-              placeholder="/dev/ttyUSB0 或 COM3"
-            />
-            <datalist id="ports">
-              {ports.map((p) => (
-                <option key={p.path} value={p.path}>
-                  {p.manufacturer}
-                </option>
-              ))}
-            </datalist>
-          </label>
-          <p className="ports">可用串口：{ports.map((p) => p.path).join('、') || '无'}</p>
-          <label>
-            波特率
-            <select
-              aria-label="波特率"
-              value={baud}
-              onChange={(e) => setBaud(Number(e.target.value) as (typeof BAUDS)[number])}
-            >
-              {BAUDS.map((b) => (
-                <option key={b}>{b}</option>
-              ))}
-            </select>
-          </label>
+    <section className="evaluator-step">
+      <div>
+        <div className="choice">
+          {(['serial', 'keyboard', 'touch'] as const).map((k) => (
+            <label key={k}>
+              <input type="radio" name="kind" checked={kind === k} onChange={() => setKind(k)} />
+              <span>{t(`input_${k}`)}</span>
+            </label>
+          ))}
         </div>
-      )}
-      <KeyOrder
-        state={state}
-        keyMap={keyMap}
-        onChange={setKeyMap}
-        permutation={permutation}
-        onUseCentral={() => void useCentralKeyMap()}
-      />
-      <button className="primary" disabled={(kind === 'serial' && !path) || !permutation} onClick={() => void save()}>
-        保存
-      </button>
-      <KeyTest state={state} keyMap={keyMap} testing={testing} onToggle={() => void test(!testing)} />
-      <button className="next" onClick={() => void test(false).then(next)}>
-        下一步
-      </button>
+        {kind === 'serial' && (
+          <div className="serial">
+            <label>
+              {t('serial_port')}
+              <input
+                aria-label={t('serial_port')}
+                list="ports"
+                value={path}
+                onChange={(e) => setPath(e.target.value)}
+                placeholder={t('serial_placeholder')}
+              />
+              <datalist id="ports">
+                {ports.map((p) => (
+                  <option key={p.path} value={p.path}>
+                    {p.manufacturer}
+                  </option>
+                ))}
+              </datalist>
+            </label>
+            <label>
+              {t('baud')}
+              <select
+                aria-label={t('baud')}
+                value={baud}
+                onChange={(e) => setBaud(Number(e.target.value) as (typeof BAUDS)[number])}
+              >
+                {BAUDS.map((b) => (
+                  <option key={b}>{b}</option>
+                ))}
+              </select>
+            </label>
+            <p className="ports" data-ports={ports.length}>
+              {ports.length > 0 ? t('ports_found', { ports: ports.map((p) => p.path).join('、') }) : t('ports_none')}
+            </p>
+            {listed?.note && <p className="hint">{t(`ports_${listed.note}`)}</p>}
+          </div>
+        )}
+        <KeyOrder
+          state={state}
+          keyMap={keyMap}
+          onChange={setKeyMap}
+          permutation={permutation}
+          onUseCentral={() => void useCentralKeyMap()}
+        />
+        <button className="primary" disabled={(kind === 'serial' && !path) || !permutation} onClick={() => void save()}>
+          {t('save')}
+        </button>
+      </div>
+      <div>
+        <KeyTest state={state} keyMap={keyMap} testing={testing} onToggle={() => void test(!testing)} />
+        <button className="next" onClick={() => void test(false).then(next)}>
+          {t('next')}
+        </button>
+      </div>
     </section>
   );
 }
 
 function Check({ state, next }: { state: TechState; next: () => void }) {
+  const t = useT();
   const result = state.last.checkCentral as { reachable: boolean; url: string | null; message: string } | undefined;
   return (
     <section className="step">
       <button className="primary" onClick={() => void state.run({ name: 'checkCentral' })}>
-        检查与中心系统的连接
+        {t('check_central')}
       </button>
       {result && (
         <p data-check={result.reachable ? 'ok' : 'failed'}>
           {result.reachable
-            ? `连接正常：${result.url}`
-            : `无法连接${result.url ? `：${result.url}` : ''}（${result.message}）。评价会保存在本机，网络恢复后自动上传。`}
+            ? t('check_ok', { url: result.url ?? '' })
+            : t('check_failed', { url: result.url ? `：${result.url}` : '', message: result.message })}
         </p>
       )}
       <button className="next" onClick={next}>
-        完成
+        {t('done')}
       </button>
     </section>
   );
@@ -319,14 +363,14 @@ function Diagnostics({ state }: { state: TechState }) {
     a.download = `hcp-diagnostics-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.json`;
     a.click();
   };
-  if (!d) return <p>读取中…</p>;
+  if (!d) return <p>{t('reading')}</p>;
   // The service reports states and counters by their code names: shown in the screen's words.
   const said = (key: string) => (isKey(key) ? t(key) : key);
   return (
     <section className="diagnostics">
       <div className="cards">
         <div data-diag="evaluator">
-          <h3>评价器</h3>
+          <h3>{t('diag_evaluator')}</h3>
           <p>
             {said(`state_${d.evaluator.status.state}`)} {d.evaluator.status.model ?? ''}{' '}
             {d.evaluator.status.firmware ?? ''} {d.evaluator.status.serial ?? ''}
@@ -340,17 +384,15 @@ function Diagnostics({ state }: { state: TechState }) {
           )}
         </div>
         <div data-diag="sync">
-          <h3>上传</h3>
+          <h3>{t('diag_sync')}</h3>
           <p
             className={['online', 'not_enrolled'].includes(d.sync.central.state) ? '' : 'warn'}
             data-state={d.sync.central.state}
           >
-            中心系统：{said(d.sync.central.state)}
+            {t('diag_central', { state: said(d.sync.central.state) })}
             {d.sync.central.lastError ? `（${d.sync.central.lastError}）` : ''}
           </p>
-          <p>
-            待上传 {d.sync.queue.pending} · 隔离 {d.sync.queue.quarantined}
-          </p>
+          <p>{t('diag_queue', d.sync.queue)}</p>
           {d.sync.quarantined.length > 0 && (
             <>
               <ul>
@@ -360,21 +402,25 @@ function Diagnostics({ state }: { state: TechState }) {
                   </li>
                 ))}
               </ul>
-              <button onClick={() => void state.run({ name: 'retryQuarantined' })}>重新上传隔离记录</button>
+              <button onClick={() => void state.run({ name: 'retryQuarantined' })}>{t('diag_retry')}</button>
             </>
           )}
         </div>
         <div data-diag="system">
-          <h3>系统</h3>
+          <h3>{t('diag_system')}</h3>
           <p>
-            版本 {d.versions.app} · Node {d.versions.node}
+            {t('diag_version', { app: d.versions.app, node: d.versions.node })}
             {d.versions.electron ? ` · Electron ${d.versions.electron}` : ''}
           </p>
-          <p>设备 {d.device.centralDeviceId ?? d.device.id}</p>
-          <p>磁盘可用 {d.storage.disk ? `${(d.storage.disk.freeBytes / 2 ** 30).toFixed(1)} GiB` : '未知'}</p>
+          <p className="device-id">{t('diag_device', { id: d.device.centralDeviceId ?? d.device.id })}</p>
+          <p>
+            {t('diag_disk', {
+              free: d.storage.disk ? `${(d.storage.disk.freeBytes / 2 ** 30).toFixed(1)} GiB` : t('diag_unknown'),
+            })}
+          </p>
         </div>
       </div>
-      <h3>帧日志（最近 200 帧）</h3>
+      <h3>{t('diag_frames')}</h3>
       <pre className="frames">
         {(d.evaluator.frames ?? [])
           .slice(-40)
@@ -383,9 +429,9 @@ function Diagnostics({ state }: { state: TechState }) {
           .join('\n')}
       </pre>
       <div className="actions">
-        <button onClick={exportFile}>导出诊断文件（不含个人信息）</button>
+        <button onClick={exportFile}>{t('diag_export')}</button>
         <button className="danger" onClick={() => void state.run({ name: 'exitKiosk' })}>
-          退出信息亭模式
+          {t('diag_exit')}
         </button>
       </div>
     </section>
