@@ -214,13 +214,13 @@ describe('browser host: citizen screen and staff panel', () => {
   it('fits every state of both screens at 1920×1080, 1280×800 and 800×480: no sideways scroll, nothing out of reach', async () => {
     // The shift summary the last test left open is modal: the keypad behind it cannot be reached.
     await atEachSize(staff, () => expectFits(staff, 'staff-summary'));
-    const behind = await staff.evaluate(() => {
+    const behind = await staff.evaluate<string>(`(() => {
       const key = document.querySelector('.keypad button');
       if (!key) return 'no keypad';
       const r = key.getBoundingClientRect();
       const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-      return hit?.closest('dialog') ? 'dialog' : (hit?.textContent ?? 'nothing');
-    });
+      return hit && hit.closest('dialog') ? 'dialog' : (hit ? hit.textContent : 'nothing');
+    })()`);
     expect(behind).toBe('dialog');
     await staff.click('dialog.summary button.primary');
     await staff.waitForSelector('text=工作人员登录');

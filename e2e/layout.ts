@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The layout check every screen test shares: at the sizes counters have (a 1920×1080 monitor, a 1280×800 tablet, an
  * 800×480 evaluator screen), a page has no horizontal scrollbar and every visible control lies inside the viewport
@@ -22,34 +21,28 @@ export interface LayoutFault {
 
 /** The visible controls (buttons, inputs, selects, links, the keypad) that lie outside the viewport, and whether the page scrolls sideways. */
 export async function layoutFaults(page: Page): Promise<{ horizontalScroll: boolean; outside: LayoutFault[] }> {
-  return page.evaluate(() => {
+  // A string, evaluated in the page: the tests' tsconfig has no DOM types (and must not: they would leak into Node's).
+  return page.evaluate(`(() => {
     const vw = document.documentElement.clientWidth;
     const vh = document.documentElement.clientHeight;
     const horizontalScroll = document.documentElement.scrollWidth > vw || document.body.scrollWidth > vw;
-    const outside: { control: string; box: { x: number; y: number; width: number; height: number } }[] = [];
-    for (const el of Array.from(
-      document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], [role="button"]'),
-    )) {
+    const outside = [];
+    for (const el of document.querySelectorAll('button, input, select, textarea, a[href], [role="button"]')) {
       const r = el.getBoundingClientRect();
-      const style = getComputedStyle(el);
-      if (r.width === 0 || r.height === 0 || style.visibility === 'hidden' || el.closest('[hidden]')) continue;
-      if (el instanceof HTMLInputElement && el.type === 'hidden') continue;
+      if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === 'hidden' || el.closest('[hidden]')) continue;
+      if (el.tagName === 'INPUT' && el.type === 'hidden') continue;
       // Half a pixel of rounding is not a control out of reach.
       if (r.left < -0.5 || r.top < -0.5 || r.right > vw + 0.5 || r.bottom > vh + 0.5) {
-        const label = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40);
+        const label = (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 40);
+        const cls = typeof el.className === 'string' && el.className ? '.' + el.className.split(' ')[0] : '';
         outside.push({
-          control: `${el.tagName.toLowerCase()}${el.className ? '.' + String(el.className).split(' ')[0] : ''} "${label}"`,
-          box: {
-            x: Math.round(r.left),
-            y: Math.round(r.top),
-            width: Math.round(r.width),
-            height: Math.round(r.height),
-          },
+          control: el.tagName.toLowerCase() + cls + ' "' + label + '"',
+          box: { x: Math.round(r.left), y: Math.round(r.top), width: Math.round(r.width), height: Math.round(r.height) },
         });
       }
     }
     return { horizontalScroll, outside };
-  });
+  })()`);
 }
 
 /**
