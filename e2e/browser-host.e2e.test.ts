@@ -104,6 +104,14 @@ describe('browser host: citizen screen and staff panel', () => {
     expect(await citizen.textContent('.staff-card')).toContain('1001');
     await shot(staff, 'staff-1920x1080-shift');
     await shot(citizen, 'citizen-800x480-idle');
+    // Each screen names its page, and the hall's icon answers.
+    expect([await citizen.title(), await staff.title(), await tech.title()]).toEqual([
+      '好差评 · 服务评价',
+      '好差评 · 工作人员',
+      '好差评 · 技术人员模式',
+    ]);
+    const icon = await fetch(`${kiosk.url}/favicon.ico`);
+    expect([icon.status, icon.headers.get('content-type')]).toEqual([200, 'image/vnd.microsoft.icon']);
   });
 
   it('takes a rating from the serial evaluator, shown on the screen the same way', async () => {

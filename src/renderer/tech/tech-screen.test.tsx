@@ -32,11 +32,17 @@ const diagnostics = (central: { state: string; lastError: string | null }) => ({
   storage: { full: false, disk: null },
 });
 
-function techClient(answers: Partial<Record<UiCommand['name'], unknown>>): UiClient<'technician'> {
+function techClient(
+  answers: Partial<Record<UiCommand['name'], unknown>>,
+  sent: UiCommand[] = [],
+): UiClient<'technician'> {
   let connect: (c: boolean) => void = () => undefined;
   queueMicrotask(() => connect(true));
   return {
-    send: async <T,>(command: UiCommand) => ({ ok: true, value: answers[command.name] ?? null }) as Result<T>,
+    send: async <T,>(command: UiCommand) => {
+      sent.push(command);
+      return { ok: true, value: answers[command.name] ?? null } as Result<T>;
+    },
     onEvent: () => () => undefined,
     onConnection: (l) => ((connect = l), () => undefined),
   };
@@ -69,6 +75,34 @@ describe('technician mode: diagnostics', () => {
     const line = document.querySelector('[data-diag="sync"] p')!;
     expect(line.textContent).toBe('中心系统：在线');
     expect(line.classList.contains('warn')).toBe(false);
+  });
+});
+
+describe('technician mode: the lock', () => {
+  it('takes the admin PIN from the on-screen keypad, and from a keyboard with Enter', async () => {
+    const sent: UiCommand[] = [];
+    const locked = { ...STATUS, unlocked: false };
+    render(<TechScreen store={createTechStore(techClient({ techStatus: locked }, sent))} />);
+    await flush();
+    for (const k of ['8', '6', '4', '2', '0', '9']) fireEvent.click(screen.getByRole('button', { name: k }));
+    fireEvent.click(screen.getByRole('button', { name: 'OK' }));
+    await flush();
+    expect(sent).toContainEqual({ name: 'unlock', pin: '864209' });
+    const field = screen.getByLabelText<HTMLInputElement>('管理员密码');
+    fireEvent.change(field, { target: { value: '1357' } });
+    fireEvent.submit(field.closest('form')!);
+    await flush();
+    expect(sent).toContainEqual({ name: 'unlock', pin: '1357' });
+  });
+
+  it('opens on the diagnostics once the kiosk is set up, and on the wizard before', async () => {
+    render(<TechScreen store={createTechStore(techClient({ techStatus: STATUS }))} />);
+    await flush();
+    expect(screen.getByRole('button', { name: '诊断' }).className).toBe('on');
+    cleanup();
+    render(<TechScreen store={createTechStore(techClient({ techStatus: { ...STATUS, provisioned: false } }))} />);
+    await flush();
+    expect(screen.getByRole('button', { name: '1. 接入中心' }).className).toBe('on');
   });
 });
 
